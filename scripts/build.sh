@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Configures and builds Mailpulse into build/ (clang, Ninja, warnings as errors). Idempotent and incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${MAILPULSE_BUILD_DIR:-build}
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DMAILPULSE_WERROR=ON -DMAILPULSE_FUZZ=ON "$@"
+fi
+cmake --build "$BUILD_DIR" --parallel "$(nproc)"

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "common/clock.h"
+
+#include <QString>
+#include <QTimeZone>
+
+namespace Mailpulse::Test {
+
+/// A clock the test moves by hand.
+class FakeClock final : public Clock
+{
+public:
+    explicit FakeClock(QDateTime start = QDateTime(QDate(2026, 1, 1), QTime(12, 0), QTimeZone::UTC))
+        : m_now(std::move(start))
+    {
+    }
+    QDateTime now() const override { return m_now; }
+    void advanceSecs(qint64 secs) { m_now = m_now.addSecs(secs); }
+    void set(const QDateTime &t) { m_now = t; }
+
+private:
+    QDateTime m_now;
+};
+
+/// Path of the built mailpulse-cli.
+QString cliPath();
+/// Source tree root.
+QString sourceDir();
+
+} // namespace Mailpulse::Test
