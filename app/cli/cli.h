@@ -5,7 +5,8 @@
 #include <QStringList>
 #include <QTextStream>
 
-namespace Mailpulse::Cli {
+namespace Mailpulse::Cli
+{
 
 /// sysexits(3) codes; the CLI contract in DESIGN.md.
 enum ExitCode : int {
@@ -19,8 +20,7 @@ enum ExitCode : int {
 };
 
 /// Options every command accepts, anywhere on the command line.
-struct GlobalOptions
-{
+struct GlobalOptions {
     bool json = false;
     bool verbose = false;
     QString dbPath; // resolved: --db or the app data location

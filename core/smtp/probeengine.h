@@ -1,16 +1,16 @@
 #pragma once
 
+#include <QHash>
+#include <QObject>
+#include <deque>
+#include <memory>
+
 #include "common/clock.h"
 #include "smtp/probeconfig.h"
 #include "smtp/proberesult.h"
 
-#include <QHash>
-#include <QObject>
-
-#include <deque>
-#include <memory>
-
-namespace Mailpulse::Smtp {
+namespace Mailpulse::Smtp
+{
 
 /// Runs many probes concurrently: DNS, then the MX hosts in order (next host on connection-class failures), each
 /// conversation an SmtpProbe. A global limit and a per-domain limit keep a monitor from hammering one provider.
@@ -20,8 +20,7 @@ class ProbeEngine final : public QObject
     Q_DISABLE_COPY_MOVE(ProbeEngine)
 
 public:
-    struct Limits
-    {
+    struct Limits {
         int maxConcurrent = 16;
         int maxPerDomain = 2;
     };
