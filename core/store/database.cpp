@@ -1,0 +1,272 @@
+#include "store/database.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QVariant>
+#include <atomic>
+
+#include "store/storelogging.h"
+#include "store/transaction.h"
+
+namespace Mailpulse::Store
+{
+
+namespace
+{
+
+constexpr int BusyTimeoutMs = 5000;
+const auto Driver = QStringLiteral("QSQLITE");
+
+QString uniqueConnectionName()
+{
+    // Addresses are reused after destruction; a process-wide counter is not, and Qt's connection registry
+    // is process-wide too.
+    static std::atomic<quint64> counter { 0 };
+    return QStringLiteral("mailpulse.store.%1").arg(++counter);
+}
+
+QString sqlError(const QSqlQuery &query) { return query.lastError().text(); }
+
+// Reads a one-row, one-column integer PRAGMA.
+bool readPragma(const QSqlDatabase &db, const QString &pragma, qint64 *value, QString *error)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral("PRAGMA ") + pragma) || !query.next()) {
+        if (error)
+            *error = sqlError(query);
+        return false;
+    }
+    *value = query.value(0).toLongLong();
+    return true;
+}
+
+} // namespace
+
+Database::Database()
+    : m_connectionName(uniqueConnectionName())
+{
+}
+
+Database::~Database() { close(); }
+
+bool Database::fail(QString *error, const QString &message)
+{
+    qCWarning(lcStore).noquote() << message;
+    if (error)
+        *error = message;
+    return false;
+}
+
+bool Database::open(const QString &path, QString *error) { return open(path, schemaMigrations(), error); }
+
+bool Database::open(const QString &path, const QList<Migration> &migrations, QString *error)
+{
+    close();
+    if (path.isEmpty())
+        return fail(error, QStringLiteral("no database path given"));
+    for (qsizetype i = 0; i < migrations.size(); ++i) {
+        if (migrations.at(i).version != i + 1)
+            return fail(error,
+                QStringLiteral("migration list is not numbered 1..N (entry %1 says %2)")
+                    .arg(i)
+                    .arg(migrations.at(i).version));
+    }
+    const int latest = int(migrations.size());
+
+    if (!inspect(path, latest, error))
+        return false;
+
+    const QFileInfo info(path);
+    if (!info.exists() && !QDir().mkpath(info.absolutePath()))
+        return fail(error, QStringLiteral("%1: cannot create directory %2").arg(path, info.absolutePath()));
+
+    m_path = path;
+    m_db = QSqlDatabase::addDatabase(Driver, m_connectionName);
+    m_db.setDatabaseName(path);
+    if (!m_db.open()) {
+        const QString message = QStringLiteral("%1: cannot open: %2").arg(path, m_db.lastError().text());
+        close();
+        return fail(error, message);
+    }
+
+    // busy_timeout first: everything after it may have to wait for another process's write.
+    // WAL lets readers (the GUI) run while one writer (the CLI) commits; NORMAL is durable enough under WAL
+    // (a power cut may lose the last commits, never corrupt). foreign_keys is per connection and off by default.
+    QString pragmaError;
+    if (!exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(BusyTimeoutMs), &pragmaError)) {
+        close();
+        return fail(error, QStringLiteral("%1: %2").arg(path, pragmaError));
+    }
+    {
+        QSqlQuery query(m_db);
+        if (!query.exec(QStringLiteral("PRAGMA journal_mode = WAL")) || !query.next()) {
+            const QString message = QStringLiteral("%1: cannot set WAL mode: %2").arg(path, sqlError(query));
+            query = QSqlQuery();
+            close();
+            return fail(error, message);
+        }
+        const QString mode = query.value(0).toString();
+        if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
+            // E.g. on file systems without shared memory: still correct, only less concurrent.
+            qCWarning(lcStore).noquote() << path << "journal mode is" << mode << "instead of WAL";
+        }
+    }
+    if (!exec(QStringLiteral("PRAGMA synchronous = NORMAL"), &pragmaError)
+        || !exec(QStringLiteral("PRAGMA foreign_keys = ON"), &pragmaError)) {
+        close();
+        return fail(error, QStringLiteral("%1: %2").arg(path, pragmaError));
+    }
+
+    QString migrateError;
+    if (!migrate(migrations, &migrateError)) {
+        close();
+        return fail(error, QStringLiteral("%1: %2").arg(path, migrateError));
+    }
+    return true;
+}
+
+// Looks at an existing file through a read-only connection, so that a file we must refuse is never written to
+// (no WAL switch, no migration, no checkpoint).
+bool Database::inspect(const QString &path, int latestVersion, QString *error)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return true;
+    if (!info.isFile())
+        return fail(error, QStringLiteral("%1: not a regular file").arg(path));
+    if (info.size() == 0)
+        return true; // SQLite treats an empty file as an empty database
+
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(error, QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+        static constexpr char Magic[] = "SQLite format 3"; // 16 bytes with the terminating NUL, as in the file
+        if (file.read(sizeof Magic) != QByteArray(Magic, sizeof Magic))
+            return fail(error, QStringLiteral("%1: not an SQLite database").arg(path));
+    }
+
+    const QString inspectName = m_connectionName + QLatin1String(".inspect");
+    QString message;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(Driver, inspectName);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs));
+        qint64 version = 0;
+        qint64 applicationId = 0;
+        qint64 objects = 0;
+        QString sqlMessage;
+        if (!db.open()) {
+            message = QStringLiteral("%1: cannot open: %2").arg(path, db.lastError().text());
+        } else if (!readPragma(db, QStringLiteral("user_version"), &version, &sqlMessage)
+            || !readPragma(db, QStringLiteral("application_id"), &applicationId, &sqlMessage)) {
+            message = QStringLiteral("%1: not an SQLite database or damaged: %2").arg(path, sqlMessage);
+        } else if (applicationId != 0 && applicationId != ApplicationId) {
+            message = QStringLiteral("%1: SQLite file of another program (application_id %2), not a Mailpulse store")
+                          .arg(path)
+                          .arg(applicationId);
+        } else if (applicationId == 0) {
+            QSqlQuery query(db);
+            if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) || !query.next())
+                message = QStringLiteral("%1: not an SQLite database or damaged: %2").arg(path, sqlError(query));
+            else
+                objects = query.value(0).toLongLong();
+            // Migration 1 sets application_id, so a file without it is ours only if it is still empty.
+            if (message.isEmpty() && (objects > 0 || version != 0))
+                message = QStringLiteral("%1: SQLite file with other content, not a Mailpulse store").arg(path);
+        } else if (version > latestVersion) {
+            message = QStringLiteral("%1: store schema version %2 is newer than this Mailpulse supports (%3); "
+                                     "use a newer Mailpulse")
+                          .arg(path)
+                          .arg(version)
+                          .arg(latestVersion);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(inspectName);
+    return message.isEmpty() ? true : fail(error, message);
+}
+
+bool Database::migrate(const QList<Migration> &migrations, QString *error)
+{
+    const int latest = int(migrations.size());
+    qint64 current = 0;
+    if (!readPragma(m_db, QStringLiteral("user_version"), &current, error))
+        return false;
+
+    for (const Migration &migration : migrations) {
+        if (migration.version <= current)
+            continue;
+        Transaction transaction(*this);
+        if (!transaction.begin(error))
+            return false;
+        // Another process may have migrated between our read and our write lock: look again under the lock.
+        if (!readPragma(m_db, QStringLiteral("user_version"), &current, error))
+            return false;
+        if (current >= migration.version)
+            continue; // the transaction rolls back; nothing was written
+        for (const QString &statement : migration.statements) {
+            QString statementError;
+            if (!exec(statement, &statementError)) {
+                if (error)
+                    *error = QStringLiteral("migration %1 failed: %2 (in: %3)")
+                                 .arg(migration.version)
+                                 .arg(statementError, statement.left(80));
+                return false;
+            }
+        }
+        if (!exec(QStringLiteral("PRAGMA user_version = %1").arg(migration.version), error)
+            || !transaction.commit(error))
+            return false;
+        qCInfo(lcStore).noquote() << m_path << "migrated to schema version" << migration.version;
+        current = migration.version;
+    }
+
+    if (current > latest) {
+        if (error)
+            *error = QStringLiteral("store schema version %1 is newer than this Mailpulse supports (%2); "
+                                    "use a newer Mailpulse")
+                         .arg(current)
+                         .arg(latest);
+        return false;
+    }
+    m_schemaVersion = int(current);
+    return true;
+}
+
+void Database::close()
+{
+    if (!m_db.isValid() && !QSqlDatabase::contains(m_connectionName))
+        return;
+    m_db.close();
+    // removeDatabase() warns and leaks if any QSqlDatabase copy is still alive: drop ours first.
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_path.clear();
+    m_schemaVersion = 0;
+}
+
+bool Database::exec(const QString &sql, QString *error)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(sql)) {
+        if (error)
+            *error = sqlError(query);
+        return false;
+    }
+    return true;
+}
+
+QString Database::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/mailpulse.sqlite");
+}
+
+int Database::latestSchemaVersion() { return int(schemaMigrations().size()); }
+
+} // namespace Mailpulse::Store

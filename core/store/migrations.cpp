@@ -1,0 +1,55 @@
+#include "store/migrations.h"
+
+namespace Mailpulse::Store
+{
+
+QList<Migration> schemaMigrations()
+{
+    QList<Migration> migrations;
+
+    // v1: probes. The columns are what stats and reports filter and aggregate on; result_json holds the whole
+    // ProbeResult (transcript, TLS details, findings, recipients) so that nothing is lost. No CHECK constraints on
+    // names such as tls_mode or phase: SQLite cannot alter a constraint, and those vocabularies may grow.
+    migrations.append(Migration { 1,
+        {
+            QStringLiteral("PRAGMA application_id = %1").arg(ApplicationId),
+            QStringLiteral("CREATE TABLE probes ("
+                           " id INTEGER PRIMARY KEY,"
+                           " started_at TEXT,"
+                           " target TEXT NOT NULL,"
+                           " domain TEXT,"
+                           " host TEXT,"
+                           " address TEXT,"
+                           " port INTEGER,"
+                           " tls_mode TEXT NOT NULL,"
+                           " status TEXT,"
+                           " class TEXT NOT NULL,"
+                           " reason TEXT,"
+                           " phase TEXT NOT NULL,"
+                           " reply_code INTEGER,"
+                           " reply_enhanced TEXT,"
+                           " reply_text TEXT,"
+                           " detail TEXT,"
+                           " dns_ms INTEGER,"
+                           " connect_ms INTEGER,"
+                           " greeting_ms INTEGER,"
+                           " ehlo_ms INTEGER,"
+                           " tls_ms INTEGER,"
+                           " mail_ms INTEGER,"
+                           " rcpt_ms INTEGER,"
+                           " total_ms INTEGER,"
+                           " tls_protocol TEXT,"
+                           " tls_cipher TEXT,"
+                           " tls_verified INTEGER,"
+                           " result_json TEXT NOT NULL"
+                           ")"),
+            QStringLiteral("CREATE INDEX probes_domain_started ON probes (domain, started_at)"),
+            QStringLiteral("CREATE INDEX probes_started ON probes (started_at)"),
+            QStringLiteral("CREATE INDEX probes_status ON probes (status)"),
+        } });
+
+    // Append migration 2 (bounce events, retry queue, contacts, domains/providers) here.
+    return migrations;
+}
+
+} // namespace Mailpulse::Store

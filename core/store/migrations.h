@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QList>
+#include <QStringList>
+
+namespace Mailpulse::Store
+{
+
+/// One schema step: the statements that take the schema from version `version - 1` to `version`.
+/// Applied once, in one transaction, and recorded in PRAGMA user_version. An applied migration is never edited:
+/// a change to the schema is a new migration appended to the list.
+struct Migration {
+    int version = 0;
+    QStringList statements; // one SQL statement each (QSQLITE executes only the first statement of a string)
+};
+
+/// Mailpulse's migrations, ordered by version 1..N without gaps.
+QList<Migration> schemaMigrations();
+
+/// SQLite's application_id (file header offset 68) for Mailpulse stores: "MPls". Lets open() tell a Mailpulse
+/// store from some other program's SQLite file before touching it.
+inline constexpr qint32 ApplicationId = 0x4D506C73;
+
+} // namespace Mailpulse::Store
