@@ -77,11 +77,21 @@ QString normalizeDomain(const QString &raw, QString *error)
         return {};
     }
 
-    // Checked before toAce() too, so that the error names the label the user typed rather than its punycode.
+    // Checked before toAce() too, which only says "invalid": here the error can name what the user typed.
     for (const QStringView label : QStringView(domain).split(u'.')) {
         if (label.toUtf8().size() > MaxLabelOctets) {
             setError(error, QStringLiteral("domain label \"%1\" is longer than 63 octets").arg(label));
             return {};
+        }
+        if (label.startsWith(u'-') || label.endsWith(u'-')) {
+            setError(error, QStringLiteral("domain label \"%1\" starts or ends with a hyphen").arg(label));
+            return {};
+        }
+        for (const QChar c : label) {
+            if (c.unicode() < 0x80 && !isLdh(c)) {
+                setError(error, QStringLiteral("invalid character '%1' in domain \"%2\"").arg(c).arg(raw));
+                return {};
+            }
         }
     }
 
