@@ -5,32 +5,30 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
-
 #include <memory>
 
-namespace Mailpulse::Dns {
+namespace Mailpulse::Dns
+{
 
 /// One host to deliver to, with its addresses (A and AAAA, in the order they should be tried).
-struct MxHost
-{
+struct MxHost {
     QString name;
     quint16 preference = 0;
     QList<QHostAddress> addresses;
     bool implicitMx = false; // RFC 5321 §5.1: no MX records, the domain's own A/AAAA used
 };
 
-struct MxResolution
-{
+struct MxResolution {
     enum class Status {
-        Ok,         // hosts non-empty, each with at least one address
-        NxDomain,   // the domain does not exist
-        NoHosts,    // no MX and no address (or no MX host has an address)
-        NullMx,     // RFC 7505 "MX 0 ."
-        TempFail,   // timeout, SERVFAIL, or another temporary resolver error
+        Ok, // hosts non-empty, each with at least one address
+        NxDomain, // the domain does not exist
+        NoHosts, // no MX and no address (or no MX host has an address)
+        NullMx, // RFC 7505 "MX 0 ."
+        TempFail, // timeout, SERVFAIL, or another temporary resolver error
     };
     Status status = Status::TempFail;
     QList<MxHost> hosts; // sorted by preference (ties in random order, RFC 5321 §5.1)
-    QString error;       // human-readable detail for non-Ok outcomes
+    QString error; // human-readable detail for non-Ok outcomes
     qint64 elapsedMs = 0;
 };
 
@@ -48,8 +46,17 @@ public:
 
     /// DNS server to ask (IPv4 recommended; Qt 6.4 silently ignores IPv6 nameservers). Null: the system's.
     void setNameserver(const QHostAddress &nameserver);
-    /// Per-query timeout; an unanswered query becomes TempFail.
+    /// Per-query timeout; an unanswered query becomes TempFail. Queries that run in parallel (A and AAAA of every
+    /// MX host) share one timeout, so a resolution takes at most about three of them (MX, addresses, a check).
     void setTimeout(int ms);
+    /// At most this many MX hosts (the most preferred) get their addresses resolved. Default 10.
+    void setMaxHosts(int count);
+
+    QHostAddress nameserver() const;
+    int timeout() const;
+    int maxHosts() const;
+    /// True between a resolve call and its finished() (or abort()).
+    bool isRunning() const;
 
     /// Resolve the delivery hosts of `domain` (MX, then fallback).
     void resolveDomain(const QString &domain);
@@ -62,6 +69,8 @@ Q_SIGNALS:
     void finished(const Mailpulse::Dns::MxResolution &resolution);
 
 private:
+    void onResolutionDone(const Mailpulse::Dns::MxResolution &resolution);
+
     struct Private;
     std::unique_ptr<Private> d;
 };
