@@ -1,8 +1,8 @@
 #include <QCoreApplication>
-#include <QStandardPaths>
 #include <cstdio>
 
 #include "cli.h"
+#include "store/database.h"
 
 namespace Mailpulse::Cli
 {
@@ -30,10 +30,7 @@ const QString kGeneralHelp = QStringLiteral(
     "Exit codes: 0 all succeeded, 75 some soft failure, 69 some hard failure, 64 usage error, 65 bad input data,\n"
     "66 input missing, 70 internal error.\n");
 
-QString defaultDbPath()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/mailpulse.sqlite");
-}
+QString defaultDbPath() { return Store::Database::defaultPath(); }
 
 } // namespace
 

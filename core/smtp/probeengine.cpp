@@ -63,7 +63,10 @@ public:
         QString host = mx.host;
         if (host.isEmpty() && m_target.domain.startsWith(u'['))
             host = m_target.domain.mid(1, m_target.domain.size() - 2); // user@[127.0.0.1]: an address literal
-        const QHostAddress literal(host);
+        QHostAddress literal(host);
+        // RFC 6761 §6.3: "localhost" names are loopback without asking DNS (QDnsLookup never reads /etc/hosts).
+        if (host.compare(u"localhost", Qt::CaseInsensitive) == 0 || host.endsWith(u".localhost", Qt::CaseInsensitive))
+            literal = QHostAddress(QHostAddress::LocalHost);
         if (!host.isEmpty() && !literal.isNull()) {
             info(QStringLiteral("Using %1 (no DNS)").arg(host));
             m_endpoints.append({ host, literal, m_config.port });

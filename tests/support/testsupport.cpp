@@ -2,16 +2,11 @@
 
 #include <QTimeZone>
 
-namespace Mailpulse::Test {
-
-QString cliPath()
+namespace Mailpulse::Test
 {
-    return QStringLiteral(MAILPULSE_CLI_PATH);
-}
 
-QString sourceDir()
-{
-    return QStringLiteral(MAILPULSE_SOURCE_DIR);
-}
+QString cliPath() { return QStringLiteral(MAILPULSE_CLI_PATH); }
+
+QString sourceDir() { return QStringLiteral(MAILPULSE_SOURCE_DIR); }
 
 } // namespace Mailpulse::Test

@@ -1,17 +1,18 @@
 #pragma once
 
-#include "common/clock.h"
-
 #include <QString>
 #include <QTimeZone>
 
-namespace Mailpulse::Test {
+#include "common/clock.h"
+
+namespace Mailpulse::Test
+{
 
 /// A clock the test moves by hand.
 class FakeClock final : public Clock
 {
 public:
-    explicit FakeClock(QDateTime start = QDateTime(QDate(2026, 1, 1), QTime(12, 0), QTimeZone::UTC))
+    explicit FakeClock(QDateTime start = QDateTime(QDate(2026, 1, 1), QTime(12, 0), Qt::UTC))
         : m_now(std::move(start))
     {
     }
