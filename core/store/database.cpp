@@ -78,7 +78,7 @@ bool Database::open(const QString &path, const QList<Migration> &migrations, QSt
     }
     const int latest = int(migrations.size());
 
-    if (!inspect(path, latest, error))
+    if (!inspectHeader(path, latest, error))
         return false;
 
     const QFileInfo info(path);
@@ -101,6 +101,12 @@ bool Database::open(const QString &path, const QList<Migration> &migrations, QSt
     if (!exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(BusyTimeoutMs), &pragmaError)) {
         close();
         return fail(error, QStringLiteral("%1: %2").arg(path, pragmaError));
+    }
+    // Before the first write (the switch to WAL rewrites the header): a file that is not ours stays as it was.
+    QString verifyError;
+    if (!verify(latest, &verifyError)) {
+        close();
+        return fail(error, verifyError);
     }
     {
         QSqlQuery query(m_db);
@@ -130,9 +136,10 @@ bool Database::open(const QString &path, const QList<Migration> &migrations, QSt
     return true;
 }
 
-// Looks at an existing file through a read-only connection, so that a file we must refuse is never written to
-// (no WAL switch, no migration, no checkpoint).
-bool Database::inspect(const QString &path, int latestVersion, QString *error)
+// Reads the 100-byte SQLite header (https://www.sqlite.org/fileformat.html#the_database_header) without any
+// SQLite connection: a file we must refuse is never opened by SQLite, so no -wal/-shm appears next to it and no
+// hot journal is rolled back into it.
+bool Database::inspectHeader(const QString &path, int latestVersion, QString *error)
 {
     const QFileInfo info(path);
     if (!info.exists())
@@ -142,54 +149,77 @@ bool Database::inspect(const QString &path, int latestVersion, QString *error)
     if (info.size() == 0)
         return true; // SQLite treats an empty file as an empty database
 
-    {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return fail(error, QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
-        static constexpr char Magic[] = "SQLite format 3"; // 16 bytes with the terminating NUL, as in the file
-        if (file.read(sizeof Magic) != QByteArray(Magic, sizeof Magic))
-            return fail(error, QStringLiteral("%1: not an SQLite database").arg(path));
-    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(error, QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    const QByteArray header = file.read(100);
+    static constexpr char Magic[] = "SQLite format 3"; // 16 bytes with the terminating NUL, as in the file
+    if (header.size() < 100 || !header.startsWith(QByteArrayView(Magic, sizeof Magic)))
+        return fail(error, QStringLiteral("%1: not an SQLite database").arg(path));
 
-    const QString inspectName = m_connectionName + QLatin1String(".inspect");
-    QString message;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(Driver, inspectName);
-        db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs));
-        qint64 version = 0;
-        qint64 applicationId = 0;
-        qint64 objects = 0;
-        QString sqlMessage;
-        if (!db.open()) {
-            message = QStringLiteral("%1: cannot open: %2").arg(path, db.lastError().text());
-        } else if (!readPragma(db, QStringLiteral("user_version"), &version, &sqlMessage)
-            || !readPragma(db, QStringLiteral("application_id"), &applicationId, &sqlMessage)) {
-            message = QStringLiteral("%1: not an SQLite database or damaged: %2").arg(path, sqlMessage);
-        } else if (applicationId != 0 && applicationId != ApplicationId) {
-            message = QStringLiteral("%1: SQLite file of another program (application_id %2), not a Mailpulse store")
-                          .arg(path)
-                          .arg(applicationId);
-        } else if (applicationId == 0) {
-            QSqlQuery query(db);
-            if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) || !query.next())
-                message = QStringLiteral("%1: not an SQLite database or damaged: %2").arg(path, sqlError(query));
-            else
-                objects = query.value(0).toLongLong();
-            // Migration 1 sets application_id, so a file without it is ours only if it is still empty.
-            if (message.isEmpty() && (objects > 0 || version != 0))
-                message = QStringLiteral("%1: SQLite file with other content, not a Mailpulse store").arg(path);
-        } else if (version > latestVersion) {
-            message = QStringLiteral("%1: store schema version %2 is newer than this Mailpulse supports (%3); "
-                                     "use a newer Mailpulse")
-                          .arg(path)
-                          .arg(version)
-                          .arg(latestVersion);
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(inspectName);
+    const auto u8 = [&header](int offset) { return quint32(quint8(header.at(offset))); };
+    const auto be32 = [&u8](int offset) {
+        return (u8(offset) << 24) | (u8(offset + 1) << 16) | (u8(offset + 2) << 8) | u8(offset + 3);
+    };
+    const quint32 pageSize = (u8(16) << 8) | u8(17);
+    const bool validPageSize
+        = pageSize == 1 || (pageSize >= 512 && pageSize <= 32768 && (pageSize & (pageSize - 1)) == 0);
+    if (!validPageSize)
+        return fail(
+            error, QStringLiteral("%1: not an SQLite database or damaged (page size %2)").arg(path).arg(pageSize));
+
+    // Under WAL the header may lag behind committed changes; verify() repeats these checks through SQLite.
+    const QString message = judge(path, qint32(be32(60)), qint32(be32(68)), 0, latestVersion);
     return message.isEmpty() ? true : fail(error, message);
+}
+
+// The one place that decides whether a file is a store this build may use. Empty when it may.
+QString Database::judge(const QString &path, qint64 version, qint64 applicationId, qint64 objects, int latestVersion)
+{
+    if (applicationId != 0 && applicationId != ApplicationId)
+        return QStringLiteral("%1: SQLite file of another program (application_id %2), not a Mailpulse store")
+            .arg(path)
+            .arg(applicationId);
+    // Migration 1 sets application_id, so a file without it is ours only while it is still empty.
+    if (applicationId == 0 && (version != 0 || objects != 0))
+        return QStringLiteral("%1: SQLite file with other content, not a Mailpulse store").arg(path);
+    if (version > latestVersion)
+        return QStringLiteral("%1: store schema version %2 is newer than this Mailpulse supports (%3); "
+                              "use a newer Mailpulse")
+            .arg(path)
+            .arg(version)
+            .arg(latestVersion);
+    return {};
+}
+
+// Only reads: in rollback-journal mode they leave no trace, in WAL mode the -wal/-shm files they need are removed
+// again when the connection closes.
+bool Database::verify(int latestVersion, QString *error)
+{
+    qint64 version = 0;
+    qint64 applicationId = 0;
+    qint64 objects = 0;
+    QString sqlMessage;
+    if (!readPragma(m_db, QStringLiteral("user_version"), &version, &sqlMessage)
+        || !readPragma(m_db, QStringLiteral("application_id"), &applicationId, &sqlMessage)) {
+        if (error)
+            *error = QStringLiteral("%1: not an SQLite database or damaged: %2").arg(m_path, sqlMessage);
+        return false;
+    }
+    {
+        QSqlQuery query(m_db);
+        query.setForwardOnly(true);
+        if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) || !query.next()) {
+            if (error)
+                *error = QStringLiteral("%1: not an SQLite database or damaged: %2").arg(m_path, sqlError(query));
+            return false;
+        }
+        objects = query.value(0).toLongLong();
+    }
+    const QString message = judge(m_path, version, applicationId, objects, latestVersion);
+    if (!message.isEmpty() && error)
+        *error = message;
+    return message.isEmpty();
 }
 
 bool Database::migrate(const QList<Migration> &migrations, QString *error)

@@ -46,7 +46,9 @@ public:
     static int latestSchemaVersion();
 
 private:
-    bool inspect(const QString &path, int latestVersion, QString *error);
+    bool inspectHeader(const QString &path, int latestVersion, QString *error);
+    bool verify(int latestVersion, QString *error);
+    static QString judge(const QString &path, qint64 version, qint64 applicationId, qint64 objects, int latestVersion);
     bool migrate(const QList<Migration> &migrations, QString *error);
     bool fail(QString *error, const QString &message);
 

@@ -183,11 +183,12 @@ QList<Smtp::ProbeResult> ProbeRepository::recent(int limit, const QString &domai
         query.prepare(QStringLiteral("SELECT id, result_json FROM probes"
                                      " ORDER BY started_at DESC, id DESC LIMIT :limit"));
     } else {
-        query.prepare(QStringLiteral("SELECT id, result_json FROM probes WHERE domain = :domain"
+        query.prepare(QStringLiteral("SELECT id, result_json FROM probes WHERE domain IN (:domain, :ace)"
                                      " ORDER BY started_at DESC, id DESC LIMIT :limit"));
-        // Stored domains are lower-case ACE (ProbeTarget::parse); accept the Unicode form a user would type.
+        // Stored domains are lower-case ACE (ProbeTarget::parse); also accept the Unicode form a user would type.
         const QString ace = QString::fromLatin1(QUrl::toAce(domain));
-        query.bindValue(QStringLiteral(":domain"), ace.isEmpty() ? domain.toLower() : ace);
+        query.bindValue(QStringLiteral(":domain"), domain);
+        query.bindValue(QStringLiteral(":ace"), ace.isEmpty() ? domain.toLower() : ace);
     }
     query.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : -1); // SQLite: a negative LIMIT is no limit
     if (!query.exec()) {

@@ -1,0 +1,745 @@
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <atomic>
+#include <memory>
+
+#include "smtp/proberesultjson.h"
+#include "store/database.h"
+#include "store/migrations.h"
+#include "store/proberepository.h"
+
+using namespace Mailpulse;
+using namespace Mailpulse::Smtp;
+using namespace Mailpulse::Store;
+using namespace Qt::StringLiterals;
+
+namespace
+{
+
+// A plain connection that bypasses Database, to look at (or tamper with) the file the way another program would.
+class RawConnection
+{
+public:
+    explicit RawConnection(const QString &path)
+        : m_name(u"raw.%1"_s.arg(++s_counter))
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
+        db.setDatabaseName(path);
+        db.open();
+    }
+    ~RawConnection()
+    {
+        QSqlDatabase::database(m_name, false).close();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    Q_DISABLE_COPY_MOVE(RawConnection)
+
+    bool exec(const QString &sql)
+    {
+        QSqlQuery query(QSqlDatabase::database(m_name, false));
+        if (!query.exec(sql)) {
+            qWarning() << sql << query.lastError().text();
+            return false;
+        }
+        return true;
+    }
+    QVariant value(const QString &sql)
+    {
+        QSqlQuery query(QSqlDatabase::database(m_name, false));
+        if (!query.exec(sql) || !query.next()) {
+            qWarning() << sql << query.lastError().text();
+            return {};
+        }
+        return query.value(0);
+    }
+    QStringList column(const QString &sql)
+    {
+        QStringList values;
+        QSqlQuery query(QSqlDatabase::database(m_name, false));
+        if (!query.exec(sql))
+            return values;
+        while (query.next())
+            values.append(query.value(0).toString());
+        return values;
+    }
+
+private:
+    static inline std::atomic<int> s_counter { 0 };
+    QString m_name;
+};
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+ProbeResult makeResult(const QString &domain, const QDateTime &startedAt, const QString &user = u"user"_s)
+{
+    ProbeResult r;
+    r.target = user + u'@' + domain;
+    r.domain = domain;
+    r.host = u"mx1."_s + domain;
+    r.address = u"192.0.2.25"_s;
+    r.port = 25;
+    r.tlsMode = TlsMode::StartTls;
+    r.classification = { u"2.1.5"_s, Bounce::DeliveryClass::Success, u"accepted"_s };
+    r.phase = Phase::Done;
+    SmtpReply reply;
+    reply.code = 221;
+    reply.enhanced = u"2.0.0"_s;
+    reply.lines = { u"Bye"_s };
+    r.reply = reply;
+    r.timings = { 3, 10, 50, 5, 40, 6, 7, 130 };
+    TlsInfo tls;
+    tls.protocol = u"TLSv1.3"_s;
+    tls.cipher = u"TLS_AES_128_GCM_SHA256"_s;
+    tls.verified = true;
+    tls.subject = u"CN=mx1."_s + domain;
+    tls.issuer = u"CN=Test CA"_s;
+    tls.san = { u"mx1."_s + domain };
+    tls.notAfter = QDateTime(QDate(2027, 1, 1), QTime(0, 0), Qt::UTC);
+    r.tls = tls;
+    r.findings = { { u"info"_s, u"pipelining"_s, u"PIPELINING offered"_s } };
+    RecipientResult recipient;
+    recipient.address = r.target;
+    recipient.classification = r.classification;
+    recipient.reply = reply;
+    r.recipients = { recipient };
+    r.transcript = { { 0, 'I', u"connected"_s }, { 50, 'S', u"220 hi"_s }, { 51, 'C', u"EHLO probe"_s } };
+    r.hostsTried = { u"mx1.%1[192.0.2.25]:25"_s.arg(domain) };
+    r.startedAt = startedAt;
+    return r;
+}
+
+QDateTime at(int minute, int ms = 0) { return QDateTime(QDate(2026, 11, 27), QTime(10, minute, 0, ms), Qt::UTC); }
+
+QJsonObject json(const std::optional<ProbeResult> &result) { return result ? toJson(*result) : QJsonObject(); }
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void openCreatesSchema();
+    void openCreatesParentDirectories();
+    void defaultPath();
+    void reopenKeepsData();
+    void emptyFileIsNewStore();
+    void connectionsAreRemoved();
+    void insertFindRecentCount();
+    void columnsHoldQueryableValues();
+    void absentValuesAreNull();
+    void insertAllIsAtomic();
+    void insertAllRollsBackOnTriggerFailure();
+    void newerSchemaRefused();
+    void garbageFileRefused_data();
+    void garbageFileRefused();
+    void damagedStoreRefused();
+    void foreignSqliteFileRefused_data();
+    void foreignSqliteFileRefused();
+    void directoryRefused();
+    void twoInstancesWriteInTurn();
+    void concurrentWriters();
+    void hostileStringsStoredVerbatim();
+    void migrationsAppendAndRollBack();
+    void migrationsMustBeNumbered();
+
+private:
+    QString dbPath() const { return m_dir->filePath(u"mailpulse.sqlite"_s); }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestStore::cleanup() { m_dir.reset(); }
+
+void TestStore::openCreatesSchema()
+{
+    {
+        Database db;
+        QString error;
+        QVERIFY2(db.open(dbPath(), &error), qPrintable(error));
+        QVERIFY(db.isOpen());
+        QCOMPARE(db.path(), dbPath());
+        QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
+        QCOMPARE(Database::latestSchemaVersion(), 1);
+    }
+    QVERIFY(QFile::exists(dbPath()));
+
+    RawConnection raw(dbPath());
+    QCOMPARE(raw.value(u"PRAGMA user_version"_s).toInt(), 1);
+    QCOMPARE(raw.value(u"PRAGMA application_id"_s).toInt(), ApplicationId);
+    QCOMPARE(raw.value(u"PRAGMA journal_mode"_s).toString(), u"wal"_s); // persistent in the file
+    const QStringList columns = raw.column(u"SELECT name FROM pragma_table_info('probes') ORDER BY cid"_s);
+    const QStringList expected {
+        u"id"_s,
+        u"started_at"_s,
+        u"target"_s,
+        u"domain"_s,
+        u"host"_s,
+        u"address"_s,
+        u"port"_s,
+        u"tls_mode"_s,
+        u"status"_s,
+        u"class"_s,
+        u"reason"_s,
+        u"phase"_s,
+        u"reply_code"_s,
+        u"reply_enhanced"_s,
+        u"reply_text"_s,
+        u"detail"_s,
+        u"dns_ms"_s,
+        u"connect_ms"_s,
+        u"greeting_ms"_s,
+        u"ehlo_ms"_s,
+        u"tls_ms"_s,
+        u"mail_ms"_s,
+        u"rcpt_ms"_s,
+        u"total_ms"_s,
+        u"tls_protocol"_s,
+        u"tls_cipher"_s,
+        u"tls_verified"_s,
+        u"result_json"_s,
+    };
+    QCOMPARE(columns, expected);
+    QStringList indexes = raw.column(u"SELECT (SELECT group_concat(name, ',') FROM pragma_index_info(il.name))"
+                                     " FROM pragma_index_list('probes') il"_s);
+    indexes.sort();
+    QCOMPARE(indexes, (QStringList { u"domain,started_at"_s, u"started_at"_s, u"status"_s }));
+}
+
+void TestStore::openCreatesParentDirectories()
+{
+    const QString path = m_dir->filePath(u"a/b/c/store.sqlite"_s);
+    Database db;
+    QString error;
+    QVERIFY2(db.open(path, &error), qPrintable(error));
+    QVERIFY(QFile::exists(path));
+}
+
+void TestStore::defaultPath() { QVERIFY(Database::defaultPath().endsWith(u"/mailpulse.sqlite"_s)); }
+
+void TestStore::reopenKeepsData()
+{
+    qint64 id = 0;
+    {
+        Database db;
+        QVERIFY(db.open(dbPath()));
+        ProbeRepository repo(db);
+        QVERIFY(repo.insert(makeResult(u"example.com"_s, at(1)), &id));
+    }
+    Database db;
+    QString error;
+    QVERIFY2(db.open(dbPath(), &error), qPrintable(error));
+    QCOMPARE(db.schemaVersion(), 1);
+    ProbeRepository repo(db);
+    QCOMPARE(repo.count(), 1);
+    QCOMPARE(json(repo.find(id)), toJson(makeResult(u"example.com"_s, at(1))));
+
+    // Reopening the same instance on the same file works too.
+    QVERIFY2(db.open(dbPath(), &error), qPrintable(error));
+    QCOMPARE(ProbeRepository(db).count(), 1);
+}
+
+void TestStore::emptyFileIsNewStore()
+{
+    QFile file(dbPath());
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    Database db;
+    QString error;
+    QVERIFY2(db.open(dbPath(), &error), qPrintable(error));
+    QCOMPARE(db.schemaVersion(), 1);
+}
+
+void TestStore::connectionsAreRemoved()
+{
+    const QStringList before = QSqlDatabase::connectionNames();
+    {
+        Database a;
+        Database b;
+        QVERIFY(a.open(dbPath()));
+        QVERIFY(b.open(dbPath()));
+        QCOMPARE(QSqlDatabase::connectionNames().size(), before.size() + 2);
+        // A refused open leaves no connection behind either.
+        Database c;
+        QVERIFY(!c.open(m_dir->path()));
+        QCOMPARE(QSqlDatabase::connectionNames().size(), before.size() + 2);
+    }
+    QCOMPARE(QSqlDatabase::connectionNames(), before);
+}
+
+void TestStore::insertFindRecentCount()
+{
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    ProbeRepository repo(db);
+    QCOMPARE(repo.count(), 0);
+    QVERIFY(repo.recent(10).isEmpty());
+
+    // Inserted out of time order: recent() orders by started_at.
+    const QList<ProbeResult> results {
+        makeResult(u"a.example"_s, at(2)),
+        makeResult(u"b.example"_s, at(1)),
+        makeResult(u"a.example"_s, at(3, 5)),
+        makeResult(u"a.example"_s, at(3, 4)),
+        makeResult(u"xn--bcher-kva.example"_s, at(0)),
+    };
+    QList<qint64> ids;
+    for (const ProbeResult &result : results) {
+        qint64 id = -1;
+        QString error;
+        QVERIFY2(repo.insert(result, &id, &error), qPrintable(error));
+        QVERIFY(id > 0);
+        QVERIFY(!ids.contains(id));
+        ids.append(id);
+    }
+    QCOMPARE(repo.count(), 5);
+
+    for (qsizetype i = 0; i < results.size(); ++i) {
+        QString error;
+        const std::optional<ProbeResult> found = repo.find(ids.at(i), &error);
+        QVERIFY2(found, qPrintable(error));
+        QCOMPARE(toJson(*found), toJson(results.at(i)));
+    }
+    QString error = u"stale"_s;
+    QVERIFY(!repo.find(ids.constLast() + 1000, &error));
+    QVERIFY(error.isEmpty()); // absent is not an error
+
+    const QList<ProbeResult> all = repo.recent(0);
+    QCOMPARE(all.size(), 5);
+    const QList<QDateTime> order { at(3, 5), at(3, 4), at(2), at(1), at(0) };
+    for (qsizetype i = 0; i < order.size(); ++i)
+        QCOMPARE(all.at(i).startedAt, order.at(i));
+
+    const QList<ProbeResult> two = repo.recent(2);
+    QCOMPARE(two.size(), 2);
+    QCOMPARE(two.at(0).startedAt, at(3, 5));
+
+    const QList<ProbeResult> domainA = repo.recent(10, u"A.example"_s);
+    QCOMPARE(domainA.size(), 3);
+    for (const ProbeResult &result : domainA)
+        QCOMPARE(result.domain, u"a.example"_s);
+    QCOMPARE(repo.recent(1, u"a.example"_s).size(), 1);
+    QCOMPARE(repo.recent(10, u"bücher.example"_s).size(), 1); // Unicode form finds the ACE domain
+    QVERIFY(repo.recent(10, u"nowhere.example"_s).isEmpty());
+}
+
+void TestStore::columnsHoldQueryableValues()
+{
+    qint64 id = 0;
+    ProbeResult result = makeResult(u"example.com"_s, at(7, 89));
+    result.reply->lines = { u"line one"_s, u"line two"_s };
+    result.timings.connect = 0;
+    {
+        Database db;
+        QVERIFY(db.open(dbPath()));
+        QVERIFY(ProbeRepository(db).insert(result, &id));
+    }
+    RawConnection raw(dbPath());
+    const auto value = [&](const QString &column) {
+        return raw.value(u"SELECT "_s + column + u" FROM probes WHERE id = "_s + QString::number(id));
+    };
+    QCOMPARE(value(u"started_at"_s).toString(), u"2026-11-27T10:07:00.089Z"_s);
+    QCOMPARE(value(u"target"_s).toString(), u"user@example.com"_s);
+    QCOMPARE(value(u"domain"_s).toString(), u"example.com"_s);
+    QCOMPARE(value(u"host"_s).toString(), u"mx1.example.com"_s);
+    QCOMPARE(value(u"address"_s).toString(), u"192.0.2.25"_s);
+    QCOMPARE(value(u"port"_s).toInt(), 25);
+    QCOMPARE(value(u"tls_mode"_s).toString(), u"starttls"_s);
+    QCOMPARE(value(u"status"_s).toString(), u"2.1.5"_s);
+    QCOMPARE(value(u"class"_s).toString(), u"success"_s);
+    QCOMPARE(value(u"reason"_s).toString(), u"accepted"_s);
+    QCOMPARE(value(u"phase"_s).toString(), u"done"_s);
+    QCOMPARE(value(u"reply_code"_s).toInt(), 221);
+    QCOMPARE(value(u"reply_enhanced"_s).toString(), u"2.0.0"_s);
+    QCOMPARE(value(u"reply_text"_s).toString(), u"line one line two"_s);
+    QCOMPARE(value(u"typeof(connect_ms)"_s).toString(), u"integer"_s);
+    QCOMPARE(value(u"connect_ms"_s).toInt(), 0);
+    QCOMPARE(value(u"total_ms"_s).toInt(), 130);
+    QCOMPARE(value(u"tls_protocol"_s).toString(), u"TLSv1.3"_s);
+    QCOMPARE(value(u"tls_verified"_s).toInt(), 1);
+    QCOMPARE(QJsonDocument::fromJson(value(u"result_json"_s).toString().toUtf8()).object(), toJson(result));
+}
+
+void TestStore::absentValuesAreNull()
+{
+    ProbeResult result;
+    result.target = u"nowhere.invalid"_s;
+    result.domain = u"nowhere.invalid"_s;
+    result.classification = { u"5.1.2"_s, Bounce::DeliveryClass::Hard, u"hostunknown"_s };
+    qint64 id = 0;
+    {
+        Database db;
+        QVERIFY(db.open(dbPath()));
+        QVERIFY(ProbeRepository(db).insert(result, &id));
+        QCOMPARE(json(ProbeRepository(db).find(id)), toJson(result));
+    }
+    RawConnection raw(dbPath());
+    for (const QString &column :
+        { u"started_at"_s, u"host"_s, u"address"_s, u"port"_s, u"reply_code"_s, u"reply_enhanced"_s, u"reply_text"_s,
+            u"detail"_s, u"dns_ms"_s, u"total_ms"_s, u"tls_protocol"_s, u"tls_cipher"_s, u"tls_verified"_s }) {
+        QCOMPARE(raw.value(u"SELECT typeof("_s + column + u") FROM probes"_s).toString(), u"null"_s);
+    }
+}
+
+void TestStore::insertAllIsAtomic()
+{
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    ProbeRepository repo(db);
+    QVERIFY(repo.insert(makeResult(u"keep.example"_s, at(0))));
+    QVERIFY(repo.insertAll({}));
+
+    QString error;
+    QVERIFY2(repo.insertAll({ makeResult(u"a.example"_s, at(1)), makeResult(u"b.example"_s, at(2)) }, &error),
+        qPrintable(error));
+    QCOMPARE(repo.count(), 3);
+
+    // The third row has no target (NOT NULL): the two before it must not stay.
+    ProbeResult broken = makeResult(u"c.example"_s, at(3));
+    broken.target.clear();
+    QVERIFY(!repo.insertAll({ makeResult(u"d.example"_s, at(4)), makeResult(u"e.example"_s, at(5)), broken }, &error));
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(repo.count(), 3);
+    QVERIFY(repo.recent(0, u"d.example"_s).isEmpty());
+
+    // The connection is usable afterwards (no transaction left open).
+    QVERIFY2(repo.insert(makeResult(u"f.example"_s, at(6)), nullptr, &error), qPrintable(error));
+    QCOMPARE(repo.count(), 4);
+    Database other;
+    QVERIFY(other.open(dbPath()));
+    QCOMPARE(ProbeRepository(other).count(), 4);
+}
+
+void TestStore::insertAllRollsBackOnTriggerFailure()
+{
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    // A TEMP trigger lives in this connection only, so the schema on disk stays as the code made it.
+    QVERIFY(db.exec(u"CREATE TEMP TRIGGER boom BEFORE INSERT ON main.probes WHEN NEW.target = 'boom@x.example'"
+                    " BEGIN SELECT RAISE(ABORT, 'boom'); END"_s));
+    ProbeRepository repo(db);
+    QList<ProbeResult> batch;
+    for (int i = 0; i < 20; ++i)
+        batch.append(makeResult(u"x.example"_s, at(i), u"u%1"_s.arg(i)));
+    batch.insert(10, makeResult(u"x.example"_s, at(30), u"boom"_s));
+    QString error;
+    QVERIFY(!repo.insertAll(batch, &error));
+    QVERIFY2(error.contains(u"boom"_s), qPrintable(error));
+    QCOMPARE(repo.count(), 0);
+    batch.removeAt(10);
+    QVERIFY2(repo.insertAll(batch, &error), qPrintable(error));
+    QCOMPARE(repo.count(), 20);
+}
+
+void TestStore::newerSchemaRefused()
+{
+    {
+        Database db;
+        QVERIFY(db.open(dbPath()));
+        QVERIFY(ProbeRepository(db).insert(makeResult(u"example.com"_s, at(1))));
+    }
+    {
+        RawConnection raw(dbPath());
+        QVERIFY(raw.exec(u"PRAGMA user_version = %1"_s.arg(Database::latestSchemaVersion() + 1)));
+    }
+    const QByteArray before = fileHash(dbPath());
+    const QStringList entriesBefore = QDir(m_dir->path()).entryList(QDir::Files);
+    QVERIFY(!before.isEmpty());
+
+    Database db;
+    QString error;
+    QVERIFY(!db.open(dbPath(), &error));
+    QVERIFY2(error.contains(u"newer"_s), qPrintable(error));
+    QVERIFY2(error.contains(dbPath()), qPrintable(error));
+    QVERIFY(!db.isOpen());
+    QCOMPARE(fileHash(dbPath()), before);
+    QCOMPARE(QDir(m_dir->path()).entryList(QDir::Files), entriesBefore);
+
+    // The refused instance is reusable.
+    const QString other = m_dir->filePath(u"other.sqlite"_s);
+    QVERIFY2(db.open(other, &error), qPrintable(error));
+}
+
+void TestStore::garbageFileRefused_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("error");
+
+    QByteArray random(8192, Qt::Uninitialized);
+    QRandomGenerator generator(42);
+    generator.fillRange(reinterpret_cast<quint32 *>(random.data()), random.size() / 4);
+    QTest::newRow("random") << random << u"not an SQLite database"_s;
+    QTest::newRow("text") << QByteArray("probes,example.com\n") << u"not an SQLite database"_s;
+    QTest::newRow("short") << QByteArray("SQLite") << u"not an SQLite database"_s;
+    // A valid magic string with nonsense after it (page size 0x4141): SQLite itself refuses it.
+    QTest::newRow("damaged header") << (QByteArray("SQLite format 3", 16) + QByteArray(4080, 'A'))
+                                    << u"not an SQLite database or damaged"_s;
+}
+
+void TestStore::garbageFileRefused()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, error);
+
+    QFile file(dbPath());
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    file.close();
+    const QStringList entriesBefore = QDir(m_dir->path()).entryList(QDir::Files);
+
+    Database db;
+    QString message;
+    QVERIFY(!db.open(dbPath(), &message));
+    QVERIFY2(message.contains(error), qPrintable(message));
+    QVERIFY(!db.isOpen());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), content);
+    QCOMPARE(QDir(m_dir->path()).entryList(QDir::Files), entriesBefore);
+}
+
+void TestStore::damagedStoreRefused()
+{
+    {
+        Database db;
+        QVERIFY(db.open(dbPath()));
+    }
+    // A valid header (so only SQLite itself can tell) over a page 1 whose schema b-tree is garbage.
+    QFile file(dbPath());
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.seek(100));
+    file.write(QByteArray(400, '\xff'));
+    file.close();
+    const QByteArray before = fileHash(dbPath());
+    const QStringList entriesBefore = QDir(m_dir->path()).entryList(QDir::Files);
+
+    Database db;
+    QString error;
+    QVERIFY(!db.open(dbPath(), &error));
+    QVERIFY2(error.contains(u"damaged"_s), qPrintable(error));
+    QCOMPARE(fileHash(dbPath()), before);
+    QCOMPARE(QDir(m_dir->path()).entryList(QDir::Files), entriesBefore);
+}
+
+void TestStore::foreignSqliteFileRefused_data()
+{
+    QTest::addColumn<QString>("setup");
+    QTest::newRow("other tables") << u"CREATE TABLE notes (body TEXT)"_s;
+    QTest::newRow("other application id") << u"PRAGMA application_id = 42"_s;
+    QTest::newRow("version without id") << u"PRAGMA user_version = 1"_s;
+}
+
+void TestStore::foreignSqliteFileRefused()
+{
+    QFETCH(QString, setup);
+    {
+        RawConnection raw(dbPath());
+        QVERIFY(raw.exec(setup));
+    }
+    const QByteArray before = fileHash(dbPath());
+    QVERIFY(!before.isEmpty());
+    Database db;
+    QString error;
+    QVERIFY(!db.open(dbPath(), &error));
+    QVERIFY2(error.contains(u"not a Mailpulse store"_s), qPrintable(error));
+    QCOMPARE(fileHash(dbPath()), before);
+}
+
+void TestStore::directoryRefused()
+{
+    Database db;
+    QString error;
+    QVERIFY(!db.open(m_dir->path(), &error));
+    QVERIFY2(error.contains(u"not a regular file"_s), qPrintable(error));
+    QVERIFY(!db.open(QString(), &error));
+    QVERIFY(!error.isEmpty());
+}
+
+void TestStore::twoInstancesWriteInTurn()
+{
+    // Two connections to one file, as the GUI and the CLI have: each sees the other's writes.
+    Database gui;
+    Database cli;
+    QString error;
+    QVERIFY2(gui.open(dbPath(), &error), qPrintable(error));
+    QVERIFY2(cli.open(dbPath(), &error), qPrintable(error));
+    ProbeRepository guiRepo(gui);
+    ProbeRepository cliRepo(cli);
+    for (int i = 0; i < 5; ++i) {
+        QVERIFY2(guiRepo.insert(makeResult(u"gui.example"_s, at(i)), nullptr, &error), qPrintable(error));
+        QVERIFY2(
+            cliRepo.insertAll({ makeResult(u"cli.example"_s, at(i)), makeResult(u"cli.example"_s, at(i, 1)) }, &error),
+            qPrintable(error));
+        QCOMPARE(guiRepo.count(), 3 * (i + 1));
+        QCOMPARE(cliRepo.count(), 3 * (i + 1));
+    }
+    QCOMPARE(guiRepo.recent(0, u"cli.example"_s).size(), 10);
+    QCOMPARE(cliRepo.recent(0, u"gui.example"_s).size(), 5);
+}
+
+void TestStore::concurrentWriters()
+{
+    // A writer in another thread with its own Database stands in for a second process: SQLite locks per connection.
+    constexpr int Rows = 60;
+    std::atomic<int> failures { 0 };
+    QString threadError;
+    const QString path = dbPath();
+    {
+        Database db; // create the schema first so that both writers only write rows
+        QVERIFY(db.open(path));
+    }
+    std::unique_ptr<QThread> thread(QThread::create([&] {
+        Database db;
+        if (!db.open(path, &threadError)) {
+            ++failures;
+            return;
+        }
+        ProbeRepository repo(db);
+        for (int i = 0; i < Rows; ++i) {
+            const bool ok = i % 3 == 0
+                ? repo.insertAll({ makeResult(u"thread.example"_s, at(i % 60)) }, &threadError)
+                : repo.insert(makeResult(u"thread.example"_s, at(i % 60)), nullptr, &threadError);
+            if (!ok)
+                ++failures;
+        }
+    }));
+    thread->start();
+
+    Database db;
+    QString error;
+    QVERIFY2(db.open(path, &error), qPrintable(error));
+    ProbeRepository repo(db);
+    for (int i = 0; i < Rows; ++i) {
+        QVERIFY2(repo.insert(makeResult(u"main.example"_s, at(i % 60)), nullptr, &error), qPrintable(error));
+        QVERIFY(repo.count() >= i + 1);
+    }
+    QVERIFY(thread->wait(60'000));
+    QVERIFY2(failures == 0, qPrintable(threadError));
+    QCOMPARE(repo.count(), 2 * Rows);
+    QCOMPARE(repo.recent(0, u"thread.example"_s).size(), Rows);
+}
+
+void TestStore::hostileStringsStoredVerbatim()
+{
+    const QString nul = QStringView(u"a\0b", 3).toString();
+    ProbeResult result = makeResult(u"example.com"_s, at(9));
+    result.target = u"'; DROP TABLE probes; --"_s;
+    result.domain = u"example.com' OR '1'='1"_s;
+    result.host = u"\"mx\"; DELETE FROM probes"_s + nul;
+    result.detail = u"quote ' double \" backslash \\ percent % underscore _ NUL "_s + nul + u" emoji 📬 \u2028 end"_s;
+    result.classification.reason = u"x\r\ny"_s;
+    result.transcript.append({ 99, 'S', u"550 \x01\x7f\"'`$(rm -rf /)"_s + nul });
+    result.findings.append({ u"warning"_s, u"'); --"_s, u"?1 :target @x $1"_s });
+
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    ProbeRepository repo(db);
+    qint64 id = 0;
+    QString error;
+    QVERIFY2(repo.insert(result, &id, &error), qPrintable(error));
+    QVERIFY2(repo.insertAll({ result, result }, &error), qPrintable(error));
+    QCOMPARE(repo.count(), 3);
+
+    const std::optional<ProbeResult> found = repo.find(id, &error);
+    QVERIFY2(found, qPrintable(error));
+    QCOMPARE(found->target, result.target);
+    QCOMPARE(found->domain, result.domain);
+    QCOMPARE(found->host, result.host);
+    QCOMPARE(found->detail, result.detail);
+    QCOMPARE(found->classification.reason, result.classification.reason);
+    QCOMPARE(found->transcript.constLast().line, result.transcript.constLast().line);
+    QCOMPARE(toJson(*found), toJson(result));
+    QCOMPARE(repo.recent(0, result.domain).size(), 3); // bound, so the quote in the filter is just a character
+    QVERIFY(repo.recent(0, u"example.com"_s).isEmpty());
+
+    // The columns hold the strings verbatim, NULs included.
+    QSqlQuery query(db.connection());
+    QVERIFY(query.prepare(u"SELECT target, domain, host, detail FROM probes WHERE id = ?"_s));
+    query.addBindValue(id);
+    QVERIFY(query.exec());
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toString(), result.target);
+    QCOMPARE(query.value(1).toString(), result.domain);
+    QCOMPARE(query.value(2).toString(), result.host);
+    QCOMPARE(query.value(3).toString(), result.detail);
+}
+
+void TestStore::migrationsAppendAndRollBack()
+{
+    QList<Migration> migrations = schemaMigrations();
+    {
+        Database db;
+        QVERIFY(db.open(dbPath(), migrations));
+        QVERIFY(ProbeRepository(db).insert(makeResult(u"example.com"_s, at(1))));
+    }
+
+    // A later build appends migration 2: only it runs, and data survives.
+    migrations.append(Migration { 2,
+        { u"CREATE TABLE extra (id INTEGER PRIMARY KEY, note TEXT)"_s, u"ALTER TABLE probes ADD COLUMN tag TEXT"_s } });
+    {
+        Database db;
+        QString error;
+        QVERIFY2(db.open(dbPath(), migrations, &error), qPrintable(error));
+        QCOMPARE(db.schemaVersion(), 2);
+        QCOMPARE(ProbeRepository(db).count(), 1);
+    }
+
+    // This build (which knows only v1) now refuses the file.
+    {
+        Database db;
+        QString error;
+        QVERIFY(!db.open(dbPath(), &error));
+        QVERIFY2(error.contains(u"newer"_s), qPrintable(error));
+    }
+
+    // A failing migration 3 leaves version 2 and none of its own statements.
+    migrations.append(Migration { 3, { u"CREATE TABLE half (x)"_s, u"THIS IS NOT SQL"_s } });
+    {
+        Database db;
+        QString error;
+        QVERIFY(!db.open(dbPath(), migrations, &error));
+        QVERIFY2(error.contains(u"migration 3 failed"_s), qPrintable(error));
+        QVERIFY(!db.isOpen());
+    }
+    RawConnection raw(dbPath());
+    QCOMPARE(raw.value(u"PRAGMA user_version"_s).toInt(), 2);
+    QCOMPARE(raw.value(u"SELECT count(*) FROM sqlite_master WHERE name = 'half'"_s).toInt(), 0);
+    QCOMPARE(raw.value(u"SELECT count(*) FROM sqlite_master WHERE name = 'extra'"_s).toInt(), 1);
+    QCOMPARE(raw.value(u"SELECT count(*) FROM probes"_s).toInt(), 1);
+}
+
+void TestStore::migrationsMustBeNumbered()
+{
+    Database db;
+    QString error;
+    QVERIFY(!db.open(dbPath(), { Migration { 2, { u"CREATE TABLE t (x)"_s } } }, &error));
+    QVERIFY2(error.contains(u"1..N"_s), qPrintable(error));
+    QVERIFY(!QFile::exists(dbPath()));
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
