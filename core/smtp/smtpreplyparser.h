@@ -1,12 +1,13 @@
 #pragma once
 
-#include "smtp/smtpreply.h"
-
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
 
-namespace Mailpulse::Smtp {
+#include "smtp/smtpreply.h"
+
+namespace Mailpulse::Smtp
+{
 
 /// Socket-free, incremental SMTP reply parser with bounded memory.
 /// Bytes go in with feed(); complete replies come out with takeReply(). Once an error occurred the parser stays
@@ -14,10 +15,11 @@ namespace Mailpulse::Smtp {
 class SmtpReplyParser final
 {
 public:
-    struct Limits
-    {
-        qsizetype maxLineLength = 4096; // bytes per line without CRLF (RFC 5321 §4.5.3.1.5 says 512; real servers exceed it)
-        int maxLines = 100;             // lines per reply
+    struct Limits {
+        /// Bytes per line without CRLF (RFC 5321 §4.5.3.1.5 says 512; real servers exceed it).
+        qsizetype maxLineLength = 4096;
+        /// Lines per reply.
+        int maxLines = 100;
     };
 
     enum class Error { None, LineTooLong, TooManyLines, Malformed };
@@ -48,16 +50,23 @@ public:
 
     Limits limits() const { return m_limits; }
 
+    /// Bytes of the current, unterminated line. Never more than limits().maxLineLength + 1 (a CR that may still
+    /// be followed by its LF), whatever the server sends: the bound that keeps a CRLF-less stream harmless.
+    qsizetype bufferedLineBytes() const { return m_buffer.size(); }
+
 private:
-    bool parseLine(QByteArrayView line);
+    bool parseLine(QByteArrayView line, qsizetype wireBytes);
     void fail(Error error, QByteArrayView line);
+    void failLineTooLong(QByteArrayView head, QByteArrayView tail);
 
     Limits m_limits;
-    QByteArray m_buffer;          // bytes of the current, incomplete line
-    SmtpReply m_current;          // lines of a multi-line reply in progress
-    QList<SmtpReply> m_replies;   // complete replies not yet taken
+    QByteArray m_buffer; // bytes of the current, incomplete line
+    SmtpReply m_current; // lines of a multi-line reply in progress
+    qsizetype m_currentBytes = 0; // bytes on the wire (terminators included) of m_current's lines
+    QList<SmtpReply> m_replies; // complete replies not yet taken
     Error m_error = Error::None;
     QByteArray m_offending;
+    const char *m_malformedWhy = ""; // which rule a Malformed line broke, for errorString()
 };
 
 } // namespace Mailpulse::Smtp

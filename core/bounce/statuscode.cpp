@@ -1,0 +1,117 @@
+#include "bounce/statuscode.h"
+
+namespace Mailpulse::Bounce
+{
+
+namespace
+{
+
+bool isDigit(QChar c) { return c >= u'0' && c <= u'9'; }
+
+bool isWordChar(QChar c) { return c.isLetterOrNumber() || c == u'_'; }
+
+// Reads 1-3 digits at `pos`; returns the number of digits (0 on failure: none, or more than 3).
+int readNumber(QStringView text, qsizetype pos, int *value)
+{
+    int n = 0;
+    int v = 0;
+    while (pos + n < text.size() && isDigit(text[pos + n])) {
+        if (n == 3)
+            return 0;
+        v = v * 10 + (text[pos + n].unicode() - u'0');
+        ++n;
+    }
+    *value = v;
+    return n;
+}
+
+// Parses "X.Y.Z" starting at `pos`; on success returns the code and sets `end` past it.
+std::optional<StatusCode> parseAt(QStringView text, qsizetype pos, qsizetype *end)
+{
+    if (pos + 5 > text.size())
+        return std::nullopt;
+    const QChar k = text[pos];
+    if (k != u'2' && k != u'4' && k != u'5')
+        return std::nullopt;
+    if (text[pos + 1] != u'.')
+        return std::nullopt;
+    StatusCode code;
+    code.klass = k.unicode() - u'0';
+    qsizetype p = pos + 2;
+    const int subjectDigits = readNumber(text, p, &code.subject);
+    if (subjectDigits == 0)
+        return std::nullopt;
+    p += subjectDigits;
+    if (p >= text.size() || text[p] != u'.')
+        return std::nullopt;
+    ++p;
+    const int detailDigits = readNumber(text, p, &code.detail);
+    if (detailDigits == 0)
+        return std::nullopt;
+    *end = p + detailDigits;
+    return code;
+}
+
+} // namespace
+
+QString deliveryClassName(DeliveryClass cls)
+{
+    switch (cls) {
+    case DeliveryClass::Success:
+        return QStringLiteral("success");
+    case DeliveryClass::Soft:
+        return QStringLiteral("soft");
+    case DeliveryClass::Hard:
+        return QStringLiteral("hard");
+    }
+    return {};
+}
+
+std::optional<DeliveryClass> deliveryClassFromName(QStringView name)
+{
+    if (name == u"success")
+        return DeliveryClass::Success;
+    if (name == u"soft")
+        return DeliveryClass::Soft;
+    if (name == u"hard")
+        return DeliveryClass::Hard;
+    return std::nullopt;
+}
+
+QString StatusCode::toString() const { return QStringLiteral("%1.%2.%3").arg(klass).arg(subject).arg(detail); }
+
+std::optional<StatusCode> StatusCode::parse(QStringView text)
+{
+    qsizetype end = 0;
+    const auto code = parseAt(text, 0, &end);
+    if (!code || end != text.size())
+        return std::nullopt;
+    return code;
+}
+
+std::optional<StatusCode> StatusCode::find(QStringView text)
+{
+    for (qsizetype i = 0; i + 5 <= text.size(); ++i) {
+        const QChar c = text[i];
+        if (c != u'2' && c != u'4' && c != u'5')
+            continue;
+        // A code stands alone: not the tail of a word, a number or a dotted quad ("10.4.5.1" holds no code).
+        if (i > 0 && (isWordChar(text[i - 1]) || text[i - 1] == u'.'))
+            continue;
+        qsizetype end = 0;
+        const auto code = parseAt(text, i, &end);
+        if (!code)
+            continue;
+        if (end < text.size()) {
+            const QChar next = text[end];
+            if (isWordChar(next))
+                continue;
+            if (next == u'.' && end + 1 < text.size() && isDigit(text[end + 1]))
+                continue;
+        }
+        return code;
+    }
+    return std::nullopt;
+}
+
+} // namespace Mailpulse::Bounce
