@@ -11,7 +11,8 @@
 
 #include "bounce/classifier.h"
 
-Q_LOGGING_CATEGORY(lcSmtp, "mailpulse.smtp")
+// Debug and info lines are opt-in (QT_LOGGING_RULES="mailpulse.*=true"): a monitor must not spam its own output.
+Q_LOGGING_CATEGORY(lcSmtp, "mailpulse.smtp", QtWarningMsg)
 
 namespace Mailpulse::Smtp
 {
