@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "common/clock.h"
+#include "common/resourceusage.h"
 #include "lab/smtplab.h"
 #include "smtp/probeengine.h"
 
@@ -16,17 +17,6 @@ using namespace Mailpulse;
 namespace
 {
 
-qint64 peakRssKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 } // namespace
 
@@ -56,7 +46,7 @@ int main(int argc, char *argv[])
 
     std::function<void()> startRun = [&] {
         if (runIndex >= runs.size()) {
-            out << "peak RSS " << peakRssKiB() / 1024 << " MiB\n";
+            out << "peak RSS " << peakResidentKiB() / 1024 << " MiB\n";
             out.flush();
             QCoreApplication::quit();
             return;
