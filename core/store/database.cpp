@@ -193,7 +193,8 @@ QString Database::judge(const QString &path, qint64 version, qint64 applicationI
 }
 
 // Only reads: in rollback-journal mode they leave no trace, in WAL mode the -wal/-shm files they need are removed
-// again when the connection closes.
+// again when the connection closes. (SQLite's own recovery of a crashed writer's hot journal is the one write a
+// read may cause; that is what any SQLite reader of the file would do.)
 bool Database::verify(int latestVersion, QString *error)
 {
     qint64 version = 0;
