@@ -17,7 +17,8 @@ namespace Mailpulse::Dns
 namespace
 {
 
-Q_LOGGING_CATEGORY(lcDns, "mailpulse.dns")
+// Debug output (every query) only on request: QT_LOGGING_RULES="mailpulse.dns.debug=true".
+Q_LOGGING_CATEGORY(lcDns, "mailpulse.dns", QtInfoMsg)
 
 // glibc never reports a timeout sooner than one second (its smallest per-try timeout), so an "invalid reply"
 // faster than this is a real answer without records (NODATA) or an unreachable server, never a timeout.

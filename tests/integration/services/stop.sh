@@ -10,20 +10,34 @@ if [ -f "$PF/etc/main.cf" ] && [ -s "$PF/queue/pid/master.pid" ]; then
     timeout 10 postfix -c "$PF/etc" stop >/dev/null 2>&1
 fi
 
-stop_pid() {
-    local pid
-    pid=$(tr -d ' \n' <"$1" 2>/dev/null)
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 0
-    kill "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 30); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null
-    return 0
+# Alive and not a zombie: start.sh has exited, so our daemons are orphans that init reaps in its own time.
+alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
 }
 
-for pidfile in "$STATE_DIR"/sink-*.pid "$STATE_DIR/fakedns.pid" "$STATE_DIR/dnsmasq.pid" "$PF/queue/pid/master.pid"; do
-    [ -f "$pidfile" ] && stop_pid "$pidfile"
+# A pidfile from an earlier run may name a PID that now belongs to someone else: signal it only if the process
+# still has the name of what we started there.
+pids=()
+stop_pidfile() {
+    local pidfile=$1 name=$2 pid
+    [ -f "$pidfile" ] || return 0
+    pid=$(tr -d ' \n' <"$pidfile" 2>/dev/null)
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] || return 0
+    kill "$pid" 2>/dev/null && pids+=("$pid")
+}
+for pidfile in "$STATE_DIR"/sink-*.pid; do stop_pidfile "$pidfile" smtp-sink; done
+stop_pidfile "$STATE_DIR/fakedns.pid" perl
+stop_pidfile "$STATE_DIR/dnsmasq.pid" dnsmasq
+stop_pidfile "$PF/queue/pid/master.pid" master
+# All at once, then one bounded wait for the lot; SIGKILL whatever ignores SIGTERM.
+for _ in $(seq 1 30); do
+    left=()
+    for pid in "${pids[@]}"; do alive "$pid" && left+=("$pid"); done
+    [ ${#left[@]} -eq 0 ] && break
+    sleep 0.1
 done
+for pid in "${pids[@]}"; do alive "$pid" && kill -9 "$pid" 2>/dev/null; done
 exit 0
