@@ -186,6 +186,15 @@ private:
             finish(MxResolution::Status::NxDomain, QStringLiteral("%1 does not exist (NXDOMAIN)").arg(m_name));
             return;
         case Outcome::Failed:
+            // A slow "invalid reply" is a resolver timeout, or an empty answer that waited behind a slow recursion
+            // or in Qt's small lookup thread pool. One more query tells them apart: by now a recursive resolver has
+            // the answer cached and a real NODATA comes back fast, while a dead path stays slow.
+            if (lookup->error() == QDnsLookup::InvalidReplyError && !m_mxRetried) {
+                m_mxRetried = true;
+                m_timer.start(m_timeoutMs);
+                query(QDnsLookup::MX, m_name, [this](QDnsLookup *retry, Outcome again) { onMx(retry, again); });
+                return;
+            }
             finish(MxResolution::Status::TempFail,
                 QStringLiteral("MX lookup for %1 failed: %2").arg(m_name, errorText(*lookup)));
             return;
@@ -424,6 +433,7 @@ private:
     QList<Target> m_targets;
     qsizetype m_pending = 0;
     bool m_serverAnswered = false; // some query got a definitive answer: the nameserver is alive
+    bool m_mxRetried = false;
     bool m_finished = false;
 };
 

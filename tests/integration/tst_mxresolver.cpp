@@ -2,6 +2,7 @@
 // and that the resolver never blocks the event loop.
 
 #include <QElapsedTimer>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void ownTimerGivesTempFail();
     void resolverTimeoutGivesTempFail();
     void deadNameserverIsNotHostUnknown();
+    void slowEmptyAnswerIsRetried();
 
     void resolveHost_data();
     void resolveHost();
@@ -248,6 +250,23 @@ void TestMxResolver::deadNameserverIsNotHostUnknown()
     resolver.resolveHost(QStringLiteral("mx.ok.test"));
     QVERIFY(spy.wait(kWaitMs));
     QCOMPARE(statusName(resolutionAt(spy, spy.count() - 1).status), QStringLiteral("TempFail"));
+}
+
+void TestMxResolver::slowEmptyAnswerIsRetried()
+{
+    // The server behind slowmx.test leaves the first MX query for a name unanswered (glibc gives up after 1 s with
+    // the same "invalid reply" as an empty answer), then answers NODATA: one retry finds the implicit MX.
+    const QString domain = QStringLiteral("r%1.slowmx.test").arg(QRandomGenerator::global()->generate());
+    MxResolver resolver;
+    resolver.setNameserver(Services::nameserver());
+    resolver.setTimeout(4000);
+    QSignalSpy spy(&resolver, &MxResolver::finished);
+    resolver.resolveDomain(domain);
+    QVERIFY(spy.wait(kWaitMs));
+    const MxResolution r = resolutionAt(spy);
+    QCOMPARE(statusName(r.status), QStringLiteral("Ok"));
+    QCOMPARE(describe(r.hosts), domain + QStringLiteral(":0*=127.0.0.1"));
+    QVERIFY(r.elapsedMs >= 900);
 }
 
 void TestMxResolver::resolveHost_data()

@@ -11,6 +11,7 @@
 #   127.0.0.53:53   dnsmasq, authoritative for .test (--local=/test/: unknown names are NXDOMAIN)
 #   127.0.0.54:53   UDP blackhole (never answers)   -> DNS timeouts under slow.test
 #   127.0.0.55:53   answers every query with SERVFAIL -> dnsmasq forwards servfail.test there
+#   127.0.0.56:53   first MX query per name unanswered, then NODATA; A 127.0.0.1 -> slowmx.test
 #   127.0.0.1:25    Postfix smtpd, STARTTLS offered (cert for mx.ok.test, nomx.test, localhost, 127.0.0.1)
 #   127.0.0.1:465   Postfix smtpd, implicit TLS (smtpd_tls_wrappermode)
 #   127.0.0.2:25    nothing listens (connection refused)
@@ -36,6 +37,7 @@
 #   v6.test            MX [10] mx.v6.test -> AAAA ::1 only
 #   xn--bcher-kva.test (bücher.test) MX [10] mx.ok.test
 #   servfail.test      every query -> SERVFAIL;  slow.test: every query unanswered (timeout)
+#   *.slowmx.test      first MX query unanswered, later ones NODATA; A 127.0.0.1 (slow implicit MX)
 #   greet421.test, dropconnect.test, rcpthard.test, rcptsoft.test, dropehlo.test, slowgreet.test, rcpt421.test
 #                      MX [10] mx.<domain> -> the smtp-sink addresses above, in that order
 #   doesnotexist.test  (and every other undeclared name): NXDOMAIN
@@ -79,24 +81,8 @@ mkdir -p "$STATE_DIR" || fail "cannot create $STATE_DIR"
 chmod 755 "$STATE_DIR"
 
 # ---------------------------------------------------------------------------------------------------------------- DNS
-# The blackhole and the SERVFAIL responder: dnsmasq forwards slow.test and servfail.test to them. A tiny Perl
-# loop because no packaged tool answers SERVFAIL on demand; IO::Socket::INET ships with perl-base.
-perl -MIO::Socket::INET -e '
-    my $hole = IO::Socket::INET->new(LocalAddr => "127.0.0.54", LocalPort => 53, Proto => "udp")
-        or die "blackhole: $!\n";
-    my $sf = IO::Socket::INET->new(LocalAddr => "127.0.0.55", LocalPort => 53, Proto => "udp")
-        or die "servfail: $!\n";
-    $| = 1;
-    print "ready\n";
-    while (1) {
-        my $q;
-        my $peer = $sf->recv($q, 4096) or next;
-        next if length($q) < 12;
-        # Same id and question; QR=1, RD copied, RA=1, RCODE=2 (SERVFAIL); no answers.
-        my ($id, $flags, $qd) = unpack("n n n", $q);
-        my $rflags = 0x8000 | ($flags & 0x0100) | 0x0080 | 2;
-        $sf->send(pack("n n n n n n", $id, $rflags, $qd, 0, 0, 0) . substr($q, 12), 0, $peer);
-    }' >"$STATE_DIR/fakedns.log" 2>&1 </dev/null &
+# The misbehaving upstream servers dnsmasq forwards slow.test, servfail.test and slowmx.test to.
+perl "$HERE/fakedns.pl" 127.0.0.54 127.0.0.55 127.0.0.56 >"$STATE_DIR/fakedns.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/fakedns.pid"
 
 DNS_ARGS=(
@@ -104,7 +90,7 @@ DNS_ARGS=(
     --port=53 --listen-address=127.0.0.53 --bind-interfaces
     --pid-file="$STATE_DIR/dnsmasq.pid" --log-facility="$STATE_DIR/dnsmasq.log" --log-queries
     --user=root --group=root --cache-size=0
-    --server=/slow.test/127.0.0.54 --server=/servfail.test/127.0.0.55
+    --server=/slow.test/127.0.0.54 --server=/servfail.test/127.0.0.55 --server=/slowmx.test/127.0.0.56
     --mx-host=ok.test,mx.ok.test,10 --host-record=mx.ok.test,127.0.0.1
     --mx-host=fallback.test,dead.fallback.test,10 --mx-host=fallback.test,mx.ok.test,20
     --host-record=dead.fallback.test,127.0.0.2
@@ -239,6 +225,7 @@ for endpoint in 127.0.0.1:25 127.0.0.1:465 127.0.0.10:25 127.0.0.11:25 127.0.0.1
     wait_tcp "${endpoint%:*}" "${endpoint#*:}" || fail "nothing accepts on $endpoint"
 done
 [ -s "$STATE_DIR/dnsmasq.pid" ] && kill -0 "$(cat "$STATE_DIR/dnsmasq.pid")" 2>/dev/null || fail "dnsmasq is not running"
-kill -0 "$(cat "$STATE_DIR/fakedns.pid")" 2>/dev/null || fail "the fake DNS responder is not running"
+for _ in $(seq 1 50); do grep -q "fakedns ready" "$STATE_DIR/fakedns.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "fakedns ready" "$STATE_DIR/fakedns.log" || fail "the fake DNS servers did not start"
 echo "services up in $STATE_DIR"
 exit 0
