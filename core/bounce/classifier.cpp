@@ -88,6 +88,9 @@ const TextRule TextRules[] = {
     { "retry later", Greylisted, S, 7, 1, false, "4.7.1" },
 
     // Limits on the sender's volume or connections. Before "blocked": such replies often add "blocked IP".
+    // A reply without an enhanced code becomes X.7.0 here, as Postfix words it ("421 4.7.0 Error: too many
+    // connections"): a per-client policy limit. Not X.4.5 (the receiver's own congestion) nor X.3.2 (a host not
+    // accepting mail at all): the cure is on our side, fewer parallel connections.
     { "too many connections", TooManyConn, S, 7, 0 },
     { "too many concurrent", TooManyConn, S, 7, 0 },
     { "too many simultaneous", TooManyConn, S, 7, 0 },
