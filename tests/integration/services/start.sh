@@ -76,8 +76,10 @@ ip link set lo up 2>/dev/null
 
 # A stale run (a crashed ctest) may have left daemons behind.
 "$HERE/stop.sh" "$STATE_DIR" >/dev/null 2>&1
-rm -rf "$STATE_DIR"
+# Only what this script creates is removed: STATE_DIR itself may be any directory the caller chose.
 mkdir -p "$STATE_DIR" || fail "cannot create $STATE_DIR"
+rm -rf "${STATE_DIR:?}/postfix"
+rm -f "$STATE_DIR"/*.pid "$STATE_DIR"/*.log "$STATE_DIR"/*.out "$STATE_DIR/ca.pem"
 chmod 755 "$STATE_DIR"
 
 # ---------------------------------------------------------------------------------------------------------------- DNS
@@ -85,6 +87,8 @@ chmod 755 "$STATE_DIR"
 perl "$HERE/fakedns.pl" 127.0.0.54 127.0.0.55 127.0.0.56 >"$STATE_DIR/fakedns.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/fakedns.pid"
 
+# --user=root: no need to drop to nobody inside a throwaway namespace, and the log stays writable in STATE_DIR.
+# --cache-size=0: every query reaches the fake upstream servers, so their behaviour repeats run after run.
 DNS_ARGS=(
     --no-resolv --no-hosts --no-poll --local=/test/
     --port=53 --listen-address=127.0.0.53 --bind-interfaces
@@ -121,6 +125,9 @@ dnsmasq "${DNS_ARGS[@]}" </dev/null >"$STATE_DIR/dnsmasq.out" 2>&1 || fail "dnsm
 PF="$STATE_DIR/postfix"
 mkdir -p "$PF/etc" "$PF/queue" "$PF/data"
 chown postfix "$PF/data"
+# Postfix's daemons run as the postfix user: every directory above the queue must let it through.
+runuser -u postfix -- test -x "$PF/queue" ||
+    fail "the postfix user cannot reach $PF/queue (a parent directory is not world-searchable)"
 
 # Certificate for every name the tests verify: the Postfix MX, the implicit-MX domain, and the loopback literals.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
@@ -223,6 +230,22 @@ start_sink rcpt421 127.0.0.16 -Q RCPT
 for endpoint in 127.0.0.1:25 127.0.0.1:465 127.0.0.10:25 127.0.0.11:25 127.0.0.12:25 127.0.0.13:25 127.0.0.14:25 \
     127.0.0.15:25 127.0.0.16:25; do
     wait_tcp "${endpoint%:*}" "${endpoint#*:}" || fail "nothing accepts on $endpoint"
+done
+# Something listening is not enough (a leftover could hold the port): Postfix must greet with its own banner and
+# complete both TLS handshakes with the certificate generated above.
+banner() {
+    local line=""
+    exec 3<>"/dev/tcp/$1/$2" || return 1
+    IFS= read -r -t 5 line <&3
+    exec 3>&-
+    printf '%s' "$line"
+}
+greeting=$(banner 127.0.0.1 25)
+[[ "$greeting" == 220*"Mailpulse test Postfix"* ]] || fail "unexpected greeting on 127.0.0.1:25: '$greeting'"
+for mode in "-starttls smtp -connect 127.0.0.1:25" "-connect 127.0.0.1:465"; do
+    # shellcheck disable=SC2086 # $mode is two options on purpose
+    timeout 10 openssl s_client $mode -CAfile "$STATE_DIR/ca.pem" -verify_return_error -verify_hostname mx.ok.test \
+        </dev/null >"$STATE_DIR/tls-check.log" 2>&1 || fail "TLS check failed ($mode): $(tail -n 5 "$STATE_DIR/tls-check.log")"
 done
 [ -s "$STATE_DIR/dnsmasq.pid" ] && kill -0 "$(cat "$STATE_DIR/dnsmasq.pid")" 2>/dev/null || fail "dnsmasq is not running"
 for _ in $(seq 1 50); do grep -q "fakedns ready" "$STATE_DIR/fakedns.log" 2>/dev/null && break; sleep 0.1; done
