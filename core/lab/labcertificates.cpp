@@ -122,12 +122,20 @@ X509Ptr makeCertificate(
         return {};
     }
 
-    const bool ok = isCa ? addExtension(cert.get(), signer, NID_basic_constraints, "critical,CA:TRUE", error)
-            && addExtension(cert.get(), signer, NID_key_usage, "critical,keyCertSign,cRLSign", error)
-                         : addExtension(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE", error)
-            && addExtension(cert.get(), signer, NID_key_usage, "critical,digitalSignature", error)
+    bool ok = false;
+    if (isCa) {
+        ok = addExtension(cert.get(), signer, NID_basic_constraints, "critical,CA:TRUE", error)
+            && addExtension(cert.get(), signer, NID_key_usage, "critical,keyCertSign,cRLSign", error);
+    } else {
+        ok = addExtension(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE", error)
             && addExtension(cert.get(), signer, NID_ext_key_usage, "serverAuth", error)
             && addExtension(cert.get(), signer, NID_subject_alt_name, kServerNames, error);
+        // A self-signed leaf gets no keyUsage: one without keyCertSign makes OpenSSL (and Qt's isSelfSigned())
+        // refuse to see the certificate as its own issuer, and clients would then report a missing issuer
+        // instead of "self-signed certificate".
+        if (ok && issuer)
+            ok = addExtension(cert.get(), signer, NID_key_usage, "critical,digitalSignature", error);
+    }
     // Key identifiers let verifiers match the leaf to the CA without relying on names alone.
     if (!ok || !addExtension(cert.get(), signer, NID_subject_key_identifier, "hash", error)
         || !addExtension(cert.get(), signer, NID_authority_key_identifier, "keyid:always", error))

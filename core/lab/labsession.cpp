@@ -96,6 +96,10 @@ void LabSession::start()
     case Scenario::Silent:
         m_state = State::Silent;
         return;
+    case Scenario::DropAfterGreeting:
+        sendGreeting();
+        closeGracefully();
+        return;
     case Scenario::Shutdown421:
         reply("421 4.3.2 Service shutting down, closing transmission channel");
         closeGracefully();

@@ -80,7 +80,7 @@ bool SmtpLab::start(const QStringList &scenarios, quint16 portBase, QString *err
                 err = QStringLiteral("cannot create a temporary directory: %1").arg(m_tempDir->errorString());
                 return false;
             }
-            path = m_tempDir->filePath(QStringLiteral("lab-ca.pem"));
+            path = m_tempDir->filePath(QStringLiteral("mailpulse-lab-ca.pem"));
         }
         if (!m_certificates->writeCaCertificate(path, &err))
             return false;
