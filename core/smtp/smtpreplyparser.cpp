@@ -78,9 +78,9 @@ bool SmtpReplyParser::feed(QByteArrayView data)
             break;
         }
 
-        QByteArrayView piece = data.first(newline);
+        const QByteArrayView piece = data.first(newline);
+        const QByteArrayView terminated = data.first(newline + 1);
         data = data.sliced(newline + 1);
-        const qsizetype wireBytes = m_buffer.size() + piece.size() + 1;
         qsizetype length = m_buffer.size() + piece.size();
         const bool crlf = piece.isEmpty() ? m_buffer.endsWith('\r') : piece.back() == '\r';
         if (crlf)
@@ -90,18 +90,16 @@ bool SmtpReplyParser::feed(QByteArrayView data)
             break;
         }
         if (m_buffer.isEmpty()) {
-            parseLine(piece.first(length), wireBytes);
+            parseLine(piece.first(length), terminated);
         } else {
-            m_buffer.append(piece);
-            m_buffer.truncate(length);
-            const QByteArray line = std::exchange(m_buffer, {});
-            parseLine(line, wireBytes);
+            const QByteArray wire = std::exchange(m_buffer, {}) + terminated;
+            parseLine(QByteArrayView(wire).first(length), wire);
         }
     }
     return m_error == Error::None;
 }
 
-bool SmtpReplyParser::parseLine(QByteArrayView line, qsizetype wireBytes)
+bool SmtpReplyParser::parseLine(QByteArrayView line, QByteArrayView wire)
 {
     if (line.size() < 3 || !isDigit(line[0]) || !isDigit(line[1]) || !isDigit(line[2])) {
         m_malformedWhy = "no 3-digit reply code";
@@ -150,11 +148,11 @@ bool SmtpReplyParser::parseLine(QByteArrayView line, qsizetype wireBytes)
     // Text is attacker-controlled: decode leniently (invalid UTF-8 becomes U+FFFD) and never interpret it.
     m_current.lines.append(QString::fromUtf8(stripEnhanced(text, enhanced)));
     m_current.raw.append(line.toByteArray());
-    m_currentBytes += wireBytes;
+    m_currentWire.append(wire);
 
     if (last) {
         m_replies.append(std::exchange(m_current, {}));
-        m_currentBytes = 0;
+        m_repliesWire.append(std::exchange(m_currentWire, {}));
     }
     return true;
 }
@@ -174,12 +172,13 @@ void SmtpReplyParser::fail(Error error, QByteArrayView line)
     // they were valid, and the caller may want the transcript up to the offending line.
     m_buffer = QByteArray();
     m_current = {};
-    m_currentBytes = 0;
+    m_currentWire = QByteArray();
 }
 
 SmtpReply SmtpReplyParser::takeReply()
 {
     Q_ASSERT(hasReply());
+    m_repliesWire.removeFirst();
     return m_replies.takeFirst();
 }
 
@@ -198,26 +197,22 @@ QString SmtpReplyParser::errorString() const
     return {};
 }
 
-qsizetype SmtpReplyParser::pendingBytes() const { return m_currentBytes + m_buffer.size(); }
+qsizetype SmtpReplyParser::pendingBytes() const { return m_currentWire.size() + m_buffer.size(); }
 
 QByteArray SmtpReplyParser::discardPending()
 {
-    // Line terminators are normalised to CRLF: the result is evidence for a finding, not a byte-exact replay.
+    // Byte for byte as received, terminators included: this is evidence for a security finding, and CR/LF games
+    // are exactly what an injection may play.
     QByteArray out;
-    const auto appendLines = [&out](const QByteArrayList &lines) {
-        for (const QByteArray &line : lines) {
-            out.append(line);
-            out.append("\r\n");
-        }
-    };
-    for (const SmtpReply &reply : std::as_const(m_replies))
-        appendLines(reply.raw);
-    appendLines(m_current.raw);
+    for (const QByteArray &wire : std::as_const(m_repliesWire))
+        out.append(wire);
+    out.append(m_currentWire);
     out.append(m_buffer);
 
     m_replies.clear();
+    m_repliesWire.clear();
     m_current = {};
-    m_currentBytes = 0;
+    m_currentWire = QByteArray();
     m_buffer = QByteArray();
     return out;
 }
@@ -226,8 +221,9 @@ void SmtpReplyParser::reset()
 {
     m_buffer = QByteArray();
     m_current = {};
-    m_currentBytes = 0;
+    m_currentWire = QByteArray();
     m_replies.clear();
+    m_repliesWire.clear();
     m_error = Error::None;
     m_offending = QByteArray();
     m_malformedWhy = "";

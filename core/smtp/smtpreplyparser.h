@@ -42,7 +42,8 @@ public:
     /// Bytes received after the last complete reply: the partial line and unparsed lines, plus lines of
     /// incomplete multi-line replies. Used to detect and discard data injected before a TLS handshake.
     qsizetype pendingBytes() const;
-    /// Discards all buffered data (complete replies included) and returns what was pending as raw bytes.
+    /// Discards all buffered data (complete replies not yet taken included) and returns it byte for byte as
+    /// received, oldest first.
     QByteArray discardPending();
 
     /// Forgets everything including an error.
@@ -55,15 +56,16 @@ public:
     qsizetype bufferedLineBytes() const { return m_buffer.size(); }
 
 private:
-    bool parseLine(QByteArrayView line, qsizetype wireBytes);
+    bool parseLine(QByteArrayView line, QByteArrayView wire);
     void fail(Error error, QByteArrayView line);
     void failLineTooLong(QByteArrayView head, QByteArrayView tail);
 
     Limits m_limits;
     QByteArray m_buffer; // bytes of the current, incomplete line
     SmtpReply m_current; // lines of a multi-line reply in progress
-    qsizetype m_currentBytes = 0; // bytes on the wire (terminators included) of m_current's lines
+    QByteArray m_currentWire; // m_current's lines as received, terminators included
     QList<SmtpReply> m_replies; // complete replies not yet taken
+    QByteArrayList m_repliesWire; // m_replies as received, for discardPending()
     Error m_error = Error::None;
     QByteArray m_offending;
     const char *m_malformedWhy = ""; // which rule a Malformed line broke, for errorString()

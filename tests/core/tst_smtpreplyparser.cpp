@@ -72,6 +72,7 @@ private slots:
     void repliesBeforeAnErrorStayTakeable();
     void discardPendingAfterStartTls();
     void discardPendingWithoutInjection();
+    void discardPendingIsByteExact();
     void pendingBytesCountsTerminators();
     void resetClearsError();
 };
@@ -147,6 +148,8 @@ void TestSmtpReplyParser::parse()
     QCOMPARE(out.error, error);
     QCOMPARE(out.pending, pending);
     QCOMPARE(parser.errorString().isEmpty(), error == Error::None);
+    // With every reply taken, what is pending is exactly the tail of the input.
+    QCOMPARE(parser.discardPending(), error == Error::None ? input.right(pending) : QByteArray());
 }
 
 void TestSmtpReplyParser::splitAnywhere()
@@ -377,8 +380,8 @@ void TestSmtpReplyParser::discardPendingAfterStartTls()
     QCOMPARE(parser.pendingBytes(), qsizetype(9 + 8));
     QVERIFY(parser.hasReply());
     const QByteArray injected = parser.discardPending();
-    // Complete replies not taken are dropped too; terminators come back normalised to CRLF.
-    QCOMPARE(injected, QByteArray("250 injected\r\n250-also\r\n250-part"));
+    // Complete replies not taken are dropped too; everything comes back exactly as it was received.
+    QCOMPARE(injected, QByteArray("250 injected\r\n250-also\n250-part"));
     QVERIFY(!parser.hasReply());
     QCOMPARE(parser.pendingBytes(), 0);
     QCOMPARE(parser.error(), Error::None);
@@ -395,6 +398,19 @@ void TestSmtpReplyParser::discardPendingWithoutInjection()
     parser.takeReply();
     QCOMPARE(parser.pendingBytes(), 0);
     QCOMPARE(parser.discardPending(), QByteArray());
+}
+
+void TestSmtpReplyParser::discardPendingIsByteExact()
+{
+    const QByteArray input("220 x\r\n250 a\r\r\n250-b\n250 c\r\n250-d\r\n250 e");
+    for (qsizetype cut = 0; cut <= input.size(); ++cut) {
+        SmtpReplyParser parser;
+        parser.feed(QByteArrayView(input).first(cut));
+        parser.feed(QByteArrayView(input).sliced(cut));
+        QCOMPARE(parser.discardPending(), input);
+        QVERIFY(!parser.hasReply());
+        QCOMPARE(parser.pendingBytes(), 0);
+    }
 }
 
 void TestSmtpReplyParser::pendingBytesCountsTerminators()
