@@ -209,6 +209,16 @@ const TextRule TextRules[] = {
     { "has moved", HasMoved, S, 1, 6 },
     { "user not local", HasMoved, S, 1, 6 },
 
+    // No or inconsistent reverse DNS for the client. Before the relaying rules: Sendmail says "Relaying
+    // temporarily denied. Cannot resolve PTR record" when the real cause is our reverse DNS.
+    { "reverse dns", RequirePtr, S, 7, 25 },
+    { "reverse-dns", RequirePtr, S, 7, 25 },
+    { "rdns", RequirePtr, S, 7, 25, true },
+    { "ptr record", RequirePtr, S, 7, 25 },
+    { "cannot find your hostname", RequirePtr, S, 7, 25 },
+    { "cannot find your reverse hostname", RequirePtr, S, 7, 25 },
+    { "mismatches client ip", RequirePtr, S, 7, 25 },
+
     // qmail's wording when the greeting or HELO is refused: refused for who we are.
     { "my name was rejected", Blocked, S, 7, 1 },
     // The sending client is an open relay: that is the sender's reputation, so before the relaying rules.
@@ -237,15 +247,6 @@ const TextRule TextRules[] = {
     { "authentication information", AuthFailure, S, 7, 26 },
     { "unauthenticated email", AuthFailure, S, 7, 26 },
     { "sender is unauthenticated", AuthFailure, S, 7, 26 },
-
-    // No or inconsistent reverse DNS for the client.
-    { "reverse dns", RequirePtr, S, 7, 25 },
-    { "reverse-dns", RequirePtr, S, 7, 25 },
-    { "rdns", RequirePtr, S, 7, 25, true },
-    { "ptr record", RequirePtr, S, 7, 25 },
-    { "cannot find your hostname", RequirePtr, S, 7, 25 },
-    { "cannot find your reverse hostname", RequirePtr, S, 7, 25 },
-    { "mismatches client ip", RequirePtr, S, 7, 25 },
 
     // Virus before spam: "virus detected; content rejected" is about malware, not spam.
     { "virus", VirusDetected, S, 7, 1 },

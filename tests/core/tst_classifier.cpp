@@ -174,6 +174,8 @@ void TestClassifier::reasonFor_data()
     row("rbl inside a word is not", "5.7.1", "herbless text", "rejected");
     row("blacklisted url is content", "5.0.0", "REJECTED - Blacklisted URL in message", "spamdetected");
     row("virus before content", "5.0.0", "550 Virus Detected; Content Rejected", "virusdetected");
+    row("ptr before relaying", "5.7.1", "Relaying temporarily denied. Cannot resolve PTR record for 192.0.2.1",
+        "requireptr");
     row("open relay is the client", "5.0.0", "no access from mail server [192.0.2.55] which is an open relay",
         "blocked");
     row("reputation rate limit", "4.7.650", "temporarily rate limited due to IP reputation", "badreputation");
