@@ -1,9 +1,10 @@
 #include "labcertificates.h"
 
+#include <memory>
+
 #include <QByteArray>
 #include <QSaveFile>
 #include <QSslSocket>
-#include <memory>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>

@@ -1,10 +1,11 @@
 #pragma once
 
+#include <optional>
+
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QString>
-#include <optional>
 
 namespace Mailpulse::Lab
 {

@@ -1,10 +1,11 @@
 #pragma once
 
+#include <optional>
+
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <QStringView>
-#include <optional>
 
 namespace Mailpulse::Lab
 {

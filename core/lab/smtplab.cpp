@@ -87,20 +87,28 @@ bool SmtpLab::start(const QStringList &scenarios, quint16 portBase, QString *err
         m_caPath = path;
     }
 
-    for (qsizetype i = 0; i < wanted.size(); ++i) {
-        const auto &[name, scenario] = wanted.at(i);
+    for (const auto &[name, scenario] : wanted) {
         auto *labServer = new LabServer(scenario, m_options, this);
         labServer->setTlsConfiguration(
             m_certificates->serverConfiguration(scenarioUsesSelfSignedCertificate(scenario)));
-        const quint16 port = portBase > 0 ? quint16(portBase + i) : 0;
-        if (!labServer->listen(m_address, port)) {
-            err = QStringLiteral("scenario %1: cannot listen on %2:%3: %4")
-                      .arg(name, m_address.toString(), QString::number(port), labServer->errorString());
-            delete labServer;
-            stop();
-            return false;
-        }
         m_endpoints.append({ name, labServer });
+    }
+    // Refused ports are taken and released last: an ephemeral port released earlier could be handed straight
+    // to the next server of this very lab, which would then answer on the "refused" port.
+    for (const bool refusedPass : { false, true }) {
+        for (qsizetype i = 0; i < m_endpoints.size(); ++i) {
+            LabServer *labServer = m_endpoints.at(i).server;
+            if ((labServer->scenario() == Scenario::Refused) != refusedPass)
+                continue;
+            const quint16 port = portBase > 0 ? quint16(portBase + i) : 0;
+            if (!labServer->listen(m_address, port)) {
+                err = QStringLiteral("scenario %1: cannot listen on %2:%3: %4")
+                          .arg(m_endpoints.at(i).name, m_address.toString(), QString::number(port),
+                              labServer->errorString());
+                stop();
+                return false;
+            }
+        }
     }
     qCDebug(lcLab) << "lab started:" << m_endpoints.size() << "scenarios, CA at" << m_caPath;
     return true;

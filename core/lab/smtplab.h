@@ -1,12 +1,13 @@
 #pragma once
 
+#include <memory>
+#include <optional>
+
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <memory>
-#include <optional>
 
 #include "lab/labcertificates.h"
 #include "lab/laboptions.h"

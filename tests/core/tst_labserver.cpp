@@ -1,3 +1,5 @@
+#include <memory>
+
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -5,7 +7,6 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
-#include <memory>
 
 #include "lab/labcertificates.h"
 #include "lab/labscenario.h"
