@@ -1,5 +1,9 @@
 #include "dns/mxresolver.h"
 
+#include <algorithm>
+#include <functional>
+#include <utility>
+
 #include <QDnsLookup>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -7,9 +11,6 @@
 #include <QRandomGenerator>
 #include <QTimer>
 #include <QUrl>
-#include <algorithm>
-#include <functional>
-#include <utility>
 
 namespace Mailpulse::Dns
 {

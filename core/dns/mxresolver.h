@@ -1,11 +1,12 @@
 #pragma once
 
+#include <memory>
+
 #include <QHostAddress>
 #include <QList>
 #include <QMetaType>
 #include <QObject>
 #include <QString>
-#include <memory>
 
 namespace Mailpulse::Dns
 {
