@@ -190,9 +190,9 @@ private:
             // A slow "invalid reply" is a resolver timeout, or an empty answer that waited behind a slow recursion
             // or in Qt's small lookup thread pool. One more query tells them apart: by now a recursive resolver has
             // the answer cached and a real NODATA comes back fast, while a dead path stays slow.
+            // The retry runs on what is left of the MX query's timeout, so a dead server costs no extra time.
             if (lookup->error() == QDnsLookup::InvalidReplyError && !m_mxRetried) {
                 m_mxRetried = true;
-                m_timer.start(m_timeoutMs);
                 query(QDnsLookup::MX, m_name, [this](QDnsLookup *retry, Outcome again) { onMx(retry, again); });
                 return;
             }
