@@ -22,15 +22,16 @@ constexpr int kWaitMs = 5'000;
 
 // The servers run in the test's own thread, so every wait must spin the event loop (QTest::qWaitFor);
 // a blocking waitFor*() would starve the server it waits for.
+/// True once the socket connected, even if the server already closed it again (drop scenarios do at once).
 bool waitConnected(QAbstractSocket &socket, int timeoutMs = kWaitMs)
 {
+    bool connected = socket.state() == QAbstractSocket::ConnectedState;
+    const QMetaObject::Connection connection
+        = QObject::connect(&socket, &QAbstractSocket::connected, &socket, [&connected] { connected = true; });
     static_cast<void>(QTest::qWaitFor(
-        [&socket] {
-            return socket.state() == QAbstractSocket::ConnectedState
-                || socket.state() == QAbstractSocket::UnconnectedState;
-        },
-        timeoutMs));
-    return socket.state() == QAbstractSocket::ConnectedState;
+        [&socket, &connected] { return connected || socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs));
+    QObject::disconnect(connection);
+    return connected;
 }
 
 /// True once bytes are available; false on timeout or when the peer closed with nothing left to read.
@@ -806,16 +807,22 @@ void TestLabServer::smtpLabStartsEverything()
 
 void TestLabServer::smtpLabPortBase()
 {
-    // A base that was free a moment ago; the three following ports are very likely free as well.
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 base = probe.serverPort() > 65000 ? 40000 : probe.serverPort();
-    probe.close();
-
+    // A base that was free a moment ago; the ports after it are very likely free too. Other processes share
+    // the machine, so a few attempts with fresh bases keep the test from depending on luck.
     SmtpLab lab;
     QString error;
     const QStringList names { QStringLiteral("no-starttls"), QStringLiteral("refused"), QStringLiteral("greylist") };
-    QVERIFY2(lab.start(names, base, &error), qPrintable(error));
+    quint16 base = 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        base = probe.serverPort() > 65000 ? quint16(40000 + attempt * 7) : probe.serverPort();
+        probe.close();
+        if (lab.start(names, base, &error))
+            break;
+        base = 0;
+    }
+    QVERIFY2(base != 0, qPrintable(error));
     const auto endpoints = lab.endpoints();
     QCOMPARE(endpoints.size(), 3);
     for (int i = 0; i < 3; ++i) {
