@@ -212,7 +212,9 @@ void TestMxResolver::ownTimerGivesTempFail()
     const MxResolution r = resolutionAt(spy);
     QCOMPARE(statusName(r.status), QStringLiteral("TempFail"));
     QVERIFY2(r.error.contains(QLatin1String("timed out")), qPrintable(r.error));
-    QVERIFY2(r.elapsedMs >= 250 && r.elapsedMs < 900, qPrintable(QString::number(r.elapsedMs)));
+    // "timed out" is the resolver's own message (glibc's timeout reads "Invalid reply received"); the upper bound
+    // only leaves room for a loaded machine.
+    QVERIFY2(r.elapsedMs >= 250 && r.elapsedMs < 2000, qPrintable(QString::number(r.elapsedMs)));
     // The abandoned query still ends in Qt's thread pool (RES_OPTIONS: after 1 s); its result must go nowhere.
     QTest::qWait(1000);
     QCOMPARE(spy.count(), 1);
@@ -254,8 +256,8 @@ void TestMxResolver::deadNameserverIsNotHostUnknown()
 
 void TestMxResolver::slowEmptyAnswerIsRetried()
 {
-    // The server behind slowmx.test leaves the first MX query for a name unanswered (glibc gives up after 1 s with
-    // the same "invalid reply" as an empty answer), then answers NODATA: one retry finds the implicit MX.
+    // The server behind slowmx.test sends its first (empty) MX answer for a name 1.2 s late: glibc gives up after
+    // 1 s with the same "invalid reply" as an empty answer, the retry gets the late NODATA and finds the implicit MX.
     const QString domain = QStringLiteral("r%1.slowmx.test").arg(QRandomGenerator::global()->generate());
     MxResolver resolver;
     resolver.setNameserver(Services::nameserver());
@@ -399,8 +401,8 @@ void TestMxResolver::eventLoopKeepsRunning()
     resolver.resolveDomain(QStringLiteral("slow.test"));
     QVERIFY2(call.elapsed() < 100, "resolveDomain() must return at once");
     QVERIFY(spy.wait(kWaitMs));
-    // 800 ms of waiting at a 20 ms tick: a blocked loop would show (almost) none.
-    QVERIFY2(ticks >= 20, qPrintable(QString::number(ticks)));
+    // 800 ms of waiting at a 20 ms tick is 40 ticks; a blocked loop would show (almost) none.
+    QVERIFY2(ticks >= 15, qPrintable(QString::number(ticks)));
 }
 
 QTEST_GUILESS_MAIN(TestMxResolver)

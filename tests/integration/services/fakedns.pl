@@ -4,7 +4,7 @@
 #   blackhole: reads nothing, answers nothing            -> client timeouts
 #   servfail:  answers every query with SERVFAIL
 #   flaky:     answers MX and AAAA with NODATA and A with 127.0.0.1, but the first MX answer for each name only
-#              after 1.5 s -> a client with a 1 s timeout gives up, its retry is merged by dnsmasq into the
+#              after 1.2 s -> a client with a 1 s timeout gives up, its retry is merged by dnsmasq into the
 #              pending query and gets the (late) empty answer: an implicit MX after all
 # Perl because no packaged tool answers like this on demand; IO::Socket::INET and IO::Select ship with perl-base.
 use strict;
@@ -77,7 +77,7 @@ while (1) {
             # A child sends the late answer, so the other servers keep answering meanwhile.
             my $pid = fork();
             if (defined $pid && $pid == 0) {
-                select(undef, undef, undef, 1.5);
+                select(undef, undef, undef, 1.2);
                 $sock->send($packet, 0, $peer);
                 exit 0;
             }

@@ -11,7 +11,7 @@
 #   127.0.0.53:53   dnsmasq, authoritative for .test (--local=/test/: unknown names are NXDOMAIN)
 #   127.0.0.54:53   UDP blackhole (never answers)   -> DNS timeouts under slow.test
 #   127.0.0.55:53   answers every query with SERVFAIL -> dnsmasq forwards servfail.test there
-#   127.0.0.56:53   first MX query per name unanswered, then NODATA; A 127.0.0.1 -> slowmx.test
+#   127.0.0.56:53   MX/AAAA NODATA (the first MX answer per name 1.2 s late), A 127.0.0.1 -> slowmx.test
 #   127.0.0.1:25    Postfix smtpd, STARTTLS offered (cert for mx.ok.test, nomx.test, localhost, 127.0.0.1)
 #   127.0.0.1:465   Postfix smtpd, implicit TLS (smtpd_tls_wrappermode)
 #   127.0.0.2:25    nothing listens (connection refused)
@@ -37,7 +37,7 @@
 #   v6.test            MX [10] mx.v6.test -> AAAA ::1 only
 #   xn--bcher-kva.test (bücher.test) MX [10] mx.ok.test
 #   servfail.test      every query -> SERVFAIL;  slow.test: every query unanswered (timeout)
-#   *.slowmx.test      first MX query unanswered, later ones NODATA; A 127.0.0.1 (slow implicit MX)
+#   *.slowmx.test      no MX (first answer 1.2 s late), A 127.0.0.1: a slow implicit MX
 #   greet421.test, dropconnect.test, rcpthard.test, rcptsoft.test, dropehlo.test, slowgreet.test, rcpt421.test
 #                      MX [10] mx.<domain> -> the smtp-sink addresses above, in that order
 #   doesnotexist.test  (and every other undeclared name): NXDOMAIN
