@@ -11,7 +11,8 @@
 namespace Mailpulse::Dns
 {
 
-/// One host to deliver to, with its addresses (A and AAAA, in the order they should be tried).
+/// One host to deliver to, with its addresses in the order they should be tried: IPv4 (A) before IPv6 (AAAA), each
+/// family in the order of the answer. Literal addresses given to resolveHost() come back as a host named after them.
 struct MxHost {
     QString name;
     quint16 preference = 0;
@@ -19,6 +20,7 @@ struct MxHost {
     bool implicitMx = false; // RFC 5321 §5.1: no MX records, the domain's own A/AAAA used
 };
 
+/// The outcome of one resolution. Failures are data here, as in ProbeResult.
 struct MxResolution {
     enum class Status {
         Ok, // hosts non-empty, each with at least one address
@@ -34,8 +36,9 @@ struct MxResolution {
 };
 
 /// Asynchronous MX resolution over QDnsLookup: MX records by preference, A/AAAA of each MX host,
-/// implicit MX fallback, null MX and NXDOMAIN. One resolution at a time per object; emits finished() exactly once
-/// per resolve call. Never blocks the calling thread.
+/// implicit MX fallback, null MX and NXDOMAIN. One resolution at a time per object: a resolve call abandons the
+/// running one. finished() comes exactly once per resolve call that is not abandoned or aborted, always from the
+/// event loop (never from inside the call). Never blocks the calling thread.
 class MxResolver final : public QObject
 {
     Q_OBJECT
