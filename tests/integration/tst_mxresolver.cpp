@@ -3,6 +3,7 @@
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -76,6 +77,8 @@ private Q_SLOTS:
     void resolveDomain_data();
     void resolveDomain();
     void equalPreferencesAreShuffled();
+    void maxHostsLimitsTheList();
+    void ipv6NameserverWarns();
     void servfailIsTempFail();
     void ownTimerGivesTempFail();
     void resolverTimeoutGivesTempFail();
@@ -122,6 +125,8 @@ void TestMxResolver::resolveDomain_data()
     QTest::newRow("MX to an IPv6-only host")
         << QStringLiteral("v6.test") << Status::Ok << QStringLiteral("mx.v6.test:10=::1");
     QTest::newRow("null MX") << QStringLiteral("nullmx.test") << Status::NullMx << QString();
+    QTest::newRow("null MX next to a real MX")
+        << QStringLiteral("mixednull.test") << Status::Ok << QStringLiteral("mx.ok.test:10=127.0.0.1");
     QTest::newRow("no MX host has an address") << QStringLiteral("noaddr.test") << Status::NoHosts << QString();
     QTest::newRow("exists, no MX, no address") << QStringLiteral("empty.test") << Status::NoHosts << QString();
     QTest::newRow("NXDOMAIN") << QStringLiteral("doesnotexist.test") << Status::NxDomain << QString();
@@ -185,6 +190,29 @@ void TestMxResolver::equalPreferencesAreShuffled()
         firsts.insert(r.hosts.at(0).name);
     }
     QCOMPARE(firsts.size(), 2);
+}
+
+void TestMxResolver::maxHostsLimitsTheList()
+{
+    MxResolver resolver;
+    resolver.setNameserver(Services::nameserver());
+    resolver.setMaxHosts(2);
+    QCOMPARE(resolver.maxHosts(), 2);
+    QSignalSpy spy(&resolver, &MxResolver::finished);
+    resolver.resolveDomain(QStringLiteral("prefs.test"));
+    QVERIFY(spy.wait(kWaitMs));
+    // The most preferred ones are kept: the limit applies after sorting.
+    QCOMPARE(describe(resolutionAt(spy).hosts),
+        QStringLiteral("mx1.prefs.test:10=127.0.0.21; mx2.prefs.test:20=127.0.0.22,::1"));
+}
+
+void TestMxResolver::ipv6NameserverWarns()
+{
+    // Only the setter is exercised: a query would go to the system resolver, which is not loopback-only.
+    MxResolver resolver;
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ignores IPv6 nameservers")));
+    resolver.setNameserver(QHostAddress(QStringLiteral("::1")));
+    QCOMPARE(resolver.nameserver(), QHostAddress(QStringLiteral("::1")));
 }
 
 void TestMxResolver::servfailIsTempFail()

@@ -32,6 +32,7 @@
 #   nomx.test          no MX, A 127.0.0.1 (RFC 5321 §5.1 implicit MX)
 #   nomx6.test         no MX, A 127.0.0.1 and AAAA ::1
 #   nullmx.test        MX [0] "." (RFC 7505 null MX)
+#   mixednull.test     MX [0] "." and [10] mx.ok.test (a broken null MX: the real host wins)
 #   noaddr.test        MX [10] ghost.noaddr.test (no such name), [20] txtonly.noaddr.test (TXT only)
 #   empty.test         TXT only: exists, no MX, no address
 #   v6.test            MX [10] mx.v6.test -> AAAA ::1 only
@@ -108,6 +109,7 @@ DNS_ARGS=(
     --host-record=nomx.test,127.0.0.1
     --host-record=nomx6.test,127.0.0.1,::1
     --mx-host=nullmx.test,.,0
+    --mx-host=mixednull.test,.,0 --mx-host=mixednull.test,mx.ok.test,10
     --mx-host=noaddr.test,ghost.noaddr.test,10 --mx-host=noaddr.test,txtonly.noaddr.test,20
     --txt-record=txtonly.noaddr.test,"no address here"
     --txt-record=empty.test,"v=spf1 -all"
