@@ -103,6 +103,14 @@ void LabServer::close()
         delete session;
 }
 
+qint64 LabServer::pendingOutputBytes() const
+{
+    qint64 total = 0;
+    for (const LabSession *session : m_sessions)
+        total += session->pendingWriteBytes();
+    return total;
+}
+
 Scenario LabServer::behaviourFor(int number) const
 {
     if (m_scenario == Scenario::Flaky)

@@ -57,6 +57,8 @@ public:
     int connectionsAccepted() const { return m_accepted; }
     /// Client connections currently open.
     int activeConnections() const { return int(m_sessions.size()); }
+    /// Output queued in user space over all connections; stays bounded however slowly clients read.
+    qint64 pendingOutputBytes() const;
 
 signals:
     /// A client connected; `number` counts from 1.

@@ -36,6 +36,8 @@ public:
     void abort();
 
     Scenario scenario() const { return m_scenario; }
+    /// Output accepted but not yet handed to the kernel (plaintext and ciphertext): the session's write memory.
+    qint64 pendingWriteBytes() const;
 
 signals:
     void finished();
@@ -77,7 +79,6 @@ private:
     void finish();
     void restartIdleTimer();
     bool offersStartTls() const;
-    qint64 pendingWriteBytes() const;
 
     QSslSocket *m_socket = nullptr;
     Scenario m_scenario;
