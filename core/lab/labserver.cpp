@@ -1,5 +1,7 @@
 #include "labserver.h"
 
+#include <utility>
+
 #include <QSslSocket>
 #include <QTcpServer>
 

@@ -1,5 +1,7 @@
 #include "labsession.h"
 
+#include <optional>
+
 #include <QSslSocket>
 
 #include "lab/lablogging.h"

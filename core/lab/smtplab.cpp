@@ -1,5 +1,8 @@
 #include "smtplab.h"
 
+#include <algorithm>
+#include <utility>
+
 #include <QDir>
 #include <QTemporaryDir>
 
