@@ -632,6 +632,11 @@ Classification Classifier::classifyReply(int code, const QString &enhanced, cons
         if (rule) {
             status.subject = rule->subject;
             status.detail = rule->detail;
+        } else if (code == 421) {
+            // RFC 5321 §4.2.3: 421 is "service not available, closing transmission channel", which RFC 3463
+            // names X.3.2 (system not accepting network messages).
+            status.subject = 3;
+            status.detail = 2;
         }
     }
     const QString statusText = status.toString();

@@ -1,5 +1,7 @@
 #include "smtpprobe.h"
 
+#include <algorithm>
+
 #include <QFile>
 #include <QLoggingCategory>
 #include <QSslCertificate>
@@ -7,7 +9,6 @@
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QSysInfo>
-#include <algorithm>
 
 #include "bounce/classifier.h"
 
@@ -191,6 +192,8 @@ void SmtpProbe::handleReply(const SmtpReply &reply)
 {
     // 421 may come at any time (RFC 5321 §3.8): the service is closing; its reply is the result.
     if (reply.code == 421 && m_state != State::Quit) {
+        if (m_state == State::RcptTo)
+            recordRecipient(reply); // the recipient in flight got an answer, even if it is "go away"
         finishWithReply(reply, currentPhase(), false);
         return;
     }
@@ -391,13 +394,7 @@ void SmtpProbe::beginTransaction()
 
 void SmtpProbe::handleRcpt(const SmtpReply &reply)
 {
-    m_result.timings.rcpt = std::max<qint64>(0, m_result.timings.rcpt) + sincePhaseStart();
-    RecipientResult rcpt;
-    rcpt.address = m_recipients.at(m_rcptIndex);
-    rcpt.classification = Classifier::classifyReply(reply.code, reply.enhanced, reply.text());
-    rcpt.reply = reply;
-    m_result.recipients.append(rcpt);
-    ++m_rcptIndex;
+    recordRecipient(reply);
     if (m_rcptIndex < m_recipients.size()) {
         send("RCPT TO:<" + m_recipients.at(m_rcptIndex).toUtf8() + '>', State::RcptTo, m_config.timeouts.commandMs);
         return;
@@ -421,6 +418,17 @@ void SmtpProbe::handleRcpt(const SmtpReply &reply)
                           .arg(worst->reply->code)
                           .arg(worst->reply->text());
     quitThenFinish();
+}
+
+void SmtpProbe::recordRecipient(const SmtpReply &reply)
+{
+    m_result.timings.rcpt = std::max<qint64>(0, m_result.timings.rcpt) + sincePhaseStart();
+    RecipientResult rcpt;
+    rcpt.address = m_recipients.at(m_rcptIndex);
+    rcpt.classification = Classifier::classifyReply(reply.code, reply.enhanced, reply.text());
+    rcpt.reply = reply;
+    m_result.recipients.append(rcpt);
+    ++m_rcptIndex;
 }
 
 void SmtpProbe::send(const QByteArray &command, State next, int timeoutMs)

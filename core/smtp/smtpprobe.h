@@ -85,6 +85,7 @@ private:
     void handleStartTls(const SmtpReply &reply);
     void beginTransaction();
     void handleRcpt(const SmtpReply &reply);
+    void recordRecipient(const SmtpReply &reply);
 
     void send(const QByteArray &command, State next, int timeoutMs);
     void startTls(State state);

@@ -130,7 +130,7 @@ void TestClassifier::classifyReply_data()
     row("550 blocked", 550, "", "Your IP 192.0.2.1 is listed at bl.example.org", "5.7.1", Hard, "blocked");
     row("552 size", 552, "", "Message size exceeds maximum permitted", "5.3.4", Hard, "mesgtoobig");
     row("550 unspecific", 550, "", "Requested action not taken", "5.0.0", Hard, "undefined");
-    row("421 unspecific", 421, "", "mx.example.com closing connection", "4.0.0", Soft, "undefined");
+    row("421 unspecific", 421, "", "mx.example.com closing connection", "4.3.2", Soft, "systemerror");
     row("554 bare rejected", 554, "", "Transaction rejected", "5.7.1", Hard, "rejected");
     row("550 empty text", 550, "", "", "5.0.0", Hard, "undefined");
 
