@@ -3,6 +3,6 @@
 namespace Mailpulse::Store
 {
 
-Q_LOGGING_CATEGORY(lcStore, "mailpulse.store")
+Q_LOGGING_CATEGORY(lcStore, "mailpulse.store", QtWarningMsg)
 
 } // namespace Mailpulse::Store
