@@ -172,8 +172,11 @@ private Q_SLOTS:
                 && first.contains(QStringLiteral("line")));
             QVERIFY(o.value(QStringLiteral("started_at")).toString().endsWith(u'Z'));
         }
-        const QJsonObject rcpt = lines.at(0);
-        const QJsonObject domainOnly = lines.at(1);
+        // Lines come in the order probes finish (streaming), so find each by its target.
+        const bool rcptFirst = lines.at(0).value(QStringLiteral("target")) == QStringLiteral("alice@example.test");
+        const QJsonObject rcpt = lines.at(rcptFirst ? 0 : 1);
+        const QJsonObject domainOnly = lines.at(rcptFirst ? 1 : 0);
+        QCOMPARE(domainOnly.value(QStringLiteral("target")).toString(), QStringLiteral("example.test"));
         QCOMPARE(rcpt.value(QStringLiteral("status")).toString(), QStringLiteral("2.1.5"));
         QCOMPARE(rcpt.value(QStringLiteral("recipients")).toArray().size(), 1);
         QCOMPARE(rcpt.value(QStringLiteral("recipients")).toArray().first().toObject().value(QStringLiteral("address")),
