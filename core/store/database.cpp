@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include <atomic>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -7,7 +9,6 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QVariant>
-#include <atomic>
 
 #include "store/storelogging.h"
 #include "store/transaction.h"

@@ -48,7 +48,9 @@ QList<Migration> schemaMigrations()
             QStringLiteral("CREATE INDEX probes_status ON probes (status)"),
         } });
 
-    // Append migration 2 (bounce events, retry queue, contacts, domains/providers) here.
+    // Later steps belong to the feature that owns the tables, each in its own file, in this order.
+    migrations.append(bouncesMigration()); // v2: bounce events and import state (bouncesschema.cpp)
+    migrations.append(retryQueueMigration()); // v3: retry queue entries and attempts (retryqueueschema.cpp)
     return migrations;
 }
 

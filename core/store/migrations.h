@@ -17,6 +17,11 @@ struct Migration {
 /// Mailpulse's migrations, ordered by version 1..N without gaps.
 QList<Migration> schemaMigrations();
 
+/// v2: bounce events (from probes, DSNs and MTA logs) and the read positions of imported log files.
+Migration bouncesMigration();
+/// v3: retry queue entries, their attempts, and per-domain remembered settings.
+Migration retryQueueMigration();
+
 /// SQLite's application_id (file header offset 68) for Mailpulse stores: "MPls". Lets open() tell a Mailpulse
 /// store from some other program's SQLite file before touching it.
 inline constexpr qint32 ApplicationId = 0x4D506C73;

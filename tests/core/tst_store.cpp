@@ -1,3 +1,6 @@
+#include <atomic>
+#include <memory>
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -10,8 +13,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-#include <atomic>
-#include <memory>
 
 #include "smtp/proberesultjson.h"
 #include "store/database.h"
@@ -185,12 +186,12 @@ void TestStore::openCreatesSchema()
         QVERIFY(db.isOpen());
         QCOMPARE(db.path(), dbPath());
         QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
-        QCOMPARE(Database::latestSchemaVersion(), 1);
+        QCOMPARE(Database::latestSchemaVersion(), int(schemaMigrations().size()));
     }
     QVERIFY(QFile::exists(dbPath()));
 
     RawConnection raw(dbPath());
-    QCOMPARE(raw.value(u"PRAGMA user_version"_s).toInt(), 1);
+    QCOMPARE(raw.value(u"PRAGMA user_version"_s).toInt(), Database::latestSchemaVersion());
     QCOMPARE(raw.value(u"PRAGMA application_id"_s).toInt(), ApplicationId);
     QCOMPARE(raw.value(u"PRAGMA journal_mode"_s).toString(), u"wal"_s); // persistent in the file
     const QStringList columns = raw.column(u"SELECT name FROM pragma_table_info('probes') ORDER BY cid"_s);
@@ -254,7 +255,7 @@ void TestStore::reopenKeepsData()
     Database db;
     QString error;
     QVERIFY2(db.open(dbPath(), &error), qPrintable(error));
-    QCOMPARE(db.schemaVersion(), 1);
+    QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
     ProbeRepository repo(db);
     QCOMPARE(repo.count(), 1);
     QCOMPARE(json(repo.find(id)), toJson(makeResult(u"example.com"_s, at(1))));
@@ -272,7 +273,7 @@ void TestStore::emptyFileIsNewStore()
     Database db;
     QString error;
     QVERIFY2(db.open(dbPath(), &error), qPrintable(error));
-    QCOMPARE(db.schemaVersion(), 1);
+    QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
 }
 
 void TestStore::connectionsAreRemoved()
@@ -702,24 +703,25 @@ void TestStore::hostileStringsStoredVerbatim()
 void TestStore::migrationsAppendAndRollBack()
 {
     QList<Migration> migrations = schemaMigrations();
+    const int base = int(migrations.size()); // the versions this build knows; the test appends base+1, base+2
     {
         Database db;
         QVERIFY(db.open(dbPath(), migrations));
         QVERIFY(ProbeRepository(db).insert(makeResult(u"example.com"_s, at(1))));
     }
 
-    // A later build appends migration 2: only it runs, and data survives.
-    migrations.append(Migration { 2,
+    // A later build appends migration base+1: only it runs, and data survives.
+    migrations.append(Migration { base + 1,
         { u"CREATE TABLE extra (id INTEGER PRIMARY KEY, note TEXT)"_s, u"ALTER TABLE probes ADD COLUMN tag TEXT"_s } });
     {
         Database db;
         QString error;
         QVERIFY2(db.open(dbPath(), migrations, &error), qPrintable(error));
-        QCOMPARE(db.schemaVersion(), 2);
+        QCOMPARE(db.schemaVersion(), base + 1);
         QCOMPARE(ProbeRepository(db).count(), 1);
     }
 
-    // This build (which knows only v1) now refuses the file.
+    // This build (which knows only up to base) now refuses the file.
     {
         Database db;
         QString error;
@@ -727,17 +729,17 @@ void TestStore::migrationsAppendAndRollBack()
         QVERIFY2(error.contains(u"newer"_s), qPrintable(error));
     }
 
-    // A failing migration 3 leaves version 2 and none of its own statements.
-    migrations.append(Migration { 3, { u"CREATE TABLE half (x)"_s, u"THIS IS NOT SQL"_s } });
+    // A failing migration base+2 leaves version base+1 and none of its own statements.
+    migrations.append(Migration { base + 2, { u"CREATE TABLE half (x)"_s, u"THIS IS NOT SQL"_s } });
     {
         Database db;
         QString error;
         QVERIFY(!db.open(dbPath(), migrations, &error));
-        QVERIFY2(error.contains(u"migration 3 failed"_s), qPrintable(error));
+        QVERIFY2(error.contains(u"migration %1 failed"_s.arg(base + 2)), qPrintable(error));
         QVERIFY(!db.isOpen());
     }
     RawConnection raw(dbPath());
-    QCOMPARE(raw.value(u"PRAGMA user_version"_s).toInt(), 2);
+    QCOMPARE(raw.value(u"PRAGMA user_version"_s).toInt(), base + 1);
     QCOMPARE(raw.value(u"SELECT count(*) FROM sqlite_master WHERE name = 'half'"_s).toInt(), 0);
     QCOMPARE(raw.value(u"SELECT count(*) FROM sqlite_master WHERE name = 'extra'"_s).toInt(), 1);
     QCOMPARE(raw.value(u"SELECT count(*) FROM probes"_s).toInt(), 1);
