@@ -39,5 +39,11 @@ QTextStream &err();
 /// Commands that need the event loop run QCoreApplication::exec() themselves (the one and only loop).
 int runProbe(const QStringList &args);
 int runLab(const QStringList &args);
+int runClassify(const QStringList &args); // classifycommand.cpp
+int runImport(const QStringList &args); // importcommand.cpp
+int runQueue(const QStringList &args); // queuecommand.cpp
+int runStats(const QStringList &args); // statscommand.cpp
+int runContacts(const QStringList &args); // contactscommand.cpp
+int runReport(const QStringList &args); // reportcommand.cpp
 
 } // namespace Mailpulse::Cli

@@ -1,5 +1,6 @@
-#include <QCoreApplication>
 #include <cstdio>
+
+#include <QCoreApplication>
 
 #include "cli.h"
 #include "store/database.h"
@@ -109,10 +110,21 @@ int main(int argc, char *argv[])
         return help ? ExitOk : ExitUsage;
     }
     const QString command = args.takeAt(commandIndex);
-    if (command == u"probe")
-        return runProbe(args);
-    if (command == u"lab")
-        return runLab(args);
+    using Runner = int (*)(const QStringList &);
+    static const std::pair<const char16_t *, Runner> commands[] = {
+        { u"probe", runProbe },
+        { u"lab", runLab },
+        { u"classify", runClassify },
+        { u"import", runImport },
+        { u"queue", runQueue },
+        { u"stats", runStats },
+        { u"contacts", runContacts },
+        { u"report", runReport },
+    };
+    for (const auto &[name, run] : commands) {
+        if (command == QStringView(name))
+            return run(args);
+    }
     err() << "mailpulse-cli: unknown command '" << command << "'\n\n" << kGeneralHelp.arg(defaultDbPath());
     return ExitUsage;
 }

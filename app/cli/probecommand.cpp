@@ -1,9 +1,10 @@
+#include <cmath>
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QSslCertificate>
-#include <cmath>
 
 #include "cli.h"
 #include "common/clock.h"

@@ -51,6 +51,7 @@ QList<Migration> schemaMigrations()
     // Later steps belong to the feature that owns the tables, each in its own file, in this order.
     migrations.append(bouncesMigration()); // v2: bounce events and import state (bouncesschema.cpp)
     migrations.append(retryQueueMigration()); // v3: retry queue entries and attempts (retryqueueschema.cpp)
+    migrations.append(contactsMigration()); // v4: contacts, provider rules, stats support (contactsschema.cpp)
     return migrations;
 }
 

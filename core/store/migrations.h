@@ -21,6 +21,8 @@ QList<Migration> schemaMigrations();
 Migration bouncesMigration();
 /// v3: retry queue entries, their attempts, and per-domain remembered settings.
 Migration retryQueueMigration();
+/// v4: the contact list, its notes, and what statistics need beyond the probes table.
+Migration contactsMigration();
 
 /// SQLite's application_id (file header offset 68) for Mailpulse stores: "MPls". Lets open() tell a Mailpulse
 /// store from some other program's SQLite file before touching it.

@@ -1,8 +1,9 @@
 #pragma once
 
+#include <optional>
+
 #include <QList>
 #include <QString>
-#include <optional>
 
 #include "smtp/proberesult.h"
 

@@ -1,0 +1,13 @@
+#include "cli.h"
+
+namespace Mailpulse::Cli
+{
+
+// Placeholder until the command lands; replaced by its owner.
+int runReport(const QStringList &)
+{
+    err() << "mailpulse-cli: 'report' is not available in this build yet\n";
+    return ExitSoftware;
+}
+
+} // namespace Mailpulse::Cli
