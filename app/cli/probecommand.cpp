@@ -12,7 +12,7 @@
 #include "smtp/probeengine.h"
 #include "smtp/proberesultjson.h"
 #include "store/database.h"
-#include "store/proberepository.h"
+#include "tracking/outcomerecorder.h"
 
 namespace Mailpulse::Cli
 {
@@ -246,7 +246,9 @@ int runProbe(const QStringList &args)
         err() << "mailpulse-cli probe: cannot open the store " << global.dbPath << ": " << error << '\n';
         return ExitSoftware;
     }
-    Store::ProbeRepository repository(db);
+    // Every result goes to the store, and its outcomes to whatever learns from them (bounce events, the retry
+    // queue, contacts), in one transaction per result.
+    Tracking::OutcomeRecorder recorder(db);
 
     SystemClock clock;
     ProbeEngine engine(&clock);
@@ -273,7 +275,7 @@ int runProbe(const QStringList &args)
         else if (result.classification.cls == Bounce::DeliveryClass::Hard)
             ++hard;
         QString storeError;
-        if (!repository.insert(result, nullptr, &storeError)) {
+        if (!recorder.recordProbe(result, config, nullptr, &storeError)) {
             storeFailed = true;
             err() << "mailpulse-cli probe: could not store the result for " << result.target << ": " << storeError
                   << '\n';

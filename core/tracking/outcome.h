@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+#include "bounce/bounceevent.h"
+#include "smtp/probeconfig.h"
+#include "smtp/proberesult.h"
+
+namespace Mailpulse::Tracking
+{
+
+/// One recipient's (or, for a domain-only probe, one domain's) outcome, whatever its source. Everything that
+/// learns from outcomes (bounce events, the retry queue, the contact list) sees the same stream of these.
+struct Outcome {
+    QString target; // what to probe again: the recipient address, or the domain for a domain-only probe
+    QString recipient; // empty for a domain-only probe
+    QString domain;
+    Bounce::Classification classification;
+    Bounce::BounceSource source = Bounce::BounceSource::Probe;
+    QDateTime at; // UTC
+
+    // From a probe (source Probe): the stored row, the settings used, and the full result.
+    qint64 probeId = 0;
+    const Smtp::ProbeConfig *config = nullptr;
+    const Smtp::ProbeResult *probe = nullptr;
+
+    // From an import (source Dsn or Log): the event as parsed.
+    const Bounce::BounceEvent *event = nullptr;
+};
+
+/// Something that learns from outcomes. record() runs inside the recorder's transaction: a sink writes with the
+/// same database connection and never commits or rolls back itself.
+class OutcomeSink
+{
+public:
+    enum class Result { Recorded, Duplicate, Failed };
+    virtual ~OutcomeSink() = default;
+    /// Duplicate: this outcome was seen before (idempotent import); the recorder then skips the later sinks.
+    virtual Result record(const Outcome &outcome, QString *error) = 0;
+};
+
+} // namespace Mailpulse::Tracking
