@@ -17,13 +17,17 @@ struct MailItem {
     QString error; // non-empty: this item could not be read (too big, unreadable); raw is then empty
 };
 
+/// Declared outside MailSource because a nested class's default member initializers cannot be used in a default
+/// argument of the enclosing class (clang rejects it); use it as MailSource::Limits.
+struct MailSourceLimits {
+    qint64 maxMessageBytes = 32 * 1024 * 1024;
+};
+
 /// Reads mail files: a single message, an mbox, a Maildir or a directory of mail files.
 class MailSource final
 {
 public:
-    struct Limits {
-        qint64 maxMessageBytes = 32 * 1024 * 1024;
-    };
+    using Limits = MailSourceLimits;
 
     /// Calls sink for each message under path: a file (single mail, or mbox when it starts with "From "), a
     /// Maildir (cur/ and new/), or a directory of mail files. Returns false and sets error when path is
