@@ -1,5 +1,10 @@
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
 
+#include "common/clock.h"
+#include "store/database.h"
+#include "tracking/outcomerecorder.h"
 #include "views/mainwindow.h"
 
 int main(int argc, char *argv[])
@@ -9,7 +14,25 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("Mailpulse"));
     QApplication::setApplicationVersion(QStringLiteral(MAILPULSE_VERSION));
 
-    Mailpulse::Ui::MainWindow window;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Mailpulse: SMTP deliverability monitor"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({ QStringLiteral("db"), QStringLiteral("SQLite store path."), QStringLiteral("PATH") });
+    parser.process(app);
+
+    Mailpulse::Store::Database database;
+    QString error;
+    const QString path = parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db"))
+                                                            : Mailpulse::Store::Database::defaultPath();
+    if (!database.open(path, &error)) {
+        QMessageBox::critical(nullptr, QStringLiteral("Mailpulse"),
+            QApplication::translate("main", "Cannot open the store %1:\n%2").arg(path, error));
+        return 70;
+    }
+    Mailpulse::SystemClock clock;
+    Mailpulse::Tracking::OutcomeRecorder recorder(database);
+    Mailpulse::Ui::MainWindow window(&database, &recorder, &clock);
     window.show();
-    return app.exec();
+    return QApplication::exec();
 }

@@ -1,21 +1,35 @@
 #include "mainwindow.h"
 
-#include <QCoreApplication>
-#include <QLabel>
+#include <QTabWidget>
 
-namespace Mailpulse::Ui {
+#include "views/historyview.h"
+#include "views/labview.h"
+#include "views/probeview.h"
 
-MainWindow::MainWindow(QWidget *parent)
+namespace Mailpulse::Ui
+{
+
+MainWindow::MainWindow(
+    Store::Database *database, Tracking::OutcomeRecorder *recorder, const Clock *clock, QWidget *parent)
     : QMainWindow(parent)
+    , m_tabs(new QTabWidget(this))
+    , m_probe(new ProbeView(recorder, clock, m_tabs))
+    , m_history(new HistoryView(database, m_tabs))
+    , m_lab(new LabView(m_tabs))
 {
     setWindowTitle(tr("Mailpulse"));
-    auto *label = new QLabel(tr("Mailpulse %1\n\nRun probes with mailpulse-cli probe; start the SMTP lab with "
-                                "mailpulse-cli lab.\nThe desktop views are being built.")
-                                 .arg(QCoreApplication::applicationVersion()),
-                             this);
-    label->setMargin(24);
-    setCentralWidget(label);
-    resize(720, 360);
+    m_tabs->addTab(m_probe, tr("Probe"));
+    m_tabs->addTab(m_history, tr("History"));
+    m_tabs->addTab(m_lab, tr("Lab"));
+    setCentralWidget(m_tabs);
+    resize(1100, 720);
+
+    connect(m_probe, &ProbeView::probeRecorded, m_history, &HistoryView::refresh);
+    connect(m_lab, &LabView::probeRequested, this, [this](const QString &target, const QString &mx, const QString &ca) {
+        m_probe->prepare(target, mx, ca);
+        m_tabs->setCurrentWidget(m_probe);
+        m_probe->run();
+    });
 }
 
 } // namespace Mailpulse::Ui

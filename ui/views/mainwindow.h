@@ -2,16 +2,48 @@
 
 #include <QMainWindow>
 
-namespace Mailpulse::Ui {
+class QTabWidget;
 
-/// The main window. Views (dashboard, probe, history, queue, contacts) arrive with the desktop-app issue.
+namespace Mailpulse
+{
+class Clock;
+namespace Store
+{
+class Database;
+}
+namespace Tracking
+{
+class OutcomeRecorder;
+}
+} // namespace Mailpulse
+
+namespace Mailpulse::Ui
+{
+
+class HistoryView;
+class LabView;
+class ProbeView;
+
+/// The main window: one tab per view. Dashboard, retry queue and contacts views arrive with the desktop-app issue.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    MainWindow(
+        Store::Database *database, Tracking::OutcomeRecorder *recorder, const Clock *clock, QWidget *parent = nullptr);
+
+    ProbeView *probeView() const { return m_probe; }
+    HistoryView *historyView() const { return m_history; }
+    LabView *labView() const { return m_lab; }
+    QTabWidget *tabs() const { return m_tabs; }
+
+private:
+    QTabWidget *m_tabs;
+    ProbeView *m_probe;
+    HistoryView *m_history;
+    LabView *m_lab;
 };
 
 } // namespace Mailpulse::Ui

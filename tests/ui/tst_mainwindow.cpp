@@ -1,0 +1,110 @@
+// The desktop views driven offscreen: a probe against the lab streams its transcript, is stored, and shows up in
+// the history; the lab view starts the lab and feeds the probe view; the history model passes Qt's model checks.
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "common/clock.h"
+#include "lab/smtplab.h"
+#include "models/proberesultmodel.h"
+#include "store/database.h"
+#include "tracking/outcomerecorder.h"
+#include "views/historyview.h"
+#include "views/labview.h"
+#include "views/mainwindow.h"
+#include "views/probeview.h"
+
+using namespace Mailpulse;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    Store::Database m_db;
+    SystemClock m_clock;
+    std::unique_ptr<Tracking::OutcomeRecorder> m_recorder;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QString error;
+        QVERIFY2(m_db.open(m_dir.filePath(QStringLiteral("ui.sqlite")), &error), qPrintable(error));
+        m_recorder = std::make_unique<Tracking::OutcomeRecorder>(m_db);
+    }
+
+    void invalidFormIsRefused()
+    {
+        Ui::ProbeView view(m_recorder.get(), &m_clock);
+        view.prepare(QString(), QString(), QString());
+        QVERIFY(!view.run());
+        QVERIFY(view.resultText().contains(QStringLiteral("target")));
+        view.prepare(QStringLiteral("not a target!"), QString(), QString());
+        QVERIFY(!view.run());
+        view.prepare(QStringLiteral("a@example.test"), QStringLiteral("host:99999"), QString());
+        QVERIFY(!view.run());
+        QVERIFY(!view.isRunning());
+    }
+
+    void labProbeShowsTranscriptAndHistory()
+    {
+        Ui::MainWindow window(&m_db, m_recorder.get(), &m_clock);
+        window.show();
+        QAbstractItemModelTester tester(
+            window.historyView()->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int before = window.historyView()->model()->rowCount();
+
+        QVERIFY(window.labView()->startLab());
+        QVERIFY(window.labView()->isRunning());
+        QSignalSpy finished(window.probeView(), &Ui::ProbeView::batchFinished);
+        // As a user double-clicking a scenario: the lab view asks the probe view to probe it.
+        Q_EMIT window.labView()->probeRequested(QStringLiteral("carol@example.test"),
+            QStringLiteral("127.0.0.1:%1").arg(window.labView()->lab()->port(QStringLiteral("user-unknown"))),
+            window.labView()->lab()->caCertificatePath());
+        QCOMPARE(window.tabs()->currentWidget(), window.probeView());
+        QVERIFY(finished.wait(20000));
+
+        const QString transcript = window.probeView()->transcriptText();
+        QVERIFY2(transcript.contains(QStringLiteral("C RCPT TO:<carol@example.test>")), qPrintable(transcript));
+        QVERIFY(transcript.contains(QStringLiteral("S 550 5.1.1")));
+        QVERIFY(transcript.contains(QStringLiteral(" C EHLO ")));
+        QVERIFY(window.probeView()->resultText().contains(QStringLiteral("5.1.1")));
+
+        Ui::ProbeResultModel *model = window.historyView()->model();
+        QCOMPARE(model->rowCount(), before + 1);
+        QCOMPARE(model->index(0, Ui::ProbeResultModel::Status).data().toString(), QStringLiteral("5.1.1"));
+        QCOMPARE(model->index(0, Ui::ProbeResultModel::Reason).data().toString(), QStringLiteral("userunknown"));
+
+        // The history filter narrows rows through the proxy.
+        QSortFilterProxyModel *proxy = window.historyView()->proxy();
+        proxy->setFilterFixedString(QStringLiteral("userunknown"));
+        QVERIFY(proxy->rowCount() >= 1);
+        proxy->setFilterFixedString(QStringLiteral("no-such-thing"));
+        QCOMPARE(proxy->rowCount(), 0);
+    }
+
+    void batchWithProgress()
+    {
+        Lab::SmtpLab lab;
+        QVERIFY(lab.start({ QStringLiteral("healthy-plain") }));
+        Ui::ProbeView view(m_recorder.get(), &m_clock);
+        view.prepare(QStringLiteral("a@b.test\nb@b.test\nc@c.test"),
+            QStringLiteral("127.0.0.1:%1").arg(lab.port(QStringLiteral("healthy-plain"))), QString());
+        QSignalSpy recorded(&view, &Ui::ProbeView::probeRecorded);
+        QSignalSpy finished(&view, &Ui::ProbeView::batchFinished);
+        QVERIFY(view.run());
+        QVERIFY(view.isRunning());
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(recorded.size(), 3);
+        QVERIFY(view.transcriptText().contains(QStringLiteral("#3 ")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

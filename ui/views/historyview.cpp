@@ -1,0 +1,92 @@
+#include "historyview.h"
+
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextEdit>
+#include <QVBoxLayout>
+
+#include "models/proberesultmodel.h"
+#include "store/proberepository.h"
+
+namespace Mailpulse::Ui
+{
+
+namespace
+{
+// The history shows the newest probes; older ones stay in the store and in CSV reports.
+constexpr int kHistoryRows = 2000;
+} // namespace
+
+HistoryView::HistoryView(Store::Database *database, QWidget *parent)
+    : QWidget(parent)
+    , m_database(database)
+    , m_model(new ProbeResultModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_filter(new QLineEdit(this))
+    , m_table(new QTableView(this))
+    , m_detail(new QTextEdit(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(ProbeResultModel::SortRole);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_filter->setPlaceholderText(tr("Filter: domain, status, reason, phase…"));
+    m_filter->setClearButtonEnabled(true);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ProbeResultModel::Time, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+    m_detail->setReadOnly(true);
+    m_detail->setFontFamily(QStringLiteral("monospace"));
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_detail);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_filter);
+    layout->addWidget(splitter, 1);
+
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryView::showDetail);
+    refresh();
+}
+
+void HistoryView::refresh() { m_model->setResults(Store::ProbeRepository(*m_database).recent(kHistoryRows)); }
+
+void HistoryView::showDetail()
+{
+    const QModelIndex index = m_proxy->mapToSource(m_table->currentIndex());
+    if (!index.isValid()) {
+        m_detail->clear();
+        return;
+    }
+    const Smtp::ProbeResult &r = m_model->result(index.row());
+    QString text = QStringLiteral("%1  %2 %3 %4  phase %5\n%6\n")
+                       .arg(r.target, r.classification.status, Bounce::deliveryClassName(r.classification.cls),
+                           r.classification.reason, Smtp::phaseName(r.phase), r.detail);
+    if (!r.hostsTried.isEmpty())
+        text += tr("Hosts tried: %1\n").arg(r.hostsTried.join(QStringLiteral(", ")));
+    if (r.tls) {
+        text += tr("TLS: %1 %2, %3; subject %4; issuer %5; SAN %6; expires %7\n")
+                    .arg(r.tls->protocol, r.tls->cipher, r.tls->verified ? tr("verified") : tr("not verified"),
+                        r.tls->subject, r.tls->issuer, r.tls->san.join(QStringLiteral(", ")),
+                        r.tls->notAfter.toString(Qt::ISODate));
+        for (const QString &e : r.tls->errors)
+            text += tr("  certificate problem: %1\n").arg(e);
+    }
+    for (const Smtp::Finding &f : r.findings)
+        text += QStringLiteral("[%1] %2: %3\n").arg(f.severity, f.code, f.text);
+    text += u'\n';
+    for (const Smtp::TranscriptEntry &e : r.transcript)
+        text += QStringLiteral("%1 %2 %3\n").arg(double(e.tMs) / 1000.0, 8, 'f', 3).arg(QLatin1Char(e.dir)).arg(e.line);
+    m_detail->setPlainText(text);
+}
+
+} // namespace Mailpulse::Ui
