@@ -19,6 +19,9 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption({ QStringLiteral("db"), QStringLiteral("SQLite store path."), QStringLiteral("PATH") });
+    parser.addOption({ QStringLiteral("screenshot"),
+        QStringLiteral("Render each main view with the current store to DIR/<view>.png and exit."),
+        QStringLiteral("DIR") });
     parser.process(app);
 
     Mailpulse::Store::Database database;
@@ -33,6 +36,8 @@ int main(int argc, char *argv[])
     Mailpulse::SystemClock clock;
     Mailpulse::Tracking::OutcomeRecorder recorder(database);
     Mailpulse::Ui::MainWindow window(&database, &recorder, &clock);
+    if (parser.isSet(QStringLiteral("screenshot")))
+        return window.saveScreenshots(parser.value(QStringLiteral("screenshot")), &error) ? 0 : 73;
     window.show();
     return QApplication::exec();
 }

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include <QDir>
+#include <QPixmap>
 #include <QTabWidget>
 
 #include "views/historyview.h"
@@ -30,6 +32,29 @@ MainWindow::MainWindow(
         m_tabs->setCurrentWidget(m_probe);
         m_probe->run();
     });
+}
+
+} // namespace Mailpulse::Ui
+
+namespace Mailpulse::Ui
+{
+
+bool MainWindow::saveScreenshots(const QString &directory, QString *error)
+{
+    if (!QDir().mkpath(directory)) {
+        *error = tr("cannot create %1").arg(directory);
+        return false;
+    }
+    static const char *const names[] = { "probe", "history", "lab" };
+    for (int i = 0; i < m_tabs->count() && i < int(std::size(names)); ++i) {
+        m_tabs->setCurrentIndex(i);
+        const QString path = QDir(directory).filePath(QString::fromLatin1(names[i]) + QStringLiteral(".png"));
+        if (!grab().save(path)) {
+            *error = tr("cannot write %1").arg(path);
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace Mailpulse::Ui

@@ -39,6 +39,9 @@ public:
     LabView *labView() const { return m_lab; }
     QTabWidget *tabs() const { return m_tabs; }
 
+    /// Renders every tab to DIR/<view>.png (lower-case tab names). For the README's pictures and for checks.
+    bool saveScreenshots(const QString &directory, QString *error);
+
 private:
     QTabWidget *m_tabs;
     ProbeView *m_probe;
