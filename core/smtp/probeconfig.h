@@ -54,6 +54,7 @@ struct ProbeConfig
     QString nameserver;      // --nameserver ADDR (IPv4 recommended: Qt 6.4 ignores IPv6 nameservers)
     SmtpReplyParser::Limits replyLimits;
     int maxMxHosts = 5;      // MX hosts tried on connection-class failures
+    int mxSkip = 0;          // MX hosts skipped in preference order (retry ladder: "next MX"); never all of them
 };
 
 /// What to probe: a domain (EHLO/TLS only) or one or more recipients at one domain (up to RCPT TO).

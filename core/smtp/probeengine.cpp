@@ -1,5 +1,7 @@
 #include "probeengine.h"
 
+#include <algorithm>
+
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -123,7 +125,13 @@ private:
             break;
         }
         int hosts = 0;
-        for (const Dns::MxHost &mx : resolution.hosts) {
+        // The retry ladder's "next MX": start further down the list, but always keep the last host, so that a
+        // domain with a single MX host is still probed.
+        const qsizetype skip
+            = std::clamp<qsizetype>(m_config.mxSkip, 0, std::max<qsizetype>(0, resolution.hosts.size() - 1));
+        for (qsizetype i = 0; i < skip; ++i)
+            info(QStringLiteral("Skipping MX %1 (retry with the next MX host)").arg(resolution.hosts.at(i).name));
+        for (const Dns::MxHost &mx : resolution.hosts.mid(skip)) {
             if (hosts++ >= m_config.maxMxHosts)
                 break;
             info(mx.implicitMx ? QStringLiteral("No MX records: using %1 itself").arg(mx.name)

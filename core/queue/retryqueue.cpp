@@ -1,0 +1,733 @@
+#include "queue/retryqueue.h"
+
+#include <cerrno>
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#ifdef Q_OS_UNIX
+#include <signal.h>
+#endif
+
+#include "queue/queuelogging.h"
+#include "queue/retryladder.h"
+#include "smtp/proberesultjson.h"
+#include "store/database.h"
+#include "store/transaction.h"
+
+namespace Mailpulse::Queue
+{
+
+using Bounce::DeliveryClass;
+using Tracking::Outcome;
+
+namespace
+{
+
+const QString kColumns = QStringLiteral(
+    "id, target, recipient, domain, state, status, class, reason, first_status, first_reason, source, attempts,"
+    " failures, ladder_step, first_failed_at, last_attempt_at, next_attempt_at, expires_at, lease_pid, lease_until,"
+    " config_json, settings_json, resolved_at, resolved_by, recovered, recovered_with_alternate");
+
+QVariant nullText() { return QVariant(QMetaType::fromType<QString>()); }
+QVariant textOrNull(const QString &text) { return text.isEmpty() ? nullText() : QVariant(text); }
+QVariant timeOrNull(const QDateTime &time) { return time.isValid() ? QVariant(Smtp::toIsoUtc(time)) : nullText(); }
+QDateTime timeOf(const QVariant &value) { return value.isNull() ? QDateTime() : Smtp::fromIsoUtc(value.toString()); }
+
+QString jsonText(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject jsonObject(const QVariant &value) { return QJsonDocument::fromJson(value.toString().toUtf8()).object(); }
+
+bool fail(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    qCWarning(lcQueue).noquote() << message;
+    return false;
+}
+
+bool run(QSqlQuery &query, QString *error)
+{
+    if (query.exec())
+        return true;
+    return fail(error, QStringLiteral("retry queue: %1").arg(query.lastError().text()));
+}
+
+bool prepare(QSqlQuery &query, const QString &sql, QString *error)
+{
+    if (query.prepare(sql))
+        return true;
+    return fail(error, QStringLiteral("retry queue: cannot prepare: %1").arg(query.lastError().text()));
+}
+
+bool processAlive(qint64 pid)
+{
+#ifdef Q_OS_UNIX
+    if (pid <= 0)
+        return false;
+    // Signal 0 checks existence only; EPERM means it exists under another user.
+    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+#else
+    Q_UNUSED(pid);
+    return true; // rely on the lease alone
+#endif
+}
+
+qint64 ownPid() { return QCoreApplication::applicationPid(); }
+
+RetryEntry entryFrom(const QSqlQuery &q)
+{
+    RetryEntry e;
+    e.id = q.value(0).toLongLong();
+    e.target = q.value(1).toString();
+    e.recipient = q.value(2).toString();
+    e.domain = q.value(3).toString();
+    e.state = entryStateFromName(q.value(4).toString()).value_or(EntryState::Pending);
+    e.classification.status = q.value(5).toString();
+    e.classification.cls = Bounce::deliveryClassFromName(q.value(6).toString()).value_or(DeliveryClass::Soft);
+    e.classification.reason = q.value(7).toString();
+    e.firstStatus = q.value(8).toString();
+    e.firstReason = q.value(9).toString();
+    e.source = q.value(10).toString();
+    e.attempts = q.value(11).toInt();
+    e.failures = q.value(12).toInt();
+    e.ladderStep = q.value(13).toInt();
+    e.firstFailedAt = timeOf(q.value(14));
+    e.lastAttemptAt = timeOf(q.value(15));
+    e.nextAttemptAt = timeOf(q.value(16));
+    e.expiresAt = timeOf(q.value(17));
+    e.leasePid = q.value(18).toLongLong();
+    e.leaseUntil = timeOf(q.value(19));
+    e.baseConfig = probeConfigFromJson(jsonObject(q.value(20)));
+    e.settings = RetrySettings::fromJson(jsonObject(q.value(21))).value_or(RetrySettings::of(e.baseConfig));
+    e.resolvedAt = timeOf(q.value(22));
+    e.resolvedBy = q.value(23).toString();
+    e.recovered = q.value(24).toBool();
+    e.recoveredWithAlternate = q.value(25).toBool();
+    return e;
+}
+
+} // namespace
+
+RetryQueue::RetryQueue(Store::Database &database, const Clock *clock, RetryPolicy policy)
+    : m_database(database)
+    , m_clock(clock)
+    , m_policy(std::move(policy))
+{
+}
+
+// ---- the sink ----------------------------------------------------------------------------------------------------
+
+Tracking::OutcomeSink::Result RetryQueue::record(const Outcome &o, QString *error)
+{
+    if (o.target.isEmpty())
+        return Result::Recorded;
+    QString readError;
+    std::optional<RetryEntry> current;
+    bool ours = false;
+    // The queue's own attempt is matched by entry id, not by target: the user may have paused or cancelled the
+    // entry while the attempt ran, and the outcome still belongs to it (not to a fresh entry).
+    if (m_attempt) {
+        current = entry(m_attempt->entryId, false, &readError);
+        ours = current && current->target == o.target;
+        if (!ours)
+            current.reset();
+    }
+    if (!current && readError.isEmpty())
+        current = openEntry(o.target, &readError);
+    if (!readError.isEmpty()) {
+        if (error)
+            *error = readError;
+        return Result::Failed;
+    }
+
+    switch (o.classification.cls) {
+    case DeliveryClass::Success:
+        return current ? recordSuccess(o, *current, ours, error) : Result::Recorded;
+    case DeliveryClass::Soft:
+        return current ? recordFailure(o, *current, ours, error) : createEntry(o, error);
+    case DeliveryClass::Hard:
+        return current ? recordFailure(o, *current, ours, error) : Result::Recorded;
+    }
+    return Result::Recorded;
+}
+
+std::optional<RetrySettings> RetryQueue::usedSettings(const Outcome &o) const
+{
+    if (!o.config)
+        return std::nullopt;
+    RetrySettings s = RetrySettings::of(*o.config);
+    s.mxSkip = 0;
+    if (o.probe) {
+        s.host = o.probe->host;
+        if (o.probe->port != 0)
+            s.port = o.probe->port;
+        // The engine never skips a domain's last MX host: count the skip only where it happened.
+        for (const Smtp::TranscriptEntry &line : o.probe->transcript) {
+            if (line.dir == 'I' && line.line.startsWith(QLatin1String("Skipping MX ")))
+                ++s.mxSkip;
+        }
+    }
+    return s;
+}
+
+bool RetryQueue::insertAttempt(qint64 entryId, const Outcome &o, const QString &kind, bool alternate,
+    const std::optional<RetrySettings> &settings, QString *error)
+{
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q,
+            QStringLiteral("INSERT INTO retry_attempts (entry_id, at, kind, source, settings_json, alternate, status,"
+                           " class, reason, probe_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            error))
+        return false;
+    q.addBindValue(entryId);
+    q.addBindValue(timeOrNull(o.at.isValid() ? o.at : m_clock->now()));
+    q.addBindValue(kind);
+    q.addBindValue(Bounce::bounceSourceName(o.source));
+    q.addBindValue(settings ? QVariant(jsonText(settings->toJson())) : nullText());
+    q.addBindValue(alternate ? 1 : 0);
+    q.addBindValue(textOrNull(o.classification.status));
+    q.addBindValue(Bounce::deliveryClassName(o.classification.cls));
+    q.addBindValue(textOrNull(o.classification.reason));
+    q.addBindValue(o.probeId > 0 ? QVariant(o.probeId) : QVariant(QMetaType::fromType<qint64>()));
+    return run(q, error);
+}
+
+Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString *error)
+{
+    const QDateTime at = o.at.isValid() ? o.at : m_clock->now();
+    Smtp::ProbeConfig base = o.config ? *o.config : Smtp::ProbeConfig();
+    base.mxSkip = 0; // the ladder decides skips
+    QString readError;
+    const std::optional<RetrySettings> remembered = rememberedSettings(o.domain, &readError);
+    if (!readError.isEmpty()) {
+        if (error)
+            *error = readError;
+        return Result::Failed;
+    }
+    const RetrySettings next = RetryLadder::isConnectionClass(o.classification)
+        ? RetryLadder::settingsForStep(base, 0, remembered)
+        : RetrySettings::of(base);
+    const QDateTime expires = m_policy.expiresAt(at);
+    QDateTime nextAt = m_policy.nextAttempt(o.classification, 1, at, expires);
+    // An imported failure older than the lifetime is history, not work.
+    const bool expired = !nextAt.isValid() || expires <= m_clock->now();
+    if (expired)
+        nextAt = QDateTime();
+
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q,
+            QStringLiteral("INSERT INTO retry_entries (target, recipient, domain, state, status, class, reason,"
+                           " first_status, first_reason, source, attempts, failures, ladder_step, first_failed_at,"
+                           " last_attempt_at, next_attempt_at, expires_at, config_json, settings_json, resolved_at,"
+                           " resolved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            error))
+        return Result::Failed;
+    q.addBindValue(o.target);
+    q.addBindValue(textOrNull(o.recipient));
+    q.addBindValue(o.domain);
+    q.addBindValue(entryStateName(expired ? EntryState::Expired : EntryState::Pending));
+    q.addBindValue(textOrNull(o.classification.status));
+    q.addBindValue(Bounce::deliveryClassName(o.classification.cls));
+    q.addBindValue(textOrNull(o.classification.reason));
+    q.addBindValue(textOrNull(o.classification.status));
+    q.addBindValue(textOrNull(o.classification.reason));
+    q.addBindValue(Bounce::bounceSourceName(o.source));
+    q.addBindValue(timeOrNull(at));
+    q.addBindValue(timeOrNull(at));
+    q.addBindValue(timeOrNull(nextAt));
+    q.addBindValue(timeOrNull(expires));
+    q.addBindValue(jsonText(probeConfigToJson(base)));
+    q.addBindValue(jsonText(next.toJson()));
+    q.addBindValue(expired ? timeOrNull(m_clock->now()) : nullText());
+    q.addBindValue(expired ? QVariant(QStringLiteral("lifetime")) : nullText());
+    if (!run(q, error))
+        return Result::Failed;
+    const qint64 id = q.lastInsertId().toLongLong();
+    if (!insertAttempt(id, o, QStringLiteral("initial"), false, usedSettings(o), error))
+        return Result::Failed;
+    qCInfo(lcQueue).noquote() << "queued" << o.target << o.classification.status << "next" << Smtp::toIsoUtc(nextAt);
+    return Result::Recorded;
+}
+
+Tracking::OutcomeSink::Result RetryQueue::recordSuccess(
+    const Outcome &o, const RetryEntry &e, bool ours, QString *error)
+{
+    const QDateTime at = o.at.isValid() ? o.at : m_clock->now();
+    const std::optional<RetrySettings> used = usedSettings(o);
+    const bool alternate = ours && used && RetryLadder::isAlternate(e.baseConfig, *used);
+    if (!insertAttempt(e.id, o, ours ? QStringLiteral("retry") : QStringLiteral("external"), alternate, used, error))
+        return Result::Failed;
+    if (e.state == EntryState::Cancelled || e.state == EntryState::Expired || e.state == EntryState::Failed
+        || e.state == EntryState::Succeeded) {
+        // Our attempt finished after the user (or another process) closed the entry: keep their decision.
+        QSqlQuery q(m_database.connection());
+        if (!prepare(q,
+                QStringLiteral("UPDATE retry_entries SET attempts = attempts + 1, last_attempt_at = ?"
+                               " WHERE id = ?"),
+                error))
+            return Result::Failed;
+        q.addBindValue(timeOrNull(at));
+        q.addBindValue(e.id);
+        return run(q, error) ? Result::Recorded : Result::Failed;
+    }
+
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q,
+            QStringLiteral("UPDATE retry_entries SET state = 'succeeded', status = ?, class = ?, reason = ?,"
+                           " attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = NULL, lease_pid = NULL,"
+                           " lease_until = NULL, resolved_at = ?, resolved_by = ?, recovered = ?,"
+                           " recovered_with_alternate = ?, settings_json = ? WHERE id = ?"),
+            error))
+        return Result::Failed;
+    q.addBindValue(textOrNull(o.classification.status));
+    q.addBindValue(Bounce::deliveryClassName(o.classification.cls));
+    q.addBindValue(textOrNull(o.classification.reason));
+    q.addBindValue(timeOrNull(at));
+    q.addBindValue(timeOrNull(at));
+    q.addBindValue(ours ? QStringLiteral("retry") : Bounce::bounceSourceName(o.source));
+    q.addBindValue(ours ? 1 : 0);
+    q.addBindValue(alternate ? 1 : 0);
+    q.addBindValue(jsonText((used ? *used : e.settings).toJson()));
+    q.addBindValue(e.id);
+    if (!run(q, error))
+        return Result::Failed;
+
+    if (alternate) {
+        // Later entries of this domain start with what cured this one.
+        RetrySettings remembered = *used;
+        QSqlQuery upsert(m_database.connection());
+        if (!prepare(upsert,
+                QStringLiteral("INSERT INTO domain_settings (domain, settings_json, learned_at, entry_id, cured_status)"
+                               " VALUES (?, ?, ?, ?, ?) ON CONFLICT (domain) DO UPDATE SET"
+                               " settings_json = excluded.settings_json, learned_at = excluded.learned_at,"
+                               " entry_id = excluded.entry_id, cured_status = excluded.cured_status"),
+                error))
+            return Result::Failed;
+        upsert.addBindValue(e.domain);
+        upsert.addBindValue(jsonText(remembered.toJson()));
+        upsert.addBindValue(timeOrNull(at));
+        upsert.addBindValue(e.id);
+        upsert.addBindValue(textOrNull(e.classification.status));
+        if (!run(upsert, error))
+            return Result::Failed;
+        qCInfo(lcQueue).noquote() << e.domain << "remembers" << remembered.describe();
+    }
+    return Result::Recorded;
+}
+
+Tracking::OutcomeSink::Result RetryQueue::recordFailure(
+    const Outcome &o, const RetryEntry &e, bool ours, QString *error)
+{
+    const QDateTime at = o.at.isValid() ? o.at : m_clock->now();
+    const std::optional<RetrySettings> used = usedSettings(o);
+    const bool alternate = ours && used && RetryLadder::isAlternate(e.baseConfig, *used);
+    if (!insertAttempt(e.id, o, ours ? QStringLiteral("retry") : QStringLiteral("external"), alternate, used, error))
+        return Result::Failed;
+
+    const bool hard = o.classification.cls == DeliveryClass::Hard;
+    // A hard answer reached with alternate settings may be the settings' fault (587 wanting AUTH): it ends that
+    // rung, not the entry. A hard answer with the base settings, or from elsewhere, ends the entry.
+    const bool ends = hard && !alternate;
+    const bool connection = RetryLadder::isConnectionClass(o.classification) || (hard && alternate);
+
+    EntryState state = e.state;
+    int ladderStep = e.ladderStep;
+    RetrySettings next = e.settings;
+    const int failures = e.failures + (hard ? 0 : 1);
+    QDateTime nextAt;
+    QString resolvedBy;
+    if (!isOpen(e.state)) {
+        // Closed meanwhile (cancelled while our attempt ran): record the attempt only.
+        nextAt = e.nextAttemptAt;
+    } else if (ends) {
+        state = EntryState::Failed;
+        resolvedBy = QStringLiteral("hard");
+    } else {
+        if (connection && ours) {
+            ++ladderStep;
+            QString readError;
+            const auto remembered = rememberedSettings(e.domain, &readError);
+            if (!readError.isEmpty()) {
+                if (error)
+                    *error = readError;
+                return Result::Failed;
+            }
+            next = RetryLadder::settingsForStep(e.baseConfig, ladderStep, remembered);
+        } else if (ours && used) {
+            // The server was reached and answered: these settings work for the connection; keep them.
+            next = *used;
+            next.host = e.baseConfig.mxOverride;
+        }
+        nextAt = m_policy.nextAttempt(o.classification, std::max(1, failures), at, e.expiresAt);
+        if (!nextAt.isValid()) {
+            state = EntryState::Expired;
+            resolvedBy = QStringLiteral("lifetime");
+        } else if (ours && e.state == EntryState::Running) {
+            state = EntryState::Pending;
+        }
+    }
+    const bool closing = state != e.state && !isOpen(state);
+    const bool releasing = ours; // our attempt is over, whatever the state became meanwhile
+
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q,
+            QStringLiteral("UPDATE retry_entries SET state = ?, status = ?, class = ?, reason = ?,"
+                           " attempts = attempts + 1, failures = ?, ladder_step = ?, last_attempt_at = ?,"
+                           " next_attempt_at = ?, settings_json = ?, lease_pid = CASE WHEN ? THEN NULL ELSE"
+                           " lease_pid END, lease_until = CASE WHEN ? THEN NULL ELSE lease_until END,"
+                           " resolved_at = COALESCE(?, resolved_at), resolved_by = COALESCE(?, resolved_by)"
+                           " WHERE id = ?"),
+            error))
+        return Result::Failed;
+    q.addBindValue(entryStateName(state));
+    q.addBindValue(textOrNull(o.classification.status));
+    q.addBindValue(Bounce::deliveryClassName(o.classification.cls));
+    q.addBindValue(textOrNull(o.classification.reason));
+    q.addBindValue(failures);
+    q.addBindValue(ladderStep);
+    q.addBindValue(timeOrNull(at));
+    q.addBindValue(closing ? nullText() : timeOrNull(nextAt));
+    q.addBindValue(jsonText(next.toJson()));
+    q.addBindValue(releasing || closing ? 1 : 0);
+    q.addBindValue(releasing || closing ? 1 : 0);
+    q.addBindValue(closing ? timeOrNull(at) : nullText());
+    q.addBindValue(closing ? QVariant(resolvedBy) : nullText());
+    q.addBindValue(e.id);
+    if (!run(q, error))
+        return Result::Failed;
+    qCInfo(lcQueue).noquote() << e.target << o.classification.status << entryStateName(state) << "next"
+                              << Smtp::toIsoUtc(nextAt) << next.describe();
+    return Result::Recorded;
+}
+
+// ---- reading -----------------------------------------------------------------------------------------------------
+
+QList<RetryEntry> RetryQueue::select(
+    const QString &where, const QList<QVariant> &values, bool withHistory, QString *error) const
+{
+    QList<RetryEntry> list;
+    QSqlQuery q(m_database.connection());
+    q.setForwardOnly(true);
+    if (!prepare(q, QStringLiteral("SELECT %1 FROM retry_entries %2").arg(kColumns, where), error))
+        return list;
+    for (const QVariant &value : values)
+        q.addBindValue(value);
+    if (!run(q, error))
+        return list;
+    while (q.next())
+        list.append(entryFrom(q));
+    if (withHistory) {
+        for (RetryEntry &e : list) {
+            if (!loadHistory(e, error))
+                return {};
+        }
+    }
+    return list;
+}
+
+bool RetryQueue::loadHistory(RetryEntry &e, QString *error) const
+{
+    QSqlQuery q(m_database.connection());
+    q.setForwardOnly(true);
+    if (!prepare(q,
+            QStringLiteral("SELECT id, at, kind, source, settings_json, alternate, status, class, reason, probe_id"
+                           " FROM retry_attempts WHERE entry_id = ? ORDER BY at, id"),
+            error))
+        return false;
+    q.addBindValue(e.id);
+    if (!run(q, error))
+        return false;
+    e.history.clear();
+    while (q.next()) {
+        RetryAttempt a;
+        a.id = q.value(0).toLongLong();
+        a.at = timeOf(q.value(1));
+        a.kind = q.value(2).toString();
+        a.source = q.value(3).toString();
+        if (!q.value(4).isNull())
+            a.settings = RetrySettings::fromJson(jsonObject(q.value(4)));
+        a.alternate = q.value(5).toBool();
+        a.classification.status = q.value(6).toString();
+        a.classification.cls = Bounce::deliveryClassFromName(q.value(7).toString()).value_or(DeliveryClass::Soft);
+        a.classification.reason = q.value(8).toString();
+        a.probeId = q.value(9).toLongLong();
+        e.history.append(a);
+    }
+    return true;
+}
+
+std::optional<RetryEntry> RetryQueue::entry(qint64 id, bool withHistory, QString *error) const
+{
+    const QList<RetryEntry> list = select(QStringLiteral("WHERE id = ?"), { id }, withHistory, error);
+    return list.isEmpty() ? std::nullopt : std::optional<RetryEntry>(list.first());
+}
+
+std::optional<RetryEntry> RetryQueue::openEntry(const QString &target, QString *error) const
+{
+    const QList<RetryEntry> list = select(
+        QStringLiteral("WHERE target = ? AND state IN ('pending', 'paused', 'running')"), { target }, false, error);
+    return list.isEmpty() ? std::nullopt : std::optional<RetryEntry>(list.first());
+}
+
+QList<RetryEntry> RetryQueue::entries(std::optional<EntryState> state, bool withHistory, QString *error) const
+{
+    if (state)
+        return select(QStringLiteral("WHERE state = ? ORDER BY id"), { entryStateName(*state) }, withHistory, error);
+    return select(QStringLiteral("ORDER BY id"), {}, withHistory, error);
+}
+
+QList<qint64> RetryQueue::dueIds(const QDateTime &now, QString *error) const
+{
+    QList<qint64> ids;
+    QSqlQuery q(m_database.connection());
+    q.setForwardOnly(true);
+    if (!prepare(q,
+            QStringLiteral("SELECT id FROM retry_entries WHERE state = 'pending' AND next_attempt_at <= ?"
+                           " ORDER BY next_attempt_at, id"),
+            error))
+        return ids;
+    q.addBindValue(Smtp::toIsoUtc(now));
+    if (!run(q, error))
+        return ids;
+    while (q.next())
+        ids.append(q.value(0).toLongLong());
+    return ids;
+}
+
+QList<qint64> RetryQueue::pendingIds(QString *error) const
+{
+    QList<qint64> ids;
+    QSqlQuery q(m_database.connection());
+    q.setForwardOnly(true);
+    if (!prepare(q, QStringLiteral("SELECT id FROM retry_entries WHERE state = 'pending' ORDER BY next_attempt_at, id"),
+            error)
+        || !run(q, error))
+        return ids;
+    while (q.next())
+        ids.append(q.value(0).toLongLong());
+    return ids;
+}
+
+QDateTime RetryQueue::nextDueAt(QString *error) const
+{
+    QSqlQuery q(m_database.connection());
+    q.setForwardOnly(true);
+    if (!prepare(q, QStringLiteral("SELECT min(next_attempt_at) FROM retry_entries WHERE state = 'pending'"), error)
+        || !run(q, error) || !q.next())
+        return {};
+    return timeOf(q.value(0));
+}
+
+qint64 RetryQueue::count(std::optional<EntryState> state) const
+{
+    QSqlQuery q(m_database.connection());
+    q.setForwardOnly(true);
+    const bool ok = state ? q.prepare(QStringLiteral("SELECT count(*) FROM retry_entries WHERE state = ?"))
+                          : q.prepare(QStringLiteral("SELECT count(*) FROM retry_entries"));
+    if (!ok)
+        return -1;
+    if (state)
+        q.addBindValue(entryStateName(*state));
+    if (!q.exec() || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+
+std::optional<RetrySettings> RetryQueue::rememberedSettings(const QString &domain, QString *error) const
+{
+    QSqlQuery q(m_database.connection());
+    q.setForwardOnly(true);
+    if (!prepare(q, QStringLiteral("SELECT settings_json FROM domain_settings WHERE domain = ?"), error))
+        return std::nullopt;
+    q.addBindValue(domain);
+    if (!run(q, error) || !q.next())
+        return std::nullopt;
+    return RetrySettings::fromJson(jsonObject(q.value(0)));
+}
+
+// ---- the scheduler's side ----------------------------------------------------------------------------------------
+
+bool RetryQueue::claim(qint64 id, qint64 leaseMs, QString *error)
+{
+    // One statement, atomic on its own: of two processes claiming the same entry exactly one changes the row.
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q,
+            QStringLiteral("UPDATE retry_entries SET state = 'running', lease_pid = ?, lease_until = ?"
+                           " WHERE id = ? AND state = 'pending'"),
+            error))
+        return false;
+    q.addBindValue(ownPid());
+    q.addBindValue(Smtp::toIsoUtc(m_clock->now().addMSecs(leaseMs)));
+    q.addBindValue(id);
+    if (!run(q, error))
+        return false;
+    return q.numRowsAffected() == 1;
+}
+
+bool RetryQueue::release(qint64 id, QString *error)
+{
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q,
+            QStringLiteral("UPDATE retry_entries SET state = 'pending', lease_pid = NULL, lease_until = NULL"
+                           " WHERE id = ? AND state = 'running'"),
+            error))
+        return false;
+    q.addBindValue(id);
+    return run(q, error);
+}
+
+int RetryQueue::reclaimStale(QString *error)
+{
+    Store::Transaction transaction(m_database);
+    if (!transaction.begin(error))
+        return -1;
+    const QString now = Smtp::toIsoUtc(m_clock->now());
+    QList<qint64> stale;
+    {
+        QSqlQuery q(m_database.connection());
+        q.setForwardOnly(true);
+        if (!prepare(q, QStringLiteral("SELECT id, lease_pid, lease_until FROM retry_entries WHERE state = 'running'"),
+                error)
+            || !run(q, error))
+            return -1;
+        while (q.next()) {
+            const qint64 pid = q.value(1).toLongLong();
+            const bool expired = q.value(2).isNull() || q.value(2).toString() < now;
+            const bool orphaned = pid != ownPid() && !processAlive(pid);
+            if (expired || orphaned)
+                stale.append(q.value(0).toLongLong());
+        }
+    }
+    for (const qint64 id : std::as_const(stale)) {
+        if (!release(id, error))
+            return -1;
+    }
+    if (!transaction.commit(error))
+        return -1;
+    if (!stale.isEmpty())
+        qCInfo(lcQueue) << "reclaimed" << stale.size() << "entries left running by a process that is gone";
+    return int(stale.size());
+}
+
+int RetryQueue::expireOverdue(QString *error)
+{
+    const QDateTime now = m_clock->now();
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q,
+            QStringLiteral("UPDATE retry_entries SET state = 'expired', next_attempt_at = NULL, resolved_at = ?,"
+                           " resolved_by = 'lifetime' WHERE state IN ('pending', 'paused') AND expires_at <= ?"),
+            error))
+        return -1;
+    q.addBindValue(Smtp::toIsoUtc(now));
+    q.addBindValue(Smtp::toIsoUtc(now));
+    if (!run(q, error))
+        return -1;
+    return q.numRowsAffected();
+}
+
+int RetryQueue::spreadOverdue(int batch, int spacingSecs, QString *error)
+{
+    batch = std::max(1, batch);
+    const QDateTime now = m_clock->now();
+    Store::Transaction transaction(m_database);
+    if (!transaction.begin(error))
+        return -1;
+    const QList<qint64> ids = dueIds(now, error);
+    if (error && !error->isEmpty())
+        return -1;
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q, QStringLiteral("UPDATE retry_entries SET next_attempt_at = ? WHERE id = ?"), error))
+        return -1;
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        q.addBindValue(Smtp::toIsoUtc(now.addSecs(qint64(i / batch) * spacingSecs)));
+        q.addBindValue(ids.at(i));
+        if (!run(q, error))
+            return -1;
+    }
+    if (!transaction.commit(error))
+        return -1;
+    return int(ids.size());
+}
+
+// ---- manual actions ----------------------------------------------------------------------------------------------
+
+RetryQueue::ActionResult RetryQueue::changeState(
+    qint64 id, const QList<EntryState> &from, EntryState to, bool dueNow, QString *error)
+{
+    Store::Transaction transaction(m_database);
+    if (!transaction.begin(error))
+        return ActionResult::Failed;
+    QString readError;
+    const std::optional<RetryEntry> e = entry(id, false, &readError);
+    if (!readError.isEmpty()) {
+        if (error)
+            *error = readError;
+        return ActionResult::Failed;
+    }
+    if (!e) {
+        if (error)
+            *error = QStringLiteral("no queue entry %1").arg(id);
+        return ActionResult::NotFound;
+    }
+    if (!from.contains(e->state)) {
+        if (error)
+            *error = QStringLiteral("queue entry %1 is %2").arg(id).arg(entryStateName(e->state));
+        return ActionResult::NotAllowed;
+    }
+    const QDateTime now = m_clock->now();
+    QDateTime next = e->nextAttemptAt;
+    if (dueNow || (to == EntryState::Pending && (!next.isValid() || next < now)))
+        next = now;
+    const bool closing = !isOpen(to);
+    // A running entry keeps its lease when paused: the attempt in flight still reports to it.
+    const bool keepLease = e->state == EntryState::Running && to == EntryState::Paused;
+    QSqlQuery q(m_database.connection());
+    if (!prepare(q,
+            QStringLiteral("UPDATE retry_entries SET state = ?, next_attempt_at = ?, resolved_at = ?,"
+                           " resolved_by = ?, lease_pid = CASE WHEN ? THEN lease_pid ELSE NULL END,"
+                           " lease_until = CASE WHEN ? THEN lease_until ELSE NULL END WHERE id = ?"),
+            error))
+        return ActionResult::Failed;
+    q.addBindValue(entryStateName(to));
+    q.addBindValue(closing ? nullText() : timeOrNull(next));
+    q.addBindValue(closing ? timeOrNull(now) : nullText());
+    q.addBindValue(closing ? QVariant(QStringLiteral("user")) : nullText());
+    q.addBindValue(keepLease ? 1 : 0);
+    q.addBindValue(keepLease ? 1 : 0);
+    q.addBindValue(id);
+    if (!run(q, error) || !transaction.commit(error))
+        return ActionResult::Failed;
+    qCInfo(lcQueue).noquote() << "entry" << id << entryStateName(e->state) << "->" << entryStateName(to);
+    return ActionResult::Done;
+}
+
+RetryQueue::ActionResult RetryQueue::pause(qint64 id, QString *error)
+{
+    return changeState(id, { EntryState::Pending, EntryState::Running }, EntryState::Paused, false, error);
+}
+
+RetryQueue::ActionResult RetryQueue::resume(qint64 id, QString *error)
+{
+    return changeState(id, { EntryState::Paused }, EntryState::Pending, false, error);
+}
+
+RetryQueue::ActionResult RetryQueue::cancel(qint64 id, QString *error)
+{
+    return changeState(
+        id, { EntryState::Pending, EntryState::Paused, EntryState::Running }, EntryState::Cancelled, false, error);
+}
+
+RetryQueue::ActionResult RetryQueue::retryNow(qint64 id, QString *error)
+{
+    return changeState(id, { EntryState::Pending }, EntryState::Pending, true, error);
+}
+
+} // namespace Mailpulse::Queue

@@ -1,0 +1,114 @@
+#pragma once
+
+#include <optional>
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include "common/clock.h"
+#include "queue/retryentry.h"
+#include "queue/retrypolicy.h"
+#include "queue/retrysettings.h"
+#include "tracking/outcome.h"
+
+class QSqlQuery;
+
+namespace Mailpulse::Store
+{
+class Database;
+}
+
+namespace Mailpulse::Queue
+{
+
+/// The retry queue in the store: an OutcomeSink that turns soft failures into entries (one open entry per
+/// target), resolves them on a later success and closes them on a hard failure, plus the repository the scheduler,
+/// the CLI and the GUI work with (reading, claiming under a lease, manual actions).
+///
+/// record() runs inside the OutcomeRecorder's transaction. The other writes each run in their own short
+/// transaction, so several processes (GUI and CLI) can share one store.
+class RetryQueue final : public Tracking::OutcomeSink
+{
+public:
+    enum class ActionResult { Done, NotFound, NotAllowed, Failed };
+
+    /// One of the queue's own attempts, announced by the scheduler around OutcomeRecorder::recordProbe() so that
+    /// record() attributes the outcome to the entry (a retry, not an unrelated probe of the same target).
+    struct Attempt {
+        qint64 entryId = 0;
+        RetrySettings settings;
+        bool alternate = false;
+    };
+
+    RetryQueue(Store::Database &database, const Clock *clock, RetryPolicy policy = RetryPolicy());
+
+    void setPolicy(const RetryPolicy &policy) { m_policy = policy; }
+    const RetryPolicy &policy() const { return m_policy; }
+
+    Result record(const Tracking::Outcome &outcome, QString *error) override;
+
+    void beginAttempt(const Attempt &attempt) { m_attempt = attempt; }
+    void endAttempt() { m_attempt.reset(); }
+
+    // Reading. nullopt / empty with `error` empty means "none"; with `error` set, a store failure.
+    std::optional<RetryEntry> entry(qint64 id, bool withHistory = true, QString *error = nullptr) const;
+    std::optional<RetryEntry> openEntry(const QString &target, QString *error = nullptr) const;
+    /// Oldest first; `state` nullopt: every state.
+    QList<RetryEntry> entries(
+        std::optional<EntryState> state = std::nullopt, bool withHistory = true, QString *error = nullptr) const;
+    /// Pending entries due at `now`, the longest overdue first.
+    QList<qint64> dueIds(const QDateTime &now, QString *error = nullptr) const;
+    /// Every pending entry, the earliest due first.
+    QList<qint64> pendingIds(QString *error = nullptr) const;
+    /// The earliest next attempt of a pending entry; invalid when none is pending.
+    QDateTime nextDueAt(QString *error = nullptr) const;
+    /// -1 on failure.
+    qint64 count(std::optional<EntryState> state = std::nullopt) const;
+    /// Settings that cured the domain's connection failures before.
+    std::optional<RetrySettings> rememberedSettings(const QString &domain, QString *error = nullptr) const;
+
+    // The scheduler's side.
+    /// pending → running under a lease held by this process until now + leaseMs. False with `error` empty when
+    /// the entry is not pending (any more): someone else runs it, or the user paused or cancelled it.
+    bool claim(qint64 id, qint64 leaseMs, QString *error = nullptr);
+    /// running → pending without an outcome (the attempt could not be recorded); keeps the schedule.
+    bool release(qint64 id, QString *error = nullptr);
+    /// Running entries whose lease ran out or whose owning process is gone go back to pending: a crash never
+    /// leaves an entry stuck. Returns how many, -1 on failure.
+    int reclaimStale(QString *error = nullptr);
+    /// Pending and paused entries past their lifetime become expired (nothing ran while they were due).
+    int expireOverdue(QString *error = nullptr);
+    /// Entries that fell due while nothing ran are spread out: the i-th (oldest first) is rescheduled to
+    /// now + (i / batch) × spacing, so that a restart after a long pause does not retry everything at once.
+    int spreadOverdue(int batch, int spacingSecs, QString *error = nullptr);
+
+    // Manual actions (GUI, CLI).
+    /// Pending or paused (or running: the attempt in flight then only records) → paused.
+    ActionResult pause(qint64 id, QString *error = nullptr);
+    /// Paused → pending; due at once if its time passed while paused.
+    ActionResult resume(qint64 id, QString *error = nullptr);
+    /// Any open state → cancelled.
+    ActionResult cancel(qint64 id, QString *error = nullptr);
+    /// Pending → due now.
+    ActionResult retryNow(qint64 id, QString *error = nullptr);
+
+private:
+    Result recordSuccess(const Tracking::Outcome &o, const RetryEntry &e, bool ours, QString *error);
+    Result recordFailure(const Tracking::Outcome &o, const RetryEntry &e, bool ours, QString *error);
+    Result createEntry(const Tracking::Outcome &o, QString *error);
+    bool insertAttempt(qint64 entryId, const Tracking::Outcome &o, const QString &kind, bool alternate,
+        const std::optional<RetrySettings> &settings, QString *error);
+    std::optional<RetrySettings> usedSettings(const Tracking::Outcome &o) const;
+    ActionResult changeState(qint64 id, const QList<EntryState> &from, EntryState to, bool dueNow, QString *error);
+    QList<RetryEntry> select(
+        const QString &where, const QList<QVariant> &values, bool withHistory, QString *error) const;
+    bool loadHistory(RetryEntry &entry, QString *error) const;
+
+    Store::Database &m_database;
+    const Clock *m_clock;
+    RetryPolicy m_policy;
+    std::optional<Attempt> m_attempt;
+};
+
+} // namespace Mailpulse::Queue
