@@ -197,6 +197,14 @@ void SmtpProbe::handleReply(const SmtpReply &reply)
         finishWithReply(reply, currentPhase(), false);
         return;
     }
+    // A positive reply must be the one the command calls for (RFC 5321 §4.3.2). Anything else means the server
+    // and the client disagree on where the conversation is (e.g. an unsolicited second greeting), and reading on
+    // would attribute replies to the wrong commands.
+    if (reply.isPositive() && m_state != State::Quit && !isExpectedPositive(reply.code)) {
+        finishWithFailure(Failure::MalformedReply, currentPhase(),
+            QStringLiteral("unexpected reply %1 in phase %2").arg(reply.code).arg(phaseName(currentPhase())));
+        return;
+    }
     switch (m_state) {
     case State::Greeting:
         handleGreeting(reply);
@@ -605,6 +613,24 @@ void SmtpProbe::finish()
     qCDebug(lcSmtp) << "probe" << m_endpoint.host << m_result.address << m_result.port << "ended"
                     << m_result.classification.status << m_result.classification.reason << m_result.detail;
     Q_EMIT finished(m_result);
+}
+
+bool SmtpProbe::isExpectedPositive(int code) const
+{
+    switch (m_state) {
+    case State::Greeting:
+    case State::StartTls:
+        return code == 220;
+    case State::Ehlo:
+    case State::Helo:
+    case State::EhloAfterTls:
+    case State::MailFrom:
+        return code == 250;
+    case State::RcptTo:
+        return code == 250 || code == 251; // 251: "user not local; will forward"
+    default:
+        return false;
+    }
 }
 
 Phase SmtpProbe::currentPhase() const

@@ -104,6 +104,7 @@ private:
     void quitThenFinish();
 
     Phase currentPhase() const;
+    bool isExpectedPositive(int code) const;
     QString heloName() const;
     QString mailFrom() const;
 
