@@ -1,15 +1,74 @@
 #include "bounce/dsnparser.h"
 
+#include <QCryptographicHash>
+#include <QLoggingCategory>
+
+#include "bounce/bounceheuristics.h"
+#include "bounce/classifier.h"
+#include "bounce/mimemessage.h"
+
 namespace Mailpulse::Bounce
 {
 
+namespace
+{
+
+QString fingerprintOf(const QByteArray &digest, const QString &recipient, int occurrence)
+{
+    return QStringLiteral("dsn:%1:%2:%3").arg(QString::fromLatin1(digest.toHex()), recipient.toLower()).arg(occurrence);
+}
+
+} // namespace
+
 ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
 {
-    Q_UNUSED(raw)
-    Q_UNUSED(ref)
-    ParsedMail mail;
-    mail.error = QStringLiteral("not implemented yet");
-    return mail;
+    ParsedMail result;
+    const MimeMessage mail = MimeMessage::parse(raw);
+    if (!mail.isValid()) {
+        result.error = mail.error();
+        return result;
+    }
+
+    BounceReading reading = BounceHeuristics::read(mail);
+    if (reading.kind != BounceReading::Kind::Bounce) {
+        if (reading.kind == BounceReading::Kind::Unreadable)
+            result.error = reading.note;
+        return result;
+    }
+    result.isBounce = true;
+
+    // Identity of the mail itself, independent of where it was read from (a file, an mbox, a Maildir).
+    const QByteArray digest
+        = QCryptographicHash::hash(MimeMessage::normalizeLineEndings(raw), QCryptographicHash::Sha1).left(12);
+    const QDateTime mailDate = MimeMessage::parseDate(mail.header("date"));
+    QHash<QString, int> seen;
+    for (BounceRecipient &r : reading.recipients) {
+        BounceEvent event;
+        const qsizetype at = r.address.lastIndexOf(u'@');
+        event.recipient = at > 0 ? r.address.left(at) + u'@' + r.address.mid(at + 1).toLower() : r.address;
+        event.domain = at > 0 ? r.address.mid(at + 1).toLower() : QString();
+        event.classification = r.classification;
+        event.source = BounceSource::Dsn;
+        event.diagnostic = r.diagnostic;
+        event.remoteMta = r.remoteMta;
+        event.replyCode = r.replyCode;
+        event.action = r.action;
+        QDateTime when = MimeMessage::parseDate(r.lastAttempt);
+        if (!when.isValid())
+            when = MimeMessage::parseDate(reading.arrivalDate);
+        if (!when.isValid())
+            when = mailDate;
+        event.occurredAt = when;
+        const QString messageId = mail.header("message-id");
+        event.sourceRef = messageId.isEmpty() ? ref : ref + u' ' + messageId;
+        const int n = seen[event.recipient.toLower()]++;
+        event.fingerprint = fingerprintOf(digest, event.recipient, n);
+        result.events.append(std::move(event));
+    }
+    if (result.events.isEmpty())
+        result.error
+            = reading.note.isEmpty() ? QStringLiteral("bounce without a recognisable recipient") : reading.note;
+    return result;
 }
 
 } // namespace Mailpulse::Bounce

@@ -1,18 +1,196 @@
 #include "bounce/mailsource.h"
 
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+
 namespace Mailpulse::Bounce
 {
+
+namespace
+{
+
+QString tooBig(qint64 size, qint64 limit)
+{
+    return QStringLiteral("message too large (%1 bytes; limit %2)").arg(size).arg(limit);
+}
+
+bool isMaildir(const QString &dir)
+{
+    return QFileInfo(dir + QStringLiteral("/cur")).isDir() || QFileInfo(dir + QStringLiteral("/new")).isDir();
+}
+
+bool startsWithFromLine(QFile &file)
+{
+    char head[5];
+    const qint64 n = file.peek(head, sizeof head);
+    return n == 5 && qstrncmp(head, "From ", 5) == 0;
+}
+
+void readSingle(const QString &path, const std::function<void(const MailItem &)> &sink, const MailSourceLimits &limits)
+{
+    MailItem item;
+    item.ref = path;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        item.error = QStringLiteral("cannot read: %1").arg(file.errorString());
+    } else if (file.size() > limits.maxMessageBytes) {
+        item.error = tooBig(file.size(), limits.maxMessageBytes);
+    } else {
+        item.raw = file.readAll();
+        if (item.raw.size() > limits.maxMessageBytes) // a file that grew while being read
+            item = { {}, path, tooBig(item.raw.size(), limits.maxMessageBytes) };
+    }
+    sink(item);
+}
+
+// mboxrd/mboxo: messages start at "From " lines (at the start, or after a blank line in practice; we accept any
+// "From " line at a line start, as most readers do), and ">From " in a body is an escaped "From ". Read line by
+// line with a bounded line buffer, so a huge message or a line without a newline never costs more than the limit.
+void readMbox(
+    QFile &file, const QString &path, const std::function<void(const MailItem &)> &sink, const MailSourceLimits &limits)
+{
+    int index = 0;
+    QByteArray current;
+    bool inMessage = false;
+    bool oversized = false;
+    qint64 oversizedBytes = 0;
+    const auto emitCurrent = [&] {
+        if (!inMessage)
+            return;
+        MailItem item;
+        item.ref = QStringLiteral("%1#%2").arg(path).arg(index);
+        if (oversized)
+            item.error = tooBig(oversizedBytes, limits.maxMessageBytes);
+        else
+            item.raw = std::move(current);
+        sink(item);
+        current = {};
+        oversized = false;
+        oversizedBytes = 0;
+    };
+    bool atLineStart = true;
+    char buffer[64 * 1024];
+    for (;;) {
+        // readLine with a bounded buffer: a long line arrives in pieces, and only a piece that begins a line can
+        // be a "From " separator.
+        const qint64 n = file.readLine(buffer, sizeof buffer);
+        if (n <= 0)
+            break;
+        const bool lineStart = atLineStart;
+        atLineStart = buffer[n - 1] == '\n';
+        if (lineStart && n >= 5 && qstrncmp(buffer, "From ", 5) == 0) {
+            emitCurrent();
+            ++index;
+            inMessage = true;
+            continue;
+        }
+        if (!inMessage) {
+            ++index;
+            inMessage = true; // content before any "From " line: treat it as a message of its own
+        }
+        if (oversized) {
+            oversizedBytes += n;
+            continue;
+        }
+        const char *data = buffer;
+        qint64 len = n;
+        if (lineStart && len >= 6 && data[0] == '>') {
+            // Unescape one level of ">From " (mboxrd).
+            qint64 i = 0;
+            while (i < len && data[i] == '>')
+                ++i;
+            if (len - i >= 5 && qstrncmp(data + i, "From ", 5) == 0)
+                ++data, --len;
+        }
+        if (current.size() + len > limits.maxMessageBytes) {
+            oversized = true;
+            oversizedBytes = current.size() + len;
+            current = {};
+            continue;
+        }
+        current.append(data, len);
+    }
+    if (file.error() != QFile::NoError && inMessage && !oversized) {
+        oversized = false;
+        MailItem item { {}, QStringLiteral("%1#%2").arg(path).arg(index),
+            QStringLiteral("cannot read: %1").arg(file.errorString()) };
+        sink(item);
+        return;
+    }
+    emitCurrent();
+}
+
+void readFile(const QString &path, MailFormat format, const std::function<void(const MailItem &)> &sink,
+    const MailSourceLimits &limits)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        sink({ {}, path, QStringLiteral("cannot read: %1").arg(file.errorString()) });
+        return;
+    }
+    const bool mbox = format == MailFormat::Mbox || (format != MailFormat::Eml && startsWithFromLine(file));
+    if (mbox) {
+        readMbox(file, path, sink, limits);
+        return;
+    }
+    file.close();
+    readSingle(path, sink, limits);
+}
+
+QStringList filesUnder(const QString &dir, bool recursive)
+{
+    QStringList files;
+    QDirIterator it(dir, QDir::Files | QDir::NoDotAndDotDot | QDir::System,
+        recursive ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        if (!it.fileName().startsWith(u'.')) // .gitattributes, editor files, Maildir's dot-files
+            files.append(file);
+    }
+    files.sort(); // a stable order: refs and outputs do not depend on the file system's listing order
+    return files;
+}
+
+} // namespace
 
 bool MailSource::forEach(const QString &path, MailFormat format, const std::function<void(const MailItem &)> &sink,
     QString *error, Limits limits)
 {
-    Q_UNUSED(path)
-    Q_UNUSED(format)
-    Q_UNUSED(sink)
-    Q_UNUSED(limits)
-    if (error)
-        *error = QStringLiteral("not implemented yet");
-    return false;
+    const QFileInfo info(path);
+    const auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (!info.exists())
+        return fail(QStringLiteral("%1: no such file or directory").arg(path));
+    if (info.isDir()) {
+        if (!info.isReadable() || !info.isExecutable())
+            return fail(QStringLiteral("%1: directory not readable").arg(path));
+        if (format == MailFormat::Maildir || (format == MailFormat::Auto && isMaildir(path))) {
+            if (!isMaildir(path))
+                return fail(QStringLiteral("%1: not a Maildir (no cur/ or new/)").arg(path));
+            // Maildir: delivered mail is in cur/ and new/; tmp/ holds mail still being written.
+            QStringList files
+                = filesUnder(path + QStringLiteral("/cur"), false) + filesUnder(path + QStringLiteral("/new"), false);
+            for (const QString &file : std::as_const(files))
+                readSingle(file, sink, limits);
+            return true;
+        }
+        for (const QString &file : filesUnder(path, true))
+            readFile(file, format, sink, limits);
+        return true;
+    }
+    if (format == MailFormat::Maildir)
+        return fail(QStringLiteral("%1: not a Maildir (a file)").arg(path));
+    QFile probe(path);
+    if (!probe.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("%1: cannot read: %2").arg(path, probe.errorString()));
+    probe.close();
+    readFile(path, format, sink, limits);
+    return true;
 }
 
 } // namespace Mailpulse::Bounce

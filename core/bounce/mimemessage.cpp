@@ -1,0 +1,383 @@
+#include "bounce/mimemessage.h"
+
+#include <memory>
+#include <mutex>
+
+#include <QLoggingCategory>
+#include <QStringDecoder>
+
+// GLib's GIO headers have a struct member named "signals", which Qt defines as a keyword macro.
+#pragma push_macro("signals")
+#undef signals
+#include <gmime/gmime.h>
+#pragma pop_macro("signals")
+
+Q_LOGGING_CATEGORY(lcMime, "mailpulse.bounce", QtWarningMsg)
+
+namespace Mailpulse::Bounce
+{
+
+namespace
+{
+
+// GObject references held by scope, so that every early return still unrefs.
+struct GObjectUnref {
+    void operator()(void *object) const
+    {
+        if (object)
+            g_object_unref(object);
+    }
+};
+template <typename T> using GPtr = std::unique_ptr<T, GObjectUnref>;
+
+void ensureGMimeInitialized()
+{
+    // g_mime_init() is not itself thread-safe and must run once before any other GMime call.
+    static std::once_flag once;
+    std::call_once(once, [] { g_mime_init(); });
+}
+
+template <typename T> bool isA(T *object, GType type)
+{
+    return object && g_type_check_instance_is_a(reinterpret_cast<GTypeInstance *>(object), type);
+}
+
+GMimeObject *asObject(void *object) { return static_cast<GMimeObject *>(object); }
+
+QByteArray lowerAscii(const char *text) { return text ? QByteArray(text).toLower() : QByteArray(); }
+
+// Bytes to text when no charset conversion applies: UTF-8 if the bytes are valid UTF-8, else Latin-1, which maps
+// every byte to something and keeps ASCII diagnostics readable.
+QString bytesToText(const QByteArray &bytes)
+{
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = utf8.decode(bytes);
+    if (!utf8.hasError())
+        return text;
+    return QString::fromLatin1(bytes);
+}
+
+bool isUtf8OrAscii(const char *charset)
+{
+    static const char *const names[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968" };
+    for (const char *name : names) {
+        if (g_ascii_strcasecmp(charset, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+// A cheap, linear count of the container parts (multipart/*, message/*) the MIME parser would descend into.
+// GMime recurses once per nesting level and compares every line against every open boundary, so a hostile
+// 10,000-deep nest costs deep recursion and quadratic time; the count is an upper bound on the depth, checked
+// before GMime sees the bytes.
+int countContainerHeaders(const QByteArray &raw, int stopAt)
+{
+    int count = 0;
+    const char *p = raw.constData();
+    const char *end = p + raw.size();
+    static constexpr char name[] = "content-type";
+    constexpr qsizetype nameLen = sizeof(name) - 1;
+    while (p < end) {
+        const char *lineEnd = static_cast<const char *>(memchr(p, '\n', static_cast<size_t>(end - p)));
+        if (!lineEnd)
+            lineEnd = end;
+        if (lineEnd - p > nameLen && g_ascii_strncasecmp(p, name, nameLen) == 0) {
+            const char *v = p + nameLen;
+            while (v < lineEnd && (*v == ' ' || *v == '\t'))
+                ++v;
+            if (v < lineEnd && *v == ':') {
+                ++v;
+                // The value may start on a continuation line.
+                const char *valueEnd = lineEnd;
+                while (v < end && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')) {
+                    if (*v == '\n' && (v + 1 >= end || (v[1] != ' ' && v[1] != '\t')))
+                        break;
+                    ++v;
+                }
+                if (valueEnd < v)
+                    valueEnd = v;
+                const auto rest = static_cast<size_t>(end - v);
+                if ((rest >= 10 && g_ascii_strncasecmp(v, "multipart/", 10) == 0)
+                    || (rest >= 8 && g_ascii_strncasecmp(v, "message/", 8) == 0)) {
+                    if (++count > stopAt)
+                        return count;
+                }
+            }
+        }
+        p = lineEnd + 1;
+    }
+    return count;
+}
+
+// Splits "Name: value" header text (unfolded) into pairs; for text/rfc822-headers parts.
+QList<std::pair<QByteArray, QString>> parseHeaderText(const QString &text)
+{
+    QList<std::pair<QByteArray, QString>> out;
+    const QStringList lines = text.split(u'\n');
+    for (const QString &raw : lines) {
+        QString line = raw;
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        if (line.isEmpty()) {
+            if (!out.isEmpty())
+                break;
+            continue;
+        }
+        if ((line.front() == u' ' || line.front() == u'\t') && !out.isEmpty()) {
+            out.back().second += u' ' + line.trimmed();
+            continue;
+        }
+        const qsizetype colon = line.indexOf(u':');
+        if (colon <= 0)
+            continue;
+        out.append({ line.left(colon).trimmed().toLatin1().toLower(), line.mid(colon + 1).trimmed() });
+    }
+    return out;
+}
+
+QList<std::pair<QByteArray, QString>> headerList(GMimeObject *object)
+{
+    QList<std::pair<QByteArray, QString>> out;
+    GMimeHeaderList *list = g_mime_object_get_header_list(object);
+    if (!list)
+        return out;
+    const int n = g_mime_header_list_get_count(list);
+    out.reserve(n);
+    for (int i = 0; i < n; ++i) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *value = g_mime_header_get_value(h);
+        out.append({ lowerAscii(g_mime_header_get_name(h)), value ? QString::fromUtf8(value).trimmed() : QString() });
+    }
+    return out;
+}
+
+struct ParseState {
+    bool nestingOverflow = false;
+    bool truncated = false;
+};
+
+void onParserWarning(gint64, GMimeParserWarning code, const gchar *, gpointer userData)
+{
+    auto *state = static_cast<ParseState *>(userData);
+    if (code == GMIME_CRIT_NESTING_OVERFLOW)
+        state->nestingOverflow = true;
+    else if (code == GMIME_WARN_TRUNCATED_MESSAGE)
+        state->truncated = true;
+}
+
+} // namespace
+
+class MimeWalker
+{
+public:
+    MimeWalker(MimeMessage &message, const MimeLimits &limits)
+        : m_message(message)
+        , m_limits(limits)
+    {
+    }
+
+    void walk(GMimeObject *object, int depth, bool inAttached)
+    {
+        if (!object || m_message.m_parts.size() >= m_limits.maxParts)
+            return;
+        // GMime already bounds the structure (the pre-scan and its own nesting limit); this keeps our own
+        // recursion bounded whatever GMime builds.
+        if (depth > m_limits.maxContainers) {
+            m_tooDeep = true;
+            return;
+        }
+        if (isA(object, g_mime_multipart_get_type())) {
+            auto *multipart = reinterpret_cast<GMimeMultipart *>(object);
+            const int n = g_mime_multipart_get_count(multipart);
+            for (int i = 0; i < n; ++i)
+                walk(g_mime_multipart_get_part(multipart, i), depth + 1, inAttached);
+            return;
+        }
+        if (isA(object, g_mime_message_part_get_type())) {
+            GMimeMessage *inner = g_mime_message_part_get_message(reinterpret_cast<GMimeMessagePart *>(object));
+            if (!inner)
+                return;
+            if (m_message.m_originalHeaders.isEmpty())
+                m_message.m_originalHeaders = headerList(asObject(inner));
+            walk(g_mime_message_get_mime_part(inner), depth + 1, true);
+            return;
+        }
+        if (!isA(object, g_mime_part_get_type()))
+            return;
+        MimePart part;
+        GMimeContentType *type = g_mime_object_get_content_type(object);
+        part.contentType = lowerAscii(g_mime_content_type_get_media_type(type)) + '/'
+            + lowerAscii(g_mime_content_type_get_media_subtype(type));
+        part.depth = depth;
+        part.inAttachedMessage = inAttached;
+        part.text = readText(reinterpret_cast<GMimePart *>(object), part.contentType, &part.truncated);
+        if (part.contentType == "text/rfc822-headers" && m_message.m_originalHeaders.isEmpty())
+            m_message.m_originalHeaders = parseHeaderText(part.text);
+        m_message.m_parts.append(std::move(part));
+    }
+
+    bool tooDeep() const { return m_tooDeep; }
+
+private:
+    QString readText(GMimePart *part, const QByteArray &contentType, bool *truncated)
+    {
+        GMimeDataWrapper *content = g_mime_part_get_content(part);
+        if (!content)
+            return {};
+        GMimeStream *source = g_mime_data_wrapper_get_stream(content);
+        if (!source)
+            return {};
+        g_mime_stream_reset(source);
+        GPtr<GMimeStream> filtered(g_mime_stream_filter_new(source));
+        auto *filterStream = reinterpret_cast<GMimeStreamFilter *>(filtered.get());
+        const GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding(content);
+        if (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+            || encoding == GMIME_CONTENT_ENCODING_UUENCODE) {
+            GPtr<GMimeFilter> decoder(g_mime_filter_basic_new(encoding, FALSE));
+            g_mime_stream_filter_add(filterStream, decoder.get());
+        }
+        // Only text/* parts declare a charset; message/global-delivery-status (RFC 6533) is UTF-8 by definition.
+        bool converted = false;
+        const char *charset = g_mime_object_get_content_type_parameter(asObject(part), "charset");
+        if (contentType.startsWith("text/") && charset && *charset && !isUtf8OrAscii(charset)) {
+            // NULL when iconv does not know the charset: the bytes are then read as UTF-8 or Latin-1.
+            GPtr<GMimeFilter> convert(g_mime_filter_charset_new(charset, "UTF-8"));
+            if (convert) {
+                g_mime_stream_filter_add(filterStream, convert.get());
+                converted = true;
+            } else {
+                qCDebug(lcMime) << "unknown charset" << charset;
+            }
+        }
+        QByteArray bytes;
+        char buffer[64 * 1024];
+        for (;;) {
+            const ssize_t n = g_mime_stream_read(filtered.get(), buffer, sizeof buffer);
+            if (n <= 0)
+                break;
+            const qint64 room = m_limits.maxPartBytes - bytes.size();
+            if (n > room) {
+                bytes.append(buffer, room);
+                *truncated = true;
+                break;
+            }
+            bytes.append(buffer, n);
+        }
+        return converted ? QString::fromUtf8(bytes) : bytesToText(bytes);
+    }
+
+    MimeMessage &m_message;
+    const MimeLimits &m_limits;
+    bool m_tooDeep = false;
+};
+
+QByteArray MimeMessage::normalizeLineEndings(const QByteArray &raw)
+{
+    const qsizetype firstCr = raw.indexOf('\r');
+    if (firstCr < 0)
+        return raw;
+    QByteArray out;
+    out.reserve(raw.size());
+    out.append(raw.constData(), firstCr);
+    const char *p = raw.constData() + firstCr;
+    const char *end = raw.constData() + raw.size();
+    for (; p < end; ++p) {
+        if (*p != '\r') {
+            out.append(*p);
+        } else if (p + 1 < end && p[1] == '\n') {
+            continue; // the LF follows
+        } else {
+            out.append('\n');
+        }
+    }
+    return out;
+}
+
+MimeMessage MimeMessage::parse(const QByteArray &input, Limits limits)
+{
+    MimeMessage message;
+    if (input.trimmed().isEmpty()) {
+        message.m_error = QStringLiteral("empty message");
+        return message;
+    }
+    const QByteArray raw = normalizeLineEndings(input);
+    if (countContainerHeaders(raw, limits.maxContainers) > limits.maxContainers) {
+        message.m_error = QStringLiteral("MIME structure too deep or too complex (more than %1 multipart/message "
+                                         "parts); not parsed")
+                              .arg(limits.maxContainers);
+        return message;
+    }
+
+    ensureGMimeInitialized();
+    // The memory stream reads `raw` in place instead of copying it: GMime only reads an array it does not own,
+    // and every object that references it is released before this function returns.
+    GByteArray view;
+    view.data = reinterpret_cast<guint8 *>(const_cast<char *>(raw.constData()));
+    view.len = static_cast<guint>(raw.size());
+    GPtr<GMimeStream> stream(g_mime_stream_mem_new());
+    g_mime_stream_mem_set_byte_array(reinterpret_cast<GMimeStreamMem *>(stream.get()), &view);
+    g_mime_stream_mem_set_owner(reinterpret_cast<GMimeStreamMem *>(stream.get()), FALSE);
+
+    ParseState state;
+    std::unique_ptr<GMimeParserOptions, void (*)(GMimeParserOptions *)> options(
+        g_mime_parser_options_new(), g_mime_parser_options_free);
+    g_mime_parser_options_set_warning_callback(options.get(), onParserWarning, &state);
+    static const char *fallbackCharsets[] = { "UTF-8", "windows-1252", nullptr };
+    g_mime_parser_options_set_fallback_charsets(options.get(), fallbackCharsets);
+
+    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+    GPtr<GMimeMessage> parsed(g_mime_parser_construct_message(parser.get(), options.get()));
+    if (!parsed) {
+        message.m_error = QStringLiteral("not a mail message (no header section)");
+        return message;
+    }
+    if (state.nestingOverflow) {
+        message.m_error = QStringLiteral("MIME structure nested too deep; not parsed");
+        return message;
+    }
+    message.m_truncated = state.truncated;
+    message.m_headers = headerList(asObject(parsed.get()));
+    GMimeObject *body = g_mime_message_get_mime_part(parsed.get());
+    if (body) {
+        GMimeContentType *type = g_mime_object_get_content_type(body);
+        message.m_contentType = lowerAscii(g_mime_content_type_get_media_type(type)) + '/'
+            + lowerAscii(g_mime_content_type_get_media_subtype(type));
+        message.m_reportType = lowerAscii(g_mime_object_get_content_type_parameter(body, "report-type"));
+        MimeWalker walker(message, limits);
+        walker.walk(body, 0, false);
+        if (walker.tooDeep()) {
+            message.m_error = QStringLiteral("MIME structure nested too deep; not parsed");
+            return message;
+        }
+    }
+    if (message.m_headers.isEmpty() && message.m_contentType.isEmpty())
+        message.m_error = QStringLiteral("not a mail message (no header section)");
+    return message;
+}
+
+QDateTime MimeMessage::parseDate(const QString &text)
+{
+    if (text.trimmed().isEmpty())
+        return {};
+    ensureGMimeInitialized();
+    GDateTime *parsed = g_mime_utils_header_decode_date(text.toUtf8().constData());
+    if (!parsed)
+        return {};
+    const qint64 seconds = g_date_time_to_unix(parsed);
+    g_date_time_unref(parsed);
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
+}
+
+QString MimeMessage::header(const QByteArray &name) const
+{
+    const QByteArray lower = name.toLower();
+    for (const auto &[key, value] : m_headers) {
+        if (key == lower)
+            return value;
+    }
+    return {};
+}
+
+} // namespace Mailpulse::Bounce

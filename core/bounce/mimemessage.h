@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace Mailpulse::Bounce
+{
+
+/// One leaf of a parsed mail, flattened for bounce reading: its type, its decoded text and where it sits.
+struct MimePart {
+    QByteArray contentType; // lower-case "type/subtype"
+    QString text; // transfer-decoded and converted to Unicode; at most MimeMessage::Limits::maxPartBytes
+    int depth = 0; // 0 = the top-level body
+    bool inAttachedMessage = false; // inside a message/rfc822 (the returned original)
+    bool truncated = false; // text was cut at the limit
+};
+
+/// Declared outside MimeMessage for the same reason as MailSourceLimits: a nested struct's default member
+/// initializers cannot be used in a default argument of the enclosing class.
+struct MimeLimits {
+    int maxContainers = 256; // multipart/message parts in one mail; guards the MIME parser's recursion
+    qint64 maxPartBytes = 4 * 1024 * 1024; // decoded bytes kept of one part
+    int maxParts = 1000;
+};
+
+/// A mail parsed with GMime 3: the top-level headers and the leaf parts in document order. A value type; the
+/// GMime objects are gone once parse() returns.
+class MimeMessage final
+{
+public:
+    using Limits = MimeLimits;
+
+    /// Parses raw mail bytes with any line endings. On failure error() is set and nothing else is.
+    static MimeMessage parse(const QByteArray &raw, Limits limits = {});
+
+    QString error() const { return m_error; }
+    bool isValid() const { return m_error.isEmpty(); }
+    /// The mail ended inside an open multipart (a cut-off file); what was read is still there.
+    bool isTruncated() const { return m_truncated; }
+
+    /// The first top-level header of that name, RFC 2047-decoded and unfolded; empty when absent.
+    QString header(const QByteArray &name) const;
+    /// The top-level headers as "Name: value" lines (decoded), for heuristics that look at all of them.
+    const QList<std::pair<QByteArray, QString>> &headers() const { return m_headers; }
+    /// Lower-case "type/subtype" of the top-level body and its report-type parameter (lower-case).
+    QByteArray contentType() const { return m_contentType; }
+    QByteArray reportType() const { return m_reportType; }
+    const QList<MimePart> &parts() const { return m_parts; }
+    /// Headers of the first attached original message (message/rfc822 or text/rfc822-headers), decoded.
+    const QList<std::pair<QByteArray, QString>> &originalHeaders() const { return m_originalHeaders; }
+
+    /// An RFC 5322 date ("Thu, 29 Apr 2013 23:45:32 +0900 (JST)") in UTC; invalid when it cannot be read.
+    static QDateTime parseDate(const QString &text);
+
+    /// Converts CR-only and CRLF line endings to LF. Returns raw itself (no copy) when it has no CR.
+    static QByteArray normalizeLineEndings(const QByteArray &raw);
+
+private:
+    friend class MimeWalker;
+    QString m_error;
+    QList<std::pair<QByteArray, QString>> m_headers;
+    QList<std::pair<QByteArray, QString>> m_originalHeaders;
+    QByteArray m_contentType;
+    QByteArray m_reportType;
+    bool m_truncated = false;
+    QList<MimePart> m_parts;
+};
+
+} // namespace Mailpulse::Bounce
