@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "common/clock.h"
+#include "queue/retryqueue.h"
 #include "smtp/hostport.h"
 #include "smtp/probeengine.h"
 #include "smtp/proberesultjson.h"
@@ -251,6 +252,9 @@ int runProbe(const QStringList &args)
     Tracking::OutcomeRecorder recorder(db);
 
     SystemClock clock;
+    // Soft failures wait in the retry queue for their next attempt; a success resolves a waiting entry.
+    Queue::RetryQueue retryQueue(db, &clock);
+    recorder.addSink(&retryQueue);
     ProbeEngine engine(&clock);
     engine.setLimits(limits);
     int soft = 0;
