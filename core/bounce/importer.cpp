@@ -1,0 +1,517 @@
+#include "bounce/importer.h"
+
+#include <memory>
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
+#include "bounce/dsnparser.h"
+#include "bounce/eximlogparser.h"
+#include "bounce/postfixlogparser.h"
+#include "store/database.h"
+#include "store/importfilerepository.h"
+#include "store/transaction.h"
+#include "tracking/outcome.h"
+
+namespace Mailpulse::Bounce
+{
+
+Q_LOGGING_CATEGORY(lcImport, "mailpulse.import", QtWarningMsg)
+
+namespace
+{
+
+constexpr qint64 HeadBytes = 4096;
+constexpr qsizetype SniffBytes = 8192;
+
+struct FileIdentity {
+    qint64 device = 0;
+    qint64 inode = 0;
+};
+
+FileIdentity identityOf(const QString &path)
+{
+#ifdef Q_OS_UNIX
+    struct stat st {
+    };
+    if (::stat(QFile::encodeName(path).constData(), &st) == 0)
+        return { qint64(st.st_dev), qint64(st.st_ino) };
+#else
+    Q_UNUSED(path)
+#endif
+    return {};
+}
+
+bool isMaildir(const QString &dir)
+{
+    const QDir d(dir);
+    return d.exists(QStringLiteral("cur")) && d.exists(QStringLiteral("new"));
+}
+
+// "path#N" (the N-th message of an mbox) → "path".
+QString fileOfRef(const QString &ref)
+{
+    const qsizetype hash = ref.lastIndexOf(u'#');
+    if (hash <= 0 || hash + 1 >= ref.size())
+        return ref;
+    for (qsizetype i = hash + 1; i < ref.size(); ++i) {
+        if (!ref.at(i).isDigit())
+            return ref;
+    }
+    return ref.first(hash);
+}
+
+bool looksLikeHeaderLine(QByteArrayView line)
+{
+    // RFC 5322 field name: printable ASCII except ':' and space, then ':'.
+    qsizetype i = 0;
+    while (i < line.size() && line[i] > ' ' && line[i] < 127 && line[i] != ':')
+        ++i;
+    return i > 0 && i < line.size() && line[i] == ':';
+}
+
+} // namespace
+
+QString importFormatName(ImportFormat format)
+{
+    switch (format) {
+    case ImportFormat::Auto:
+        return QStringLiteral("auto");
+    case ImportFormat::Dsn:
+        return QStringLiteral("dsn");
+    case ImportFormat::Mbox:
+        return QStringLiteral("mbox");
+    case ImportFormat::Maildir:
+        return QStringLiteral("maildir");
+    case ImportFormat::Postfix:
+        return QStringLiteral("postfix");
+    case ImportFormat::Exim:
+        return QStringLiteral("exim");
+    }
+    return {};
+}
+
+std::optional<ImportFormat> importFormatFromName(QStringView name)
+{
+    for (ImportFormat f : { ImportFormat::Auto, ImportFormat::Dsn, ImportFormat::Mbox, ImportFormat::Maildir,
+             ImportFormat::Postfix, ImportFormat::Exim }) {
+        if (name.compare(importFormatName(f), Qt::CaseInsensitive) == 0)
+            return f;
+    }
+    return std::nullopt;
+}
+
+bool ImportSummary::hasBadInput() const
+{
+    for (const ImportProblem &p : skipped) {
+        if (p.error)
+            return true;
+    }
+    return false;
+}
+
+// One file being imported: its transaction and what it has done so far.
+struct Importer::FileRun {
+    QString file;
+    std::unique_ptr<Store::Transaction> transaction;
+    qint64 records = 0;
+    qint64 duplicates = 0;
+    qint64 messages = 0;
+    qint64 nonBounces = 0;
+    bool failed = false;
+    bool storeError = false;
+    QString reason;
+
+    void fail(const QString &why, bool store = false)
+    {
+        if (failed)
+            return;
+        failed = true;
+        storeError = store;
+        reason = why;
+    }
+};
+
+Importer::Importer(Store::Database &database)
+    : m_database(database)
+{
+}
+
+Importer::~Importer() = default;
+
+void Importer::addSink(Tracking::OutcomeSink *sink) { m_sinks.append(sink); }
+
+ImportFormat Importer::sniff(QByteArrayView head)
+{
+    if (head.startsWith("From "))
+        return ImportFormat::Mbox;
+    // Whole lines only: the last one may be cut by the sniff size.
+    QList<QByteArrayView> lines;
+    qsizetype pos = 0;
+    while (pos < head.size() && lines.size() < 40) {
+        const qsizetype nl = head.indexOf('\n', pos);
+        if (nl < 0) {
+            if (lines.isEmpty())
+                lines.append(head.sliced(pos));
+            break;
+        }
+        QByteArrayView line = head.sliced(pos, nl - pos);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (!line.isEmpty())
+            lines.append(line);
+        pos = nl + 1;
+    }
+    if (lines.isEmpty())
+        return ImportFormat::Auto;
+    for (QByteArrayView line : lines) {
+        if (EximLogParser::isEximLine(line, true))
+            return ImportFormat::Exim;
+        if (PostfixLogParser::isPostfixLine(line))
+            return ImportFormat::Postfix;
+    }
+    if (PostfixLogParser::isSyslogLine(lines.first()))
+        return ImportFormat::Postfix; // a syslog file whose first lines come from other programs
+    if (EximLogParser::isEximLine(lines.first()))
+        return ImportFormat::Exim; // an Exim log that starts with daemon messages
+    if (looksLikeHeaderLine(lines.first()))
+        return ImportFormat::Dsn;
+    return ImportFormat::Auto;
+}
+
+ImportSummary Importer::import(const QStringList &paths, const Options &options)
+{
+    ImportSummary summary;
+    for (const QString &path : paths)
+        importPath(path, options, summary);
+    return summary;
+}
+
+void Importer::importPath(const QString &path, const Options &options, ImportSummary &summary)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        summary.missing.append(path);
+        summary.skipped.append({ path, QStringLiteral("no such file or directory"), true });
+        return;
+    }
+    switch (options.format) {
+    case ImportFormat::Dsn:
+        importMail(path, MailFormat::Eml, options, summary);
+        return;
+    case ImportFormat::Mbox:
+        importMail(path, MailFormat::Mbox, options, summary);
+        return;
+    case ImportFormat::Maildir:
+        importMail(path, MailFormat::Maildir, options, summary);
+        return;
+    case ImportFormat::Auto:
+    case ImportFormat::Postfix:
+    case ImportFormat::Exim:
+        break;
+    }
+    if (info.isDir()) {
+        if (options.format == ImportFormat::Auto && isMaildir(path))
+            importMail(path, MailFormat::Maildir, options, summary);
+        else
+            importTree(path, options.format, options, summary);
+        return;
+    }
+    importFile(path, options.format, options, summary);
+}
+
+void Importer::importTree(const QString &dir, ImportFormat format, const Options &options, ImportSummary &summary)
+{
+    // Name order, so that summaries and source references come out the same on every run.
+    const QFileInfoList entries
+        = QDir(dir).entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Readable, QDir::Name);
+    for (const QFileInfo &entry : entries) {
+        if (entry.isSymLink() && entry.isDir())
+            continue; // no loops through links
+        if (entry.isDir()) {
+            if (format == ImportFormat::Auto && isMaildir(entry.filePath()))
+                importMail(entry.filePath(), MailFormat::Maildir, options, summary);
+            else
+                importTree(entry.filePath(), format, options, summary);
+        } else {
+            importFile(entry.filePath(), format, options, summary);
+        }
+    }
+}
+
+void Importer::importFile(const QString &path, ImportFormat format, const Options &options, ImportSummary &summary)
+{
+    if (format == ImportFormat::Postfix || format == ImportFormat::Exim) {
+        importLog(path, format, options, summary);
+        return;
+    }
+    QString error;
+    const QByteArray head = LogReader::peek(path, SniffBytes, &error);
+    if (head.isEmpty()) {
+        ++summary.files;
+        if (!error.isEmpty())
+            summary.skipped.append({ path, error, true });
+        return; // an empty file: nothing to import, nothing wrong
+    }
+    const ImportFormat sniffed = sniff(head);
+    switch (sniffed) {
+    case ImportFormat::Postfix:
+    case ImportFormat::Exim:
+        importLog(path, sniffed, options, summary);
+        return;
+    case ImportFormat::Dsn:
+    case ImportFormat::Mbox: {
+        QFile file(path);
+        char magic[2] = {};
+        if (file.open(QIODevice::ReadOnly) && file.read(magic, 2) == 2 && quint8(magic[0]) == 0x1f
+            && quint8(magic[1]) == 0x8b) {
+            ++summary.files;
+            summary.skipped.append({ path, QStringLiteral("compressed mail files are not supported"), true });
+            return;
+        }
+        importMail(path, sniffed == ImportFormat::Mbox ? MailFormat::Mbox : MailFormat::Eml, options, summary);
+        return;
+    }
+    default:
+        ++summary.files;
+        summary.skipped.append(
+            { path, QStringLiteral("unrecognised format: not a mail, mbox, Postfix log or Exim log"), true });
+        return;
+    }
+}
+
+bool Importer::feed(const BounceEvent &event, FileRun &run)
+{
+    // As OutcomeRecorder::recordEvents() builds its outcomes, without its transaction: the file's is open.
+    Tracking::Outcome o;
+    o.target = event.recipient.isEmpty() ? event.domain : event.recipient;
+    o.recipient = event.recipient;
+    o.domain = event.domain;
+    o.classification = event.classification;
+    o.source = event.source;
+    o.at = event.occurredAt;
+    o.event = &event;
+    for (Tracking::OutcomeSink *sink : std::as_const(m_sinks)) {
+        QString error;
+        switch (sink->record(o, &error)) {
+        case Tracking::OutcomeSink::Result::Recorded:
+            break;
+        case Tracking::OutcomeSink::Result::Duplicate:
+            ++run.duplicates;
+            return true;
+        case Tracking::OutcomeSink::Result::Failed:
+            run.fail(QStringLiteral("store error: %1").arg(error), true);
+            return false;
+        }
+    }
+    ++run.records;
+    return true;
+}
+
+void Importer::finish(FileRun &run, ImportSummary &summary)
+{
+    ++summary.files;
+    summary.messages += run.messages;
+    if (!run.failed && run.transaction) {
+        QString error;
+        if (!run.transaction->commit(&error))
+            run.fail(QStringLiteral("store error: %1").arg(error), true);
+    }
+    if (run.failed) {
+        if (run.transaction)
+            run.transaction->rollback();
+        qCInfo(lcImport).noquote() << run.file << "not imported:" << run.reason;
+        summary.skipped.append({ run.file, run.reason, true });
+        summary.storeFailed = summary.storeFailed || run.storeError;
+        return;
+    }
+    summary.records += run.records;
+    summary.duplicates += run.duplicates;
+    if (run.nonBounces > 0) {
+        summary.skipped.append({ run.file,
+            run.messages == 1
+                ? QStringLiteral("not a bounce")
+                : QStringLiteral("%1 of %2 messages are not bounces").arg(run.nonBounces).arg(run.messages),
+            false });
+    }
+}
+
+void Importer::importMail(const QString &path, MailFormat format, const Options &options, ImportSummary &summary)
+{
+    // A Maildir or a directory yields many files: each is its own run (and transaction), in the order read.
+    std::unique_ptr<FileRun> run;
+    const auto start = [&](const QString &file) {
+        run = std::make_unique<FileRun>();
+        run->file = file;
+        run->transaction = std::make_unique<Store::Transaction>(m_database);
+        QString error;
+        if (!run->transaction->begin(&error))
+            run->fail(QStringLiteral("store error: %1").arg(error), true);
+    };
+    QString error;
+    const bool ok = MailSource::forEach(
+        path, format,
+        [&](const MailItem &item) {
+            const QString file = fileOfRef(item.ref.isEmpty() ? path : item.ref);
+            if (!run || run->file != file) {
+                if (run)
+                    finish(*run, summary);
+                start(file);
+            }
+            ++run->messages;
+            if (run->failed)
+                return;
+            if (!item.error.isEmpty()) {
+                run->fail(item.ref == file ? item.error : QStringLiteral("%1: %2").arg(item.ref, item.error));
+                return;
+            }
+            const ParsedMail parsed = DsnParser::parse(item.raw, item.ref);
+            if (!parsed.error.isEmpty()) {
+                run->fail(item.ref == file ? parsed.error : QStringLiteral("%1: %2").arg(item.ref, parsed.error));
+                return;
+            }
+            if (!parsed.isBounce) {
+                ++run->nonBounces;
+                return;
+            }
+            for (const BounceEvent &event : parsed.events) {
+                if (!options.storeSuccesses && event.classification.cls == DeliveryClass::Success)
+                    continue;
+                if (!feed(event, *run))
+                    return;
+            }
+        },
+        &error, options.mailLimits);
+    if (run)
+        finish(*run, summary);
+    if (!ok) {
+        ++summary.files;
+        summary.skipped.append({ path, error.isEmpty() ? QStringLiteral("cannot read") : error, true });
+    }
+}
+
+void Importer::importLog(const QString &path, ImportFormat format, const Options &options, ImportSummary &summary)
+{
+    const QFileInfo info(path);
+    const QString key = info.canonicalFilePath().isEmpty() ? info.absoluteFilePath() : info.canonicalFilePath();
+    FileRun run;
+    run.file = path;
+    run.transaction = std::make_unique<Store::Transaction>(m_database);
+    QString error;
+    if (!run.transaction->begin(&error)) {
+        run.fail(QStringLiteral("store error: %1").arg(error), true);
+        finish(run, summary);
+        return;
+    }
+
+    LogReader reader(options.logLimits);
+    if (!reader.open(path, 0, &error)) {
+        run.fail(QStringLiteral("cannot read: %1").arg(error));
+        finish(run, summary);
+        return;
+    }
+    const bool compressed = reader.isCompressed();
+    const FileIdentity identity = identityOf(path);
+    const qint64 size = info.size();
+
+    // Where to start: a file read before continues at its offset, unless it was rotated (another file, shorter
+    // than what was read, or other first bytes). A log renamed by rotation continues under its new name.
+    Store::ImportFileRepository files(m_database);
+    qint64 resume = 0;
+    qint64 lineBase = 0;
+    if (options.incremental) {
+        const auto matches = [&](const Store::ImportFileState &s) {
+            return s.device == identity.device && s.inode == identity.inode && s.compressed == compressed
+                && size >= s.readOffset && LogReader::headHash(path, s.headLength) == s.headHash;
+        };
+        std::optional<Store::ImportFileState> state = files.find(key, &error);
+        if (!state || !matches(*state)) {
+            state = files.findByIdentity(identity.device, identity.inode, key, &error);
+            if (state && !matches(*state))
+                state.reset();
+        }
+        if (state) {
+            if (compressed && state->size == size) {
+                finish(run, summary); // read whole before and unchanged: nothing new in it
+                return;
+            }
+            if (!compressed) {
+                resume = state->readOffset;
+                lineBase = state->readLines;
+            }
+        }
+    }
+    if (resume > 0 && !reader.open(path, resume, &error)) {
+        run.fail(QStringLiteral("cannot read: %1").arg(error));
+        finish(run, summary);
+        return;
+    }
+
+    LogTimeConverter time(options.logTimeZone, info.lastModified().toUTC());
+    PostfixLogParser postfix(&time);
+    EximLogParser exim(&time);
+    BounceEvent event;
+    QString lineError;
+    qint64 badLines = 0;
+    const QString refPrefix = path + QLatin1Char(':');
+    for (;;) {
+        QByteArrayView line;
+        const LogReader::Status status = reader.next(&line);
+        if (status == LogReader::Status::End)
+            break;
+        if (status == LogReader::Status::Error) {
+            run.fail(QStringLiteral("line %1: %2").arg(lineBase + reader.lineNumber() + 1).arg(reader.errorString()));
+            break;
+        }
+        ++summary.lines;
+        if (status == LogReader::Status::TooLong) {
+            if (++badLines == 1)
+                run.fail(QStringLiteral("line %1: longer than %2 bytes")
+                             .arg(lineBase + reader.lineNumber())
+                             .arg(options.logLimits.maxLineLength));
+            continue;
+        }
+        if (line.isEmpty())
+            continue;
+        const LogLineKind kind = format == ImportFormat::Exim ? exim.parse(line, &event, &lineError)
+                                                              : postfix.parse(line, &event, &lineError);
+        if (kind == LogLineKind::Ignored)
+            continue;
+        if (kind == LogLineKind::Malformed) {
+            if (++badLines == 1)
+                run.fail(QStringLiteral("line %1: %2").arg(lineBase + reader.lineNumber()).arg(lineError));
+            continue;
+        }
+        if (run.failed)
+            continue; // nothing of this file is stored; read on to count its bad lines
+        if (!options.storeSuccesses && event.classification.cls == DeliveryClass::Success)
+            continue;
+        event.sourceRef = refPrefix + QString::number(lineBase + reader.lineNumber());
+        feed(event, run);
+    }
+    if (badLines > 1)
+        run.reason += QStringLiteral(" (%1 bad lines in all)").arg(badLines);
+
+    if (!run.failed) {
+        Store::ImportFileState state;
+        state.path = key;
+        state.device = identity.device;
+        state.inode = identity.inode;
+        state.size = size;
+        state.compressed = compressed;
+        state.readOffset = compressed ? size : reader.resumeOffset();
+        state.readLines = lineBase + reader.resumeLineNumber();
+        state.headLength = qMin(HeadBytes, compressed ? size : state.readOffset);
+        state.headHash = LogReader::headHash(path, state.headLength);
+        if (!files.save(state, &error))
+            run.fail(QStringLiteral("store error: %1").arg(error), true);
+    }
+    finish(run, summary);
+}
+
+} // namespace Mailpulse::Bounce

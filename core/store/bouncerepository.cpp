@@ -1,0 +1,260 @@
+#include "store/bouncerepository.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include "store/database.h"
+#include "store/storelogging.h"
+#include "store/transaction.h"
+
+namespace Mailpulse::Store
+{
+
+using Bounce::BounceEvent;
+
+struct BounceRepository::Statements {
+    explicit Statements(const QSqlDatabase &db)
+        : insert(db)
+    {
+    }
+    QSqlQuery insert;
+};
+
+namespace
+{
+
+QVariant textOrNull(const QString &text) { return text.isNull() ? QVariant(QMetaType::fromType<QString>()) : text; }
+
+const QString SelectColumns = QStringLiteral(
+    "SELECT fingerprint, source, occurred_at, recipient, domain, status, class, reason, action, reply_code,"
+    " remote_mta, diagnostic, source_ref FROM bounces");
+
+QList<BounceEvent> readEvents(QSqlQuery &query)
+{
+    QList<BounceEvent> events;
+    while (query.next()) {
+        BounceEvent e;
+        e.fingerprint = query.value(0).toString();
+        const auto source = Bounce::bounceSourceFromName(query.value(1).toString());
+        const auto cls = Bounce::deliveryClassFromName(query.value(6).toString());
+        if (!source || !cls) {
+            qCWarning(lcStore) << "bounce row with unknown source or class skipped:" << e.fingerprint;
+            continue;
+        }
+        e.source = *source;
+        e.occurredAt = QDateTime::fromString(query.value(2).toString(), Qt::ISODateWithMs);
+        e.recipient = query.value(3).toString();
+        e.domain = query.value(4).toString();
+        e.classification.status = query.value(5).toString();
+        e.classification.cls = *cls;
+        e.classification.reason = query.value(7).toString();
+        e.action = query.value(8).toString();
+        e.replyCode = query.value(9).toInt();
+        e.remoteMta = query.value(10).toString();
+        e.diagnostic = query.value(11).toString();
+        e.sourceRef = query.value(12).toString();
+        events.append(std::move(e));
+    }
+    return events;
+}
+
+void put2(QChar *&out, int v)
+{
+    *out++ = QLatin1Char(char('0' + v / 10));
+    *out++ = QLatin1Char(char('0' + v % 10));
+}
+
+} // namespace
+
+BounceRepository::BounceRepository(Database &database)
+    : m_database(database)
+{
+}
+
+BounceRepository::~BounceRepository() = default;
+
+void BounceRepository::release() { m_statements.reset(); }
+
+QString BounceRepository::formatTime(const QDateTime &time)
+{
+    if (!time.isValid())
+        return {};
+    const qint64 ms = time.toMSecsSinceEpoch();
+    qint64 days = ms / 86400000;
+    qint64 rem = ms % 86400000;
+    if (rem < 0) {
+        rem += 86400000;
+        --days;
+    }
+    // Howard Hinnant's civil_from_days.
+    const qint64 z = days + 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const int day = int(doy - (153 * mp + 2) / 5 + 1);
+    const int month = int(mp < 10 ? mp + 3 : mp - 9);
+    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999)
+        return time.toUTC().toString(Qt::ISODateWithMs);
+
+    QString text(24, Qt::Uninitialized);
+    QChar *out = text.data();
+    put2(out, int(year / 100));
+    put2(out, int(year % 100));
+    *out++ = u'-';
+    put2(out, month);
+    *out++ = u'-';
+    put2(out, day);
+    *out++ = u'T';
+    put2(out, int(rem / 3600000));
+    *out++ = u':';
+    put2(out, int(rem / 60000 % 60));
+    *out++ = u':';
+    put2(out, int(rem / 1000 % 60));
+    *out++ = u'.';
+    const int msec = int(rem % 1000);
+    *out++ = QLatin1Char(char('0' + msec / 100));
+    put2(out, msec % 100);
+    *out++ = u'Z';
+    return text;
+}
+
+BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event, qint64 probeId, QString *error)
+{
+    if (event.fingerprint.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("bounce event without a fingerprint");
+        return InsertResult::Failed;
+    }
+    if (!m_statements) {
+        auto statements = std::make_unique<Statements>(m_database.connection());
+        // ON CONFLICT on the fingerprint only: any other constraint failure stays an error.
+        if (!statements->insert.prepare(QStringLiteral(
+                "INSERT INTO bounces (fingerprint, source, probe_id, occurred_at, recipient, domain, status, class,"
+                " reason, action, reply_code, remote_mta, diagnostic, source_ref)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING"))) {
+            if (error)
+                *error = statements->insert.lastError().text();
+            return InsertResult::Failed;
+        }
+        m_statements = std::move(statements);
+    }
+    QSqlQuery &q = m_statements->insert;
+    q.bindValue(0, event.fingerprint);
+    q.bindValue(1, Bounce::bounceSourceName(event.source));
+    q.bindValue(2, probeId > 0 ? QVariant(probeId) : QVariant(QMetaType::fromType<qlonglong>()));
+    q.bindValue(3, textOrNull(formatTime(event.occurredAt)));
+    q.bindValue(4, textOrNull(event.recipient));
+    q.bindValue(5, textOrNull(event.domain));
+    q.bindValue(6, textOrNull(event.classification.status));
+    q.bindValue(7, Bounce::deliveryClassName(event.classification.cls));
+    q.bindValue(8, textOrNull(event.classification.reason));
+    q.bindValue(9, textOrNull(event.action));
+    q.bindValue(10, event.replyCode > 0 ? QVariant(event.replyCode) : QVariant(QMetaType::fromType<int>()));
+    q.bindValue(11, textOrNull(event.remoteMta));
+    q.bindValue(12, textOrNull(event.diagnostic));
+    q.bindValue(13, textOrNull(event.sourceRef));
+    if (!q.exec()) {
+        if (error)
+            *error = q.lastError().text();
+        return InsertResult::Failed;
+    }
+    return q.numRowsAffected() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
+}
+
+bool BounceRepository::insertAll(const QList<BounceEvent> &events, int *inserted, int *duplicates, QString *error)
+{
+    Transaction transaction(m_database);
+    if (!transaction.begin(error))
+        return false;
+    int fresh = 0;
+    int seen = 0;
+    for (const BounceEvent &event : events) {
+        switch (insert(event, 0, error)) {
+        case InsertResult::Inserted:
+            ++fresh;
+            break;
+        case InsertResult::Duplicate:
+            ++seen;
+            break;
+        case InsertResult::Failed:
+            return false;
+        }
+    }
+    if (!transaction.commit(error))
+        return false;
+    if (inserted)
+        *inserted = fresh;
+    if (duplicates)
+        *duplicates = seen;
+    return true;
+}
+
+QList<BounceEvent> BounceRepository::recent(int limit, const QString &domain) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(SelectColumns + (domain.isEmpty() ? QString() : QStringLiteral(" WHERE domain = :domain"))
+        + QStringLiteral(" ORDER BY occurred_at DESC, id DESC LIMIT :limit"));
+    if (!domain.isEmpty())
+        query.bindValue(QStringLiteral(":domain"), domain.toLower());
+    query.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : -1);
+    if (!query.exec()) {
+        qCWarning(lcStore) << "reading bounces failed:" << query.lastError().text();
+        return {};
+    }
+    return readEvents(query);
+}
+
+QList<BounceEvent> BounceRepository::forRecipient(const QString &recipient, int limit) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(SelectColumns
+        + QStringLiteral(" WHERE recipient = :recipient ORDER BY occurred_at DESC, id DESC LIMIT :limit"));
+    query.bindValue(QStringLiteral(":recipient"), recipient);
+    query.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : -1);
+    if (!query.exec()) {
+        qCWarning(lcStore) << "reading bounces failed:" << query.lastError().text();
+        return {};
+    }
+    return readEvents(query);
+}
+
+qint64 BounceRepository::count(const QString &domain) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(domain.isEmpty() ? QStringLiteral("SELECT count(*) FROM bounces")
+                                   : QStringLiteral("SELECT count(*) FROM bounces WHERE domain = :domain"));
+    if (!domain.isEmpty())
+        query.bindValue(QStringLiteral(":domain"), domain.toLower());
+    if (!query.exec() || !query.next())
+        return -1;
+    return query.value(0).toLongLong();
+}
+
+bool BounceRepository::contains(const QString &fingerprint) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT 1 FROM bounces WHERE fingerprint = :fp"));
+    query.bindValue(QStringLiteral(":fp"), fingerprint);
+    return query.exec() && query.next();
+}
+
+qint64 BounceRepository::probeIdOf(const QString &fingerprint) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT probe_id FROM bounces WHERE fingerprint = :fp"));
+    query.bindValue(QStringLiteral(":fp"), fingerprint);
+    if (!query.exec() || !query.next())
+        return 0;
+    return query.value(0).toLongLong();
+}
+
+} // namespace Mailpulse::Store

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <memory>
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include "bounce/bounceevent.h"
+
+namespace Mailpulse::Store
+{
+
+class Database;
+
+/// Bounce events in the `bounces` table (schema v2), one row per recipient outcome, idempotent by fingerprint.
+/// Keeps one prepared insert statement between insert() calls, because imports store millions of rows: destroy
+/// the repository (or call release()) before closing the Database.
+class BounceRepository final
+{
+public:
+    explicit BounceRepository(Database &database);
+    ~BounceRepository();
+    Q_DISABLE_COPY_MOVE(BounceRepository)
+
+    enum class InsertResult { Inserted, Duplicate, Failed };
+
+    /// Stores `event` unless an event with its fingerprint is stored (Duplicate). `probeId` > 0 links a probe row.
+    /// Runs in the caller's transaction, if any. An event without a fingerprint is refused (Failed).
+    InsertResult insert(const Bounce::BounceEvent &event, qint64 probeId = 0, QString *error = nullptr);
+    /// Stores all events in one transaction: all of them or, on any failure, none. Duplicates are skipped and
+    /// counted, not failures.
+    bool insertAll(const QList<Bounce::BounceEvent> &events, int *inserted = nullptr, int *duplicates = nullptr,
+        QString *error = nullptr);
+    /// Drops the prepared statement (it is prepared again on the next insert()).
+    void release();
+
+    /// Most recent first (by occurred_at, then insertion order). `limit` <= 0 means all; an empty `domain` means
+    /// every domain.
+    QList<Bounce::BounceEvent> recent(int limit, const QString &domain = {}) const;
+    /// One recipient's events, most recent first (the recipient as stored: domain part lower-cased).
+    QList<Bounce::BounceEvent> forRecipient(const QString &recipient, int limit = 0) const;
+    /// Number of stored events, for one domain if given; -1 on failure.
+    qint64 count(const QString &domain = {}) const;
+    /// Whether an event with this fingerprint is stored.
+    bool contains(const QString &fingerprint) const;
+    /// The probe row an event belongs to (0 for none or unknown).
+    qint64 probeIdOf(const QString &fingerprint) const;
+
+    /// ISO 8601 UTC with milliseconds ("2026-11-27T10:00:01.123Z"), as every time column of the store; written
+    /// without QDateTime's formatter, which costs a noticeable share of a large import.
+    static QString formatTime(const QDateTime &time);
+
+private:
+    struct Statements;
+    Database &m_database;
+    std::unique_ptr<Statements> m_statements;
+};
+
+} // namespace Mailpulse::Store

@@ -1,0 +1,110 @@
+#include "store/importfilerepository.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include "store/bouncerepository.h"
+#include "store/database.h"
+
+namespace Mailpulse::Store
+{
+
+namespace
+{
+
+const QString Columns = QStringLiteral("SELECT path, device, inode, size, read_offset, read_lines, head_length, "
+                                       "head_hash, compressed, updated_at FROM import_files");
+
+ImportFileState readState(const QSqlQuery &query)
+{
+    ImportFileState s;
+    s.path = query.value(0).toString();
+    s.device = query.value(1).toLongLong();
+    s.inode = query.value(2).toLongLong();
+    s.size = query.value(3).toLongLong();
+    s.readOffset = query.value(4).toLongLong();
+    s.readLines = query.value(5).toLongLong();
+    s.headLength = query.value(6).toLongLong();
+    s.headHash = query.value(7).toString().toLatin1();
+    s.compressed = query.value(8).toBool();
+    s.updatedAt = QDateTime::fromString(query.value(9).toString(), Qt::ISODateWithMs);
+    return s;
+}
+
+} // namespace
+
+ImportFileRepository::ImportFileRepository(Database &database)
+    : m_database(database)
+{
+}
+
+std::optional<ImportFileState> ImportFileRepository::find(const QString &path, QString *error) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(Columns + QStringLiteral(" WHERE path = :path"));
+    query.bindValue(QStringLiteral(":path"), path);
+    if (!query.exec()) {
+        if (error)
+            *error = query.lastError().text();
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    return readState(query);
+}
+
+std::optional<ImportFileState> ImportFileRepository::findByIdentity(
+    qint64 device, qint64 inode, const QString &exceptPath, QString *error) const
+{
+    if (device == 0 && inode == 0)
+        return std::nullopt;
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(Columns
+        + QStringLiteral(" WHERE device = :device AND inode = :inode AND path <> :path"
+                         " ORDER BY updated_at DESC LIMIT 1"));
+    query.bindValue(QStringLiteral(":device"), device);
+    query.bindValue(QStringLiteral(":inode"), inode);
+    query.bindValue(QStringLiteral(":path"), exceptPath);
+    if (!query.exec()) {
+        if (error)
+            *error = query.lastError().text();
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    return readState(query);
+}
+
+bool ImportFileRepository::save(const ImportFileState &state, QString *error)
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral(
+        "INSERT INTO import_files (path, device, inode, size, read_offset, read_lines, head_length, head_hash,"
+        " compressed, updated_at) VALUES (:path, :device, :inode, :size, :offset, :lines, :head_length, :head_hash,"
+        " :compressed, :updated_at) ON CONFLICT (path) DO UPDATE SET device = excluded.device,"
+        " inode = excluded.inode, size = excluded.size, read_offset = excluded.read_offset,"
+        " read_lines = excluded.read_lines, head_length = excluded.head_length,"
+        " head_hash = excluded.head_hash, compressed = excluded.compressed, updated_at = excluded.updated_at"));
+    query.bindValue(QStringLiteral(":path"), state.path);
+    query.bindValue(QStringLiteral(":device"), state.device);
+    query.bindValue(QStringLiteral(":inode"), state.inode);
+    query.bindValue(QStringLiteral(":size"), state.size);
+    query.bindValue(QStringLiteral(":offset"), state.readOffset);
+    query.bindValue(QStringLiteral(":lines"), state.readLines);
+    query.bindValue(QStringLiteral(":head_length"), state.headLength);
+    query.bindValue(QStringLiteral(":head_hash"), QString::fromLatin1(state.headHash));
+    query.bindValue(QStringLiteral(":compressed"), state.compressed ? 1 : 0);
+    query.bindValue(QStringLiteral(":updated_at"),
+        BounceRepository::formatTime(state.updatedAt.isValid() ? state.updatedAt : QDateTime::currentDateTimeUtc()));
+    if (!query.exec()) {
+        if (error)
+            *error = query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+} // namespace Mailpulse::Store
