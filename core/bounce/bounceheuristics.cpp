@@ -493,8 +493,35 @@ bool looksLikeBounce(const MimeMessage &mail, const QStringList &notice)
 
 } // namespace
 
+QString BounceHeuristics::commandIn(QStringView text)
+{
+    // Evidence for the content phase first: a refusal after DATA is about the message, whatever the earlier
+    // commands in the transcript were.
+    static const QRegularExpression data(QStringLiteral("end of data|after data|in reply to data|data command|"
+                                                        "after end of|>>> data|\\bdata\\b:"),
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression rcpt(QStringLiteral("\\brcpt\\b"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression mail(
+        QStringLiteral("mail from|\\bmail command"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression helo(
+        QStringLiteral("\\b(?:helo|ehlo)\\b"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression conn(
+        QStringLiteral("initial connection|after connect|greeting"), QRegularExpression::CaseInsensitiveOption);
+    if (data.match(text).hasMatch())
+        return QStringLiteral("DATA");
+    if (rcpt.match(text).hasMatch())
+        return QStringLiteral("RCPT");
+    if (mail.match(text).hasMatch())
+        return QStringLiteral("MAIL");
+    if (helo.match(text).hasMatch())
+        return QStringLiteral("HELO");
+    if (conn.match(text).hasMatch())
+        return QStringLiteral("CONN");
+    return {};
+}
+
 Classification BounceHeuristics::classify(
-    const QString &action, const QString &status, const QString &diagnostic, int *replyCode)
+    const QString &action, const QString &status, const QString &diagnostic, const QString &command, int *replyCode)
 {
     const QString act = action.toLower();
     int code = 0;
@@ -529,6 +556,13 @@ Classification BounceHeuristics::classify(
         // Classifier::classifyReply refines X.0.0 from the text ("No such user" → X.1.1).
         c = Classifier::classifyReply(klass * 100 + 50, QString(), diagnostic);
     }
+    const bool explicitMailboxStatus = given && given->subject == 1;
+    if (c.reason == u"userunknown" && !explicitMailboxStatus && command != u"RCPT" && command != u"MAIL"
+        && command != u"HELO" && command != u"CONN") {
+        // Sisimai's filtered: a recipient refused as unknown where the bounce does not show it was refused at RCPT
+        // is more often a filter or an alias that answered "unknown" after reading the message.
+        c.reason = QStringLiteral("filtered");
+    }
     if (act == u"failed" && c.cls == DeliveryClass::Soft) {
         // A final failure with a temporary status: the reporting MTA gave up after its queue lifetime.
         c.reason = QStringLiteral("expired");
@@ -552,6 +586,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
 
     QString tail;
     const QStringList notice = noticeLines(mail, &tail);
+    const QString noticeText = notice.join(u'\n');
 
     // RFC 3464 / RFC 6533 reports.
     QList<Fields> groups;
@@ -601,8 +636,15 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                 if (r.diagnostic.isEmpty() && reading.recipients.size() == 1)
                     r.diagnostic = errorParagraph(notice);
             }
-            r.classification
-                = classify(r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, &r.replyCode);
+            r.command = commandIn(r.diagnostic);
+            for (const Candidate &c : candidates) {
+                if (r.command.isEmpty() && c.address.compare(r.address, Qt::CaseInsensitive) == 0)
+                    r.command = commandIn(c.block.join(u' '));
+            }
+            if (r.command.isEmpty())
+                r.command = commandIn(noticeText);
+            r.classification = classify(
+                r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, r.command, &r.replyCode);
         }
         reading.kind = BounceReading::Kind::Bounce;
         return reading;
@@ -664,7 +706,10 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         if (!informative)
             r.diagnostic = fallbackText;
         r.action = QStringLiteral("failed");
-        r.classification = classify(QString(), QString(), r.diagnostic, &r.replyCode);
+        r.command = commandIn(c.block.join(u' '));
+        if (r.command.isEmpty())
+            r.command = commandIn(noticeText);
+        r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
         if (r.classification.cls == DeliveryClass::Soft)
             r.action = QStringLiteral("delayed");
         reading.recipients.append(std::move(r));

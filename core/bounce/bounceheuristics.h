@@ -19,6 +19,7 @@ struct BounceRecipient {
     int replyCode = 0;
     QString action; // failed, delayed, delivered, ... ("failed" when a non-standard bounce does not say)
     QString lastAttempt; // raw Last-Attempt-Date, if any
+    QString command; // the SMTP command the failure answered, if the bounce says
 };
 
 /// What a mail turned out to be, and its recipients when it is a bounce.
@@ -37,10 +38,14 @@ class BounceHeuristics final
 public:
     static BounceReading read(const MimeMessage &mail);
 
-    /// The classification of one recipient from what a bounce says: its DSN Action and Status (may be empty)
-    /// and the diagnostic text (an SMTP reply or the MTA's own words). Sets *replyCode when the text has one.
-    static Classification classify(
-        const QString &action, const QString &status, const QString &diagnostic, int *replyCode = nullptr);
+    /// The classification of one recipient from what a bounce says: its DSN Action and Status (may be empty),
+    /// the diagnostic text (an SMTP reply or the MTA's own words) and the SMTP command the failure answered
+    /// ("RCPT", "DATA", ...; empty when unknown). Sets *replyCode when the text has one.
+    static Classification classify(const QString &action, const QString &status, const QString &diagnostic,
+        const QString &command = {}, int *replyCode = nullptr);
+
+    /// The SMTP command a bounce text says the failure answered: CONN, HELO, MAIL, RCPT or DATA; empty if none.
+    static QString commandIn(QStringView text);
 };
 
 } // namespace Mailpulse::Bounce

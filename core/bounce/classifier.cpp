@@ -12,12 +12,17 @@ namespace Mailpulse::Bounce
 namespace
 {
 
-// Reason names: Sisimai's vocabulary (https://libsisimai.org/en/reason/, the current 5.x set, so "authfailure",
-// "requireptr", "badreputation", "notcompliantrfc" and "speeding" rather than the older catch-alls), plus
-// Mailpulse's own "greylisted" and "accepted".
+// Reason names: Sisimai's vocabulary (https://libsisimai.org/en/reason/) as of Sisimai 4.25, the reference the
+// bounce corpus is measured against, plus Mailpulse's own "greylisted" and "accepted". Sisimai 5 split some 4.25
+// reasons further; those causes map back to the 4.25 name it used for them:
+//   authfailure (SPF/DKIM)       -> blocked          authfailure (DMARC policy) -> policyviolation
+//   requireptr, badreputation    -> blocked          notcompliantrfc            -> policyviolation
+//   speeding                     -> toomanyconn
+// The constants keep the 5.x cause in their names so the tables still say which cause a rule detects.
 constexpr auto Accepted = "accepted";
-constexpr auto AuthFailure = "authfailure";
-constexpr auto BadReputation = "badreputation";
+constexpr auto AuthFailure = "blocked"; // 5.x authfailure (SPF, DKIM, ARC)
+constexpr auto DmarcFailure = "policyviolation"; // 5.x authfailure (DMARC policy)
+constexpr auto BadReputation = "blocked"; // 5.x badreputation
 constexpr auto Blocked = "blocked";
 constexpr auto ContentError = "contenterror";
 constexpr auto ExceedLimit = "exceedlimit";
@@ -32,13 +37,13 @@ constexpr auto MesgTooBig = "mesgtoobig";
 constexpr auto NetworkError = "networkerror";
 constexpr auto NoRelaying = "norelaying";
 constexpr auto NotAccept = "notaccept";
-constexpr auto NotCompliantRfc = "notcompliantrfc";
+constexpr auto NotCompliantRfc = "policyviolation"; // 5.x notcompliantrfc
 constexpr auto PolicyViolation = "policyviolation";
 constexpr auto Rejected = "rejected";
-constexpr auto RequirePtr = "requireptr";
+constexpr auto RequirePtr = "blocked"; // 5.x requireptr
 constexpr auto SecurityError = "securityerror";
 constexpr auto SpamDetected = "spamdetected";
-constexpr auto Speeding = "speeding";
+constexpr auto Speeding = "toomanyconn"; // 5.x speeding
 constexpr auto Suspend = "suspend";
 constexpr auto SyntaxError = "syntaxerror";
 constexpr auto SystemError = "systemerror";
@@ -240,7 +245,7 @@ const TextRule TextRules[] = {
     { "multiple addresses in from", NotCompliantRfc, S, 6, 0 },
 
     // Sender authentication (SPF, DKIM, DMARC, ARC): RFC 7372's 5.7.20-5.7.26 family.
-    { "dmarc", AuthFailure, S, 7, 26, true },
+    { "dmarc", DmarcFailure, S, 7, 26, true },
     { "spf", AuthFailure, S, 7, 23, true },
     { "dkim", AuthFailure, S, 7, 20, true },
     { "authentication checks", AuthFailure, S, 7, 26 },

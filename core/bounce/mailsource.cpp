@@ -21,11 +21,21 @@ bool isMaildir(const QString &dir)
     return QFileInfo(dir + QStringLiteral("/cur")).isDir() || QFileInfo(dir + QStringLiteral("/new")).isDir();
 }
 
+// An mbox starts with a "From " envelope line that ends in LF. A single mail saved with its envelope line and
+// CR-only line endings (old Mac files) has no LF at all and is read as one mail.
 bool startsWithFromLine(QFile &file)
 {
-    char head[5];
+    char head[4096];
     const qint64 n = file.peek(head, sizeof head);
-    return n == 5 && qstrncmp(head, "From ", 5) == 0;
+    if (n < 5 || qstrncmp(head, "From ", 5) != 0)
+        return false;
+    for (qint64 i = 5; i < n; ++i) {
+        if (head[i] == '\n')
+            return true;
+        if (head[i] == '\r' && (i + 1 >= n || head[i + 1] != '\n'))
+            return false;
+    }
+    return false;
 }
 
 void readSingle(const QString &path, const std::function<void(const MailItem &)> &sink, const MailSourceLimits &limits)

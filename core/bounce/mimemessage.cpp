@@ -301,7 +301,16 @@ MimeMessage MimeMessage::parse(const QByteArray &input, Limits limits)
         message.m_error = QStringLiteral("empty message");
         return message;
     }
-    const QByteArray raw = normalizeLineEndings(input);
+    QByteArray raw = normalizeLineEndings(input);
+    if (raw.startsWith("From ")) {
+        // An mbox envelope line ("From sender date") left in front of a single mail is not a header.
+        const qsizetype eol = raw.indexOf('\n');
+        raw = eol < 0 ? QByteArray() : raw.mid(eol + 1);
+        if (raw.trimmed().isEmpty()) {
+            message.m_error = QStringLiteral("empty message");
+            return message;
+        }
+    }
     if (countContainerHeaders(raw, limits.maxContainers) > limits.maxContainers) {
         message.m_error = QStringLiteral("MIME structure too deep or too complex (more than %1 multipart/message "
                                          "parts); not parsed")

@@ -103,9 +103,9 @@ void TestClassifier::classifyReply_data()
         "suspend");
     row("554 5.7.9 policy", 554, "5.7.9", "Message not accepted for policy reasons.", "5.7.9", Hard, "policyviolation");
     row("550 5.7.26 dmarc", 550, "5.7.26", "Unauthenticated email is not accepted due to domain's DMARC policy",
-        "5.7.26", Hard, "authfailure");
+        "5.7.26", Hard, "policyviolation");
     row("550 5.7.25 ptr", 550, "5.7.25", "The IP address sending this message does not have a PTR record", "5.7.25",
-        Hard, "requireptr");
+        Hard, "blocked");
     row("530 5.7.0 auth required", 530, "5.7.0", "Authentication required", "5.7.0", Hard, "securityerror");
     row("550 5.1.1 text says nothing", 550, "5.1.1", "Rejected", "5.1.1", Hard, "userunknown");
     row("550 5.0.0 nothing at all", 550, "5.0.0", "Rejected", "5.0.0", Hard, "rejected");
@@ -175,16 +175,16 @@ void TestClassifier::reasonFor_data()
     row("blacklisted url is content", "5.0.0", "REJECTED - Blacklisted URL in message", "spamdetected");
     row("virus before content", "5.0.0", "550 Virus Detected; Content Rejected", "virusdetected");
     row("ptr before relaying", "5.7.1", "Relaying temporarily denied. Cannot resolve PTR record for 192.0.2.1",
-        "requireptr");
+        "blocked");
     row("open relay is the client", "5.0.0", "no access from mail server [192.0.2.55] which is an open relay",
         "blocked");
-    row("reputation rate limit", "4.7.650", "temporarily rate limited due to IP reputation", "badreputation");
-    row("rate limit", "4.7.0", "Sending rate limit exceeded", "speeding");
-    row("too many recipients per hour", "5.1.1", "has sent to too many recipients this hour", "speeding");
+    row("reputation rate limit", "4.7.650", "temporarily rate limited due to IP reputation", "blocked");
+    row("rate limit", "4.7.0", "Sending rate limit exceeded", "toomanyconn");
+    row("too many recipients per hour", "5.1.1", "has sent to too many recipients this hour", "toomanyconn");
     row("too many recipients", "5.5.3", "Too many recipients", "toomanyconn");
     row("dkim header is content", "5.0.0", "Transaction failed: Duplicate header 'DKIM-Signature'", "contenterror");
     row("not rfc 5322 compliant", "5.7.1", "This message is not RFC 5322 compliant. To reduce spam...",
-        "notcompliantrfc");
+        "policyviolation");
     row("headers too large", "5.6.0", "Headers too large (3 max)", "contenterror");
     row("account disabled", "5.0.0", "The user(s) account is disabled.", "suspend");
     row("delivery suspended is not an account", "4.0.0",
@@ -238,8 +238,8 @@ void TestClassifier::reasonFor_data()
     row("5.7.1 with a hint", "5.7.1", "Service unavailable", "systemerror");
     row("4.7.1 without greylisting words", "4.7.1", "", "rejected");
     row("5.7.13", "5.7.13", "", "suspend");
-    row("5.7.23", "5.7.23", "", "authfailure");
-    row("5.7.25", "5.7.25", "", "requireptr");
+    row("5.7.23", "5.7.23", "", "blocked");
+    row("5.7.25", "5.7.25", "", "blocked");
     row("5.7.27", "5.7.27", "", "rejected");
     row("4.7.5", "4.7.5", "", "securityerror");
 
