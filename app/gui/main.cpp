@@ -13,6 +13,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("Mailpulse"));
     QApplication::setOrganizationName(QStringLiteral("Mailpulse"));
     QApplication::setApplicationVersion(QStringLiteral(MAILPULSE_VERSION));
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral("mailpulse"), QIcon(QStringLiteral(":/icons/mailpulse.svg"))));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Mailpulse: SMTP deliverability monitor"));
