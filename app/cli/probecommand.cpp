@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "common/clock.h"
 #include "contacts/contacttracker.h"
-#include "contacts/contacttracker.h"
 #include "queue/retryqueue.h"
 #include "smtp/hostport.h"
 #include "smtp/probeengine.h"
@@ -260,9 +259,6 @@ int runProbe(const QStringList &args)
     // Soft failures wait in the retry queue for their next attempt; a success resolves a waiting entry.
     Queue::RetryQueue retryQueue(db, &clock);
     recorder.addSink(&retryQueue);
-    // Recipients that keep failing go on the contact list.
-    Contacts::ContactTracker contacts(db, clock);
-    recorder.addSink(&contacts);
     // Recipients that keep failing go on the contact list.
     Contacts::ContactTracker contacts(db, clock);
     recorder.addSink(&contacts);
