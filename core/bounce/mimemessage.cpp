@@ -1,5 +1,6 @@
 #include "bounce/mimemessage.h"
 
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -136,6 +137,28 @@ QList<std::pair<QByteArray, QString>> parseHeaderText(const QString &text)
     return out;
 }
 
+// Header values as sent, unfolded. Only the ones read as text (Subject, names in From/To) are RFC 2047-decoded:
+// decoding every Received line converts charsets for nothing, and addresses and keywords are ASCII anyway.
+QString headerValue(const QByteArray &name, const char *raw)
+{
+    if (!raw)
+        return {};
+    QByteArray value(raw);
+    value.replace("\r", "");
+    for (qsizetype i = value.indexOf('\n'); i >= 0; i = value.indexOf('\n', i))
+        value[i] = ' ';
+    const bool decode = (name == "subject" || name == "from" || name == "to") && value.contains("=?");
+    if (decode) {
+        char *decoded = g_mime_utils_header_decode_text(nullptr, value.constData());
+        if (decoded) {
+            QString text = QString::fromUtf8(decoded).trimmed();
+            g_free(decoded);
+            return text;
+        }
+    }
+    return bytesToText(value.trimmed());
+}
+
 QList<std::pair<QByteArray, QString>> headerList(GMimeObject *object)
 {
     QList<std::pair<QByteArray, QString>> out;
@@ -146,10 +169,28 @@ QList<std::pair<QByteArray, QString>> headerList(GMimeObject *object)
     out.reserve(n);
     for (int i = 0; i < n; ++i) {
         GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-        const char *value = g_mime_header_get_value(h);
-        out.append({ lowerAscii(g_mime_header_get_name(h)), value ? QString::fromUtf8(value).trimmed() : QString() });
+        QByteArray name = lowerAscii(g_mime_header_get_name(h));
+        QString value = headerValue(name, g_mime_header_get_raw_value(h));
+        out.append({ std::move(name), std::move(value) });
     }
     return out;
+}
+
+// iconv_open() loads and unloads a gconv module each time; bounce mails use a handful of charsets, so each thread
+// keeps one converter per charset (nullptr: iconv does not know it) and resets it before use.
+GMimeFilter *charsetFilter(const char *charset)
+{
+    thread_local std::map<QByteArray, GPtr<GMimeFilter>> cache;
+    const QByteArray key = QByteArray(charset).toLower();
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        if (cache.size() > 64)
+            cache.clear(); // a hostile stream of made-up charset names must not grow this without bound
+        it = cache.emplace(key, GPtr<GMimeFilter>(g_mime_filter_charset_new(charset, "UTF-8"))).first;
+    }
+    if (it->second)
+        g_mime_filter_reset(it->second.get());
+    return it->second.get();
 }
 
 struct ParseState {
@@ -192,6 +233,16 @@ public:
             const int n = g_mime_multipart_get_count(multipart);
             for (int i = 0; i < n; ++i)
                 walk(g_mime_multipart_get_part(multipart, i), depth + 1, inAttached);
+            // A multipart whose boundary never appears holds everything in its prologue: some MTAs declare
+            // multipart/report and then send plain text. Read that text as the body.
+            const char *prologue = g_mime_multipart_get_prologue(multipart);
+            if (n == 0 && prologue && *prologue && !inAttached) {
+                MimePart part;
+                part.contentType = "text/plain";
+                part.depth = depth;
+                part.text = bytesToText(QByteArray(prologue).left(m_limits.maxPartBytes));
+                m_message.m_parts.append(std::move(part));
+            }
             return;
         }
         if (isA(object, g_mime_message_part_get_type())) {
@@ -211,7 +262,11 @@ public:
             + lowerAscii(g_mime_content_type_get_media_subtype(type));
         part.depth = depth;
         part.inAttachedMessage = inAttached;
-        part.text = readText(reinterpret_cast<GMimePart *>(object), part.contentType, &part.truncated);
+        // Inside the returned original only report parts matter; its body is the sender's own mail.
+        const bool wanted
+            = !inAttached || part.contentType == "text/rfc822-headers" || part.contentType.endsWith("delivery-status");
+        if (wanted)
+            part.text = readText(reinterpret_cast<GMimePart *>(object), part.contentType, &part.truncated);
         if (part.contentType == "text/rfc822-headers" && m_message.m_originalHeaders.isEmpty())
             m_message.m_originalHeaders = parseHeaderText(part.text);
         m_message.m_parts.append(std::move(part));
@@ -242,9 +297,8 @@ private:
         const char *charset = g_mime_object_get_content_type_parameter(asObject(part), "charset");
         if (contentType.startsWith("text/") && charset && *charset && !isUtf8OrAscii(charset)) {
             // NULL when iconv does not know the charset: the bytes are then read as UTF-8 or Latin-1.
-            GPtr<GMimeFilter> convert(g_mime_filter_charset_new(charset, "UTF-8"));
-            if (convert) {
-                g_mime_stream_filter_add(filterStream, convert.get());
+            if (GMimeFilter *convert = charsetFilter(charset)) {
+                g_mime_stream_filter_add(filterStream, convert);
                 converted = true;
             } else {
                 qCDebug(lcMime) << "unknown charset" << charset;
@@ -337,7 +391,9 @@ MimeMessage MimeMessage::parse(const QByteArray &input, Limits limits)
 
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
-    GPtr<GMimeMessage> parsed(g_mime_parser_construct_message(parser.get(), options.get()));
+    // Constructed as a MIME part, not a GMimeMessage: a message parses its address and date headers on the way
+    // in, work that bounce reading mostly does not need. The part's header list holds all top-level headers.
+    GPtr<GMimeObject> parsed(g_mime_parser_construct_part(parser.get(), options.get()));
     if (!parsed) {
         message.m_error = QStringLiteral("not a mail message (no header section)");
         return message;
@@ -347,8 +403,8 @@ MimeMessage MimeMessage::parse(const QByteArray &input, Limits limits)
         return message;
     }
     message.m_truncated = state.truncated;
-    message.m_headers = headerList(asObject(parsed.get()));
-    GMimeObject *body = g_mime_message_get_mime_part(parsed.get());
+    message.m_headers = headerList(parsed.get());
+    GMimeObject *body = parsed.get();
     if (body) {
         GMimeContentType *type = g_mime_object_get_content_type(body);
         message.m_contentType = lowerAscii(g_mime_content_type_get_media_type(type)) + '/'
