@@ -157,6 +157,16 @@ echo "$out"
 [ "$out" = "mailpulse-cli $version" ] || fail "mailpulse-cli --version printed '$out'"
 "$root/usr/bin/mailpulse-cli" --help | grep -q '^  probe ' || fail "mailpulse-cli --help lists no probe command"
 
+# The man page keeps up with the CLI: every long option a command's --help lists is documented.
+for command in probe lab classify import queue stats contacts report; do
+    options=$("$root/usr/bin/mailpulse-cli" "$command" --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u || true)
+    [ -n "$options" ] || { echo "($command --help lists no options)"; continue; }
+    for option in $options; do
+        case $option in --help | --help-all) continue ;; esac
+        grep -qF -- "${option//-/\\-}" <<<"$cli_page" || fail "mailpulse-cli.1 does not document $command $option"
+    done
+done
+
 rc=0
 timeout 120 "$root/usr/bin/mailpulse" --db "$scratch/x.sqlite" --screenshot "$scratch/shots" || rc=$?
 [ $rc = 0 ] || fail "mailpulse --screenshot exited with $rc"
