@@ -37,6 +37,8 @@ field() { dpkg-deb --field "$deb" "$1"; }
 [ "$(field Section)" = mail ] || fail "Section is '$(field Section)'"
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
 [ -n "$(field Description)" ] || fail "no Description"
+long=$(field Description | awk 'length > 80' || true)
+[ -z "$long" ] || fail "Description lines over 80 columns: $long"
 depends=$(field Depends)
 # The plugins Qt loads at run time (listed by hand) and libraries that only dpkg-shlibdeps finds (proof it ran).
 for pkg in libqt6sql6-sqlite qt6-qpa-plugins libqt6svg6 libqt6widgets6 libqt6network6 libqt6sql6 libc6; do
