@@ -56,7 +56,8 @@ for dep in "${deps[@]}"; do
     done
     [ $ok = 1 ] || fail "dependency not installed here (misspelt?): $dep"
 done
-if command -v apt-cache >/dev/null && [ -n "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial)" ]; then
+apt_lists=(/var/lib/apt/lists/*_Packages*)
+if command -v apt-cache >/dev/null && [ ${#apt_lists[@]} -gt 0 ]; then
     IFS=',' read -ra recommends <<<"$(field Recommends)"
     for rec in "${recommends[@]}"; do
         name=$(sed -E 's/^ *([^ (]+).*/\1/' <<<"$rec")
@@ -88,7 +89,7 @@ for f in usr/bin/mailpulse usr/bin/mailpulse-cli; do
     [ -x "$root/$f" ] || fail "not executable: /$f"
 done
 # Nothing outside /usr/bin and /usr/share: no headers, static libraries, test or bench binaries, /usr/local.
-stray=$(cd "$root" && find . ! -type d | grep -Ev '^\./usr/(bin/mailpulse(-cli)?|share/.*)$' || true)
+stray=$(cd "$root" && { find . ! -type d | grep -Ev '^\./usr/(bin/mailpulse(-cli)?|share/.*)$' || true; })
 [ -z "$stray" ] || fail "unexpected files: $stray"
 for size in 16 32 48 64 128 256; do
     png="$root/usr/share/icons/hicolor/${size}x${size}/apps/mailpulse.png"
