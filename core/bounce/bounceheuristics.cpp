@@ -165,6 +165,22 @@ const char *const FailureWords[] = {
     "recipient",
 };
 
+// Reporting systems whose notices only ever report refusals at RCPT time, so an "unknown user" from them is an
+// unknown address, not a filter (lower-case substrings of the top-level headers or the notice's first lines).
+const char *const RcptStageSignatures[] = {
+    "internet mail service", // Microsoft Exchange 5.5/2000/2003
+    "msexch:",
+    "x-mailer: <smtp32", // Ipswitch IMail
+    "x-nai-header:", // McAfee Email Gateway
+    "------- failure reasons", // Lotus Notes
+    "mmsc ndr", // Verizon MMS gateway
+    "x-powermta-", // PowerMTA
+    "mailer-daemon@googlemail.com", // Gmail and Google Workspace
+    "mailer-daemon@yahoo.com",
+    "postmaster@hotmail.com",
+    "postmaster@outlook.com",
+};
+
 // Sender-side words that say the failure is temporary when a non-standard bounce gives no code.
 const char *const TemporaryPhrases[] = {
     "temporar",
@@ -549,7 +565,7 @@ QString BounceHeuristics::commandIn(QStringView text)
     static const QRegularExpression data(QStringLiteral("end of data|after data|in reply to data|data command|"
                                                         "after end of|>>> data|\\bdata\\b:"),
         QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression rcpt(QStringLiteral("\\brcpt\\b"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression rcpt(QStringLiteral("\\brcpt(?![a-z])"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression mail(
         QStringLiteral("mail from|\\bmail command"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression helo(
@@ -605,15 +621,24 @@ Classification BounceHeuristics::classify(
         // Classifier::classifyReply refines X.0.0 from the text ("No such user" → X.1.1).
         c = Classifier::classifyReply(klass * 100 + 50, QString(), diagnostic);
     }
-    const bool explicitMailboxStatus = given && given->subject == 1;
-    if (c.reason == u"userunknown" && !explicitMailboxStatus && command != u"RCPT" && command != u"MAIL"
-        && command != u"HELO" && command != u"CONN") {
-        // Sisimai's filtered: a recipient refused as unknown where the bounce does not show it was refused at RCPT
-        // is more often a filter or an alias that answered "unknown" after reading the message.
+    // Sisimai's rule for "unknown user" texts: userunknown when the status says so (X.1.x) or the refusal came
+    // at RCPT; otherwise (after DATA, or the bounce does not say) the recipient was refused by a filter or an
+    // alias that answered "unknown" after reading the message: filtered.
+    const bool mailboxStatus = given && given->subject == 1;
+    const bool pastRcpt = command == u"DATA" || command.isEmpty();
+    if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt)
         c.reason = QStringLiteral("filtered");
-    }
-    if (act == u"failed" && c.cls == DeliveryClass::Soft) {
-        // A final failure with a temporary status: the reporting MTA gave up after its queue lifetime.
+    // X.2.0/X.2.1 say the mailbox exists but refused the message; with "unknown user" that is a filter.
+    if (c.reason == u"userunknown" && given && given->subject == 2 && given->detail <= 1 && command != u"RCPT")
+        c.reason = QStringLiteral("filtered");
+    if (act == u"delayed") {
+        // Sisimai 4.25 reports a delay notice as expired: the message has not been delivered in the time the
+        // sender's MTA announces, whatever the last attempt's error was.
+        c.reason = QStringLiteral("expired");
+    } else if (c.cls == DeliveryClass::Soft && (c.reason == u"undefined" || act == u"failed")
+               && (c.reason == u"undefined" || c.reason == u"systemerror") && act != u"delayed") {
+        // A final failure with a temporary status and no more specific cause: the reporting MTA gave up after
+        // its queue lifetime.
         c.reason = QStringLiteral("expired");
     }
     return c;
@@ -664,6 +689,15 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     }
     reading.arrivalDate = field(perMessage, "arrival-date");
 
+    QString signature;
+    for (const auto &[name, value] : mail.headers())
+        signature += QString::fromLatin1(name) + u": " + value + u'\n';
+    signature += notice.mid(0, 40).join(u'\n');
+    const bool rcptStageReporter = containsAny(signature, RcptStageSignatures);
+    const auto withDefaultCommand = [rcptStageReporter](const QString &command) {
+        return command.isEmpty() && rcptStageReporter ? QStringLiteral("RCPT") : command;
+    };
+
     QSet<QString> exclude;
     for (const char *name : { "to", "from", "return-path", "delivered-to", "x-original-to" }) {
         const QString a = firstAddress(mail.header(name));
@@ -713,6 +747,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             }
             if (r.command.isEmpty())
                 r.command = commandIn(noticeText);
+            r.command = withDefaultCommand(r.command);
             r.classification = classify(
                 r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, r.command, &r.replyCode);
         }
@@ -779,6 +814,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         r.command = commandIn(c.block.join(u' '));
         if (r.command.isEmpty())
             r.command = commandIn(noticeText);
+        r.command = withDefaultCommand(r.command);
         r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
         if (r.classification.cls == DeliveryClass::Soft)
             r.action = QStringLiteral("delayed");
