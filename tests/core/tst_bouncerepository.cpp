@@ -1,0 +1,285 @@
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+#include "smtp/probeconfig.h"
+#include "smtp/proberesult.h"
+#include "store/bouncerepository.h"
+#include "store/database.h"
+#include "store/importfilerepository.h"
+#include "tracking/bounceeventsink.h"
+#include "tracking/outcomerecorder.h"
+
+using namespace Mailpulse;
+using namespace Mailpulse::Bounce;
+using namespace Mailpulse::Store;
+using namespace Qt::StringLiterals;
+
+class TestBounceRepository : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void schema();
+    void insertIsIdempotent();
+    void insertAllIsAtomic();
+    void queries();
+    void formatTime_data();
+    void formatTime();
+    void probeOutcomes();
+    void importedOutcomes();
+    void importFiles();
+
+private:
+    static BounceEvent event(const QString &recipient, const QString &status, const QDateTime &at, int n);
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Database> m_db;
+};
+
+BounceEvent TestBounceRepository::event(const QString &recipient, const QString &status, const QDateTime &at, int n)
+{
+    BounceEvent e;
+    e.recipient = recipient;
+    e.domain = recipient.section(u'@', 1);
+    e.classification = { status,
+        status.startsWith(u'2') ? DeliveryClass::Success
+                                : (status.startsWith(u'4') ? DeliveryClass::Soft : DeliveryClass::Hard),
+        u"userunknown"_s };
+    e.source = BounceSource::Log;
+    e.occurredAt = at;
+    e.diagnostic = u"550 5.1.1 unknown"_s;
+    e.remoteMta = u"mx.example[192.0.2.1]:25"_s;
+    e.replyCode = 550;
+    e.action = u"bounced"_s;
+    e.sourceRef = u"mail.log:%1"_s.arg(n);
+    e.fingerprint = u"log:test-%1"_s.arg(n);
+    return e;
+}
+
+void TestBounceRepository::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_db = std::make_unique<Database>();
+    QString error;
+    QVERIFY2(m_db->open(m_dir->filePath(u"store.sqlite"_s), &error), qPrintable(error));
+}
+
+void TestBounceRepository::cleanup()
+{
+    m_db.reset();
+    m_dir.reset();
+}
+
+void TestBounceRepository::schema()
+{
+    QVERIFY(m_db->schemaVersion() >= 2);
+    QSqlQuery q(m_db->connection());
+    QStringList indexes;
+    QVERIFY(q.exec(u"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bounces'"_s));
+    while (q.next())
+        indexes << q.value(0).toString();
+    for (const QString &name : { u"bounces_domain_occurred"_s, u"bounces_recipient_occurred"_s, u"bounces_status"_s })
+        QVERIFY2(indexes.contains(name), qPrintable(indexes.join(u", "_s)));
+    QVERIFY(q.exec(u"SELECT count(*) FROM import_files"_s) && q.next());
+    // The fingerprint is unique at the schema level, not only in the repository.
+    QVERIFY(q.exec(u"INSERT INTO bounces (fingerprint, source, class) VALUES ('x', 'log', 'hard')"_s));
+    QVERIFY(!q.exec(u"INSERT INTO bounces (fingerprint, source, class) VALUES ('x', 'log', 'soft')"_s));
+}
+
+void TestBounceRepository::insertIsIdempotent()
+{
+    BounceRepository repo(*m_db);
+    const BounceEvent e = event(u"a@b.example"_s, u"5.1.1"_s, QDateTime(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC), 1);
+    QString error;
+    QCOMPARE(repo.insert(e, 0, &error), BounceRepository::InsertResult::Inserted);
+    QCOMPARE(repo.insert(e, 0, &error), BounceRepository::InsertResult::Duplicate);
+    BounceEvent other = e;
+    other.fingerprint.clear();
+    QCOMPARE(repo.insert(other, 0, &error), BounceRepository::InsertResult::Failed);
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(repo.count(), 1);
+    QVERIFY(repo.contains(e.fingerprint));
+
+    const QList<BounceEvent> stored = repo.recent(10);
+    QCOMPARE(stored.size(), 1);
+    const BounceEvent &s = stored.first();
+    QCOMPARE(s.recipient, e.recipient);
+    QCOMPARE(s.domain, e.domain);
+    QCOMPARE(s.classification, e.classification);
+    QCOMPARE(s.source, e.source);
+    QCOMPARE(s.occurredAt, e.occurredAt);
+    QCOMPARE(s.diagnostic, e.diagnostic);
+    QCOMPARE(s.remoteMta, e.remoteMta);
+    QCOMPARE(s.replyCode, e.replyCode);
+    QCOMPARE(s.action, e.action);
+    QCOMPARE(s.sourceRef, e.sourceRef);
+    QCOMPARE(s.fingerprint, e.fingerprint);
+}
+
+void TestBounceRepository::insertAllIsAtomic()
+{
+    BounceRepository repo(*m_db);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    QList<BounceEvent> events { event(u"a@b.example"_s, u"5.1.1"_s, t, 1), event(u"c@b.example"_s, u"4.2.2"_s, t, 2),
+        event(u"a@b.example"_s, u"5.1.1"_s, t, 1) };
+    int inserted = 0;
+    int duplicates = 0;
+    QString error;
+    QVERIFY2(repo.insertAll(events, &inserted, &duplicates, &error), qPrintable(error));
+    QCOMPARE(inserted, 2);
+    QCOMPARE(duplicates, 1);
+
+    // One bad event: nothing of the batch is stored.
+    QList<BounceEvent> bad { event(u"d@b.example"_s, u"5.1.1"_s, t, 3), event(u"e@b.example"_s, u"5.1.1"_s, t, 4) };
+    bad[1].fingerprint.clear();
+    QVERIFY(!repo.insertAll(bad, &inserted, &duplicates, &error));
+    QCOMPARE(repo.count(), 2);
+    QVERIFY(!repo.contains(u"log:test-3"_s));
+}
+
+void TestBounceRepository::queries()
+{
+    BounceRepository repo(*m_db);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    QList<BounceEvent> events;
+    for (int i = 0; i < 6; ++i)
+        events << event(i % 2 ? u"x@odd.example"_s : u"y%1@even.example"_s.arg(i), u"5.1.1"_s, t.addSecs(i * 60), i);
+    QVERIFY(repo.insertAll(events));
+    QCOMPARE(repo.count(), 6);
+    QCOMPARE(repo.count(u"odd.example"_s), 3);
+    QCOMPARE(repo.count(u"ODD.example"_s), 3);
+    const QList<BounceEvent> recent = repo.recent(2);
+    QCOMPARE(recent.size(), 2);
+    QCOMPARE(recent.at(0).fingerprint, u"log:test-5"_s);
+    QCOMPARE(recent.at(1).fingerprint, u"log:test-4"_s);
+    QCOMPARE(repo.recent(0, u"even.example"_s).size(), 3);
+    const QList<BounceEvent> x = repo.forRecipient(u"x@odd.example"_s);
+    QCOMPARE(x.size(), 3);
+    QVERIFY(x.at(0).occurredAt > x.at(1).occurredAt);
+}
+
+void TestBounceRepository::formatTime_data()
+{
+    QTest::addColumn<QDateTime>("time");
+    QTest::newRow("epoch") << QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    QTest::newRow("now-ish") << QDateTime(QDate(2026, 11, 27), QTime(10, 0, 1, 123), Qt::UTC);
+    QTest::newRow("leap day") << QDateTime(QDate(2028, 2, 29), QTime(23, 59, 59, 999), Qt::UTC);
+    QTest::newRow("offset") << QDateTime(QDate(2026, 7, 1), QTime(2, 0), QTimeZone(7200));
+    QTest::newRow("before 1970") << QDateTime(QDate(1969, 12, 31), QTime(23, 0, 0, 5), Qt::UTC);
+    QTest::newRow("2100") << QDateTime(QDate(2100, 3, 1), QTime(0, 0), Qt::UTC);
+}
+
+void TestBounceRepository::formatTime()
+{
+    QFETCH(QDateTime, time);
+    QCOMPARE(BounceRepository::formatTime(time), time.toUTC().toString(Qt::ISODateWithMs));
+    QVERIFY(BounceRepository::formatTime({}).isNull());
+}
+
+void TestBounceRepository::probeOutcomes()
+{
+    Smtp::ProbeResult result;
+    result.target = u"a@b.example,c@b.example"_s;
+    result.domain = u"b.example"_s;
+    result.host = u"mx.b.example"_s;
+    result.classification = { u"5.1.1"_s, DeliveryClass::Hard, u"userunknown"_s };
+    result.phase = Smtp::Phase::Rcpt;
+    result.startedAt = QDateTime(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    Smtp::RecipientResult a;
+    a.address = u"a@b.example"_s;
+    a.classification = result.classification;
+    Smtp::SmtpReply reply;
+    reply.code = 550;
+    reply.enhanced = u"5.1.1"_s;
+    reply.lines = QStringList { u"No such user"_s };
+    a.reply = reply;
+    Smtp::RecipientResult c;
+    c.address = u"c@b.example"_s;
+    c.classification = { u"2.1.5"_s, DeliveryClass::Success, u"accepted"_s };
+    result.recipients = { a, c };
+
+    Tracking::OutcomeRecorder recorder(*m_db);
+    Tracking::BounceEventSink sink(*m_db);
+    recorder.addSink(&sink);
+    qint64 id = 0;
+    QString error;
+    QVERIFY2(recorder.recordProbe(result, Smtp::ProbeConfig(), &id, &error), qPrintable(error));
+    QVERIFY(id > 0);
+
+    BounceRepository repo(*m_db);
+    QCOMPARE(repo.count(), 2);
+    const QString fp = u"probe:%1:a@b.example"_s.arg(id);
+    QVERIFY(repo.contains(fp));
+    QCOMPARE(repo.probeIdOf(fp), id);
+    const QList<BounceEvent> forA = repo.forRecipient(u"a@b.example"_s);
+    QCOMPARE(forA.size(), 1);
+    QCOMPARE(forA.first().source, BounceSource::Probe);
+    QCOMPARE(forA.first().classification.status, u"5.1.1"_s);
+    QCOMPARE(forA.first().replyCode, 550);
+    QCOMPARE(forA.first().diagnostic, u"550 5.1.1 No such user"_s);
+    QCOMPARE(forA.first().remoteMta, u"mx.b.example"_s);
+    QCOMPARE(repo.forRecipient(u"c@b.example"_s).first().classification.cls, DeliveryClass::Success);
+
+    // A domain-only probe is keyed by its domain.
+    Smtp::ProbeResult domainOnly = result;
+    domainOnly.target = u"b.example"_s;
+    domainOnly.recipients.clear();
+    QVERIFY(recorder.recordProbe(domainOnly, Smtp::ProbeConfig(), &id, &error));
+    QVERIFY(repo.contains(u"probe:%1:b.example"_s.arg(id)));
+}
+
+void TestBounceRepository::importedOutcomes()
+{
+    Tracking::OutcomeRecorder recorder(*m_db);
+    Tracking::BounceEventSink sink(*m_db);
+    recorder.addSink(&sink);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    const QList<BounceEvent> events { event(u"a@b.example"_s, u"5.1.1"_s, t, 1),
+        event(u"c@b.example"_s, u"4.2.2"_s, t, 2) };
+    int recorded = 0;
+    QString error;
+    QVERIFY2(recorder.recordEvents(events, &recorded, &error), qPrintable(error));
+    QCOMPARE(recorded, 2);
+    QVERIFY(recorder.recordEvents(events, &recorded, &error));
+    QCOMPARE(recorded, 0);
+    QCOMPARE(BounceRepository(*m_db).count(), 2);
+}
+
+void TestBounceRepository::importFiles()
+{
+    ImportFileRepository files(*m_db);
+    QString error;
+    QVERIFY(!files.find(u"/var/log/mail.log"_s, &error));
+    QVERIFY(error.isEmpty());
+    ImportFileState s;
+    s.path = u"/var/log/mail.log"_s;
+    s.device = 2049;
+    s.inode = 1234;
+    s.size = 5000;
+    s.readOffset = 4990;
+    s.readLines = 40;
+    s.headLength = 4096;
+    s.headHash = "00112233445566778899aabbccddeeff";
+    QVERIFY2(files.save(s, &error), qPrintable(error));
+    auto found = files.find(s.path);
+    QVERIFY(found);
+    QCOMPARE(found->readOffset, 4990);
+    QCOMPARE(found->readLines, 40);
+    QCOMPARE(found->headHash, s.headHash);
+    QVERIFY(found->updatedAt.isValid());
+    s.readOffset = 5000;
+    QVERIFY(files.save(s));
+    QCOMPARE(files.find(s.path)->readOffset, 5000);
+    // After rotation the same file is found under its new name.
+    QVERIFY(!files.findByIdentity(2049, 1234, s.path));
+    auto renamed = files.findByIdentity(2049, 1234, u"/var/log/mail.log.1"_s);
+    QVERIFY(renamed);
+    QCOMPARE(renamed->path, s.path);
+}
+
+QTEST_GUILESS_MAIN(TestBounceRepository)
+#include "tst_bouncerepository.moc"
