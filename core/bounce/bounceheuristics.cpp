@@ -453,7 +453,11 @@ QList<Candidate> findCandidates(const QStringList &lines, const QSet<QString> &e
                     current->block.append(line.mid(restAt));
             } else {
                 seen.insert(address.toLower());
-                out.append({ address, { line.mid(restAt) } });
+                // The words around the address explain it ("User's mailbox is full: <user@x>").
+                QString rest = line;
+                rest.remove(address, Qt::CaseInsensitive);
+                rest.remove(QStringLiteral("<>"));
+                out.append({ address, { rest } });
                 current = &out.back();
             }
             blankRun = 0;
@@ -506,6 +510,15 @@ QString errorParagraph(const QStringList &lines)
     return best.left(2000);
 }
 
+// A post to a Google Group that the group refused (no such group, or no permission to post): the notice says so in
+// the sender's language only, so the address decides.
+void groupDefaults(BounceRecipient &r)
+{
+    if (r.classification.reason == u"undefined"
+        && r.address.endsWith(QLatin1String("@googlegroups.com"), Qt::CaseInsensitive))
+        r.classification.reason = QStringLiteral("rejected");
+}
+
 BounceRecipient fromDsnGroup(const Fields &group, const Fields &perMessage)
 {
     BounceRecipient r;
@@ -519,7 +532,11 @@ BounceRecipient fromDsnGroup(const Fields &group, const Fields &perMessage)
     if (const QString a = firstAddress(r.address); !a.isEmpty())
         r.address = a;
     r.action = field(group, "action").section(u' ', 0, 0).toLower();
-    r.diagnostic = collapseSpaces(stripTypePrefix(field(group, "diagnostic-code")));
+    const QString diagnosticField = field(group, "diagnostic-code");
+    r.diagnostic = collapseSpaces(stripTypePrefix(diagnosticField));
+    // "X-Unix; 255": the exit status of a local delivery program, not an SMTP reply.
+    if (diagnosticField.startsWith(QLatin1String("x-unix"), Qt::CaseInsensitive))
+        r.command = QStringLiteral("PIPE");
     r.remoteMta = stripTypePrefix(field(group, "remote-mta"));
     r.lastAttempt = field(group, "last-attempt-date");
     Q_UNUSED(perMessage)
@@ -625,6 +642,8 @@ Classification BounceHeuristics::classify(
     // at RCPT; otherwise (after DATA, or the bounce does not say) the recipient was refused by a filter or an
     // alias that answered "unknown" after reading the message: filtered.
     const bool mailboxStatus = given && given->subject == 1;
+    if (command == u"PIPE" && (c.reason == u"undefined" || c.reason == u"systemerror" || c.reason == u"expired"))
+        c.reason = QStringLiteral("mailererror");
     const bool pastRcpt = command == u"DATA" || command.isEmpty();
     if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt)
         c.reason = QStringLiteral("filtered");
@@ -636,7 +655,7 @@ Classification BounceHeuristics::classify(
         // sender's MTA announces, whatever the last attempt's error was.
         c.reason = QStringLiteral("expired");
     } else if (c.cls == DeliveryClass::Soft && (c.reason == u"undefined" || act == u"failed")
-               && (c.reason == u"undefined" || c.reason == u"systemerror") && act != u"delayed") {
+        && (c.reason == u"undefined" || c.reason == u"systemerror") && act != u"delayed") {
         // A final failure with a temporary status and no more specific cause: the reporting MTA gave up after
         // its queue lifetime.
         c.reason = QStringLiteral("expired");
@@ -740,7 +759,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                 if (r.diagnostic.isEmpty() && reading.recipients.size() == 1)
                     r.diagnostic = errorParagraph(notice);
             }
-            r.command = commandIn(r.diagnostic);
+            if (r.command.isEmpty())
+                r.command = commandIn(r.diagnostic);
             for (const Candidate &c : candidates) {
                 if (r.command.isEmpty() && c.address.compare(r.address, Qt::CaseInsensitive) == 0)
                     r.command = commandIn(c.block.join(u' '));
@@ -750,6 +770,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             r.command = withDefaultCommand(r.command);
             r.classification = classify(
                 r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, r.command, &r.replyCode);
+            groupDefaults(r);
         }
         reading.kind = BounceReading::Kind::Bounce;
         return reading;
@@ -806,16 +827,18 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         BounceRecipient r;
         r.address = c.address;
         r.diagnostic = collapseSpaces(c.block.join(u' ')).left(2000);
-        const bool informative = replyCodePattern().match(r.diagnostic).hasMatch()
-            || StatusCode::find(r.diagnostic).has_value() || r.diagnostic.size() > 20;
-        if (!informative)
-            r.diagnostic = fallbackText;
+        const bool hasCode
+            = replyCodePattern().match(r.diagnostic).hasMatch() || StatusCode::find(r.diagnostic).has_value();
+        // Without a code of its own, the recipient's lines get the notice's error paragraph as context.
+        if (!hasCode && !r.diagnostic.contains(fallbackText))
+            r.diagnostic = collapseSpaces(r.diagnostic + u' ' + fallbackText).left(2000);
         r.action = QStringLiteral("failed");
         r.command = commandIn(c.block.join(u' '));
         if (r.command.isEmpty())
             r.command = commandIn(noticeText);
         r.command = withDefaultCommand(r.command);
         r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
+        groupDefaults(r);
         if (r.classification.cls == DeliveryClass::Soft)
             r.action = QStringLiteral("delayed");
         reading.recipients.append(std::move(r));

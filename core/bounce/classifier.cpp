@@ -152,6 +152,7 @@ const TextRule TextRules[] = {
     { "procmail", MailerError, S, 3, 0 },
     { "pipe to |", MailerError, S, 3, 0 },
     { "command died", MailerError, S, 3, 0 },
+    { "generated during the delivery attempt", MailerError, S, 3, 0 }, // Exim: output of a pipe delivery
 
     // A recipient refused only after the message was sent (in reply to the end of DATA) was refused by a
     // content filter that answers "unknown user": Sisimai's filtered.
@@ -301,6 +302,7 @@ const TextRule TextRules[] = {
     { "organization policy", PolicyViolation, S, 7, 1 },
     { "illegal attachment", PolicyViolation, S, 7, 1 },
     { "potential security issue", PolicyViolation, S, 7, 1 },
+    { "content presents a potential", PolicyViolation, S, 7, 1 }, // Gmail, often cut before "security issue"
     { "header error", PolicyViolation, S, 7, 1 },
 
     // SMTP authentication or TLS the receiver requires.
@@ -323,11 +325,12 @@ const TextRule TextRules[] = {
     { "message expired", Expired, S, 4, 7 },
     { "envelope expired", Expired, S, 4, 7 },
     { "delivery time expired", Expired, S, 4, 7 },
-    { "queue too long", Expired, S, 4, 7 },
     { "retry timeout exceeded", Expired, S, 4, 7 },
     { "failing for a long time", Expired, S, 4, 7 },
     { "after multiple retries", Expired, S, 4, 7 },
     { "giving up", Expired, S, 4, 7 },
+    // Gmail's wording when it stops trying to connect to the receiving host after its retry period.
+    { "did not accept our requests to connect", Expired, S, 4, 7 },
     { "deliver this message after", Expired, S, 4, 7 },
 
     { "dns error", NetworkError, S, 4, 3 },
