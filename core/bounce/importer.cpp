@@ -436,22 +436,20 @@ void Importer::importLog(const QString &path, ImportFormat format, const Options
     const FileIdentity identity = identityOf(path);
     const qint64 size = info.size();
 
-    // Where to start: a file read before continues at its offset, unless it was rotated (another file, shorter
-    // than what was read, or other first bytes). A log renamed by rotation continues under its new name.
+    // Where to start: a file read before (found by its identity, so a log renamed by rotation continues under its
+    // new name) continues at its offset, unless it was truncated or rewritten (shorter than what was read, or
+    // other first bytes).
     Store::ImportFileRepository files(m_database);
     qint64 resume = 0;
     qint64 lineBase = 0;
     if (options.incremental) {
         const auto matches = [&](const Store::ImportFileState &s) {
-            return s.device == identity.device && s.inode == identity.inode && s.compressed == compressed
-                && size >= s.readOffset && LogReader::headHash(path, s.headLength) == s.headHash;
+            return s.compressed == compressed && size >= s.readOffset
+                && LogReader::headHash(path, s.headLength) == s.headHash;
         };
-        std::optional<Store::ImportFileState> state = files.find(key, &error);
-        if (!state || !matches(*state)) {
-            state = files.findByIdentity(identity.device, identity.inode, key, &error);
-            if (state && !matches(*state))
-                state.reset();
-        }
+        std::optional<Store::ImportFileState> state = files.find(identity.device, identity.inode, key, &error);
+        if (state && !matches(*state))
+            state.reset();
         if (state) {
             if (compressed && state->size == size) {
                 finish(run, summary); // read whole before and unchanged: nothing new in it

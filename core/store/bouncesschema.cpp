@@ -13,9 +13,11 @@ Migration bouncesMigration()
     // a domain's or a recipient's history by time, and counts by status. No CHECK constraints on vocabularies
     // (source, class, reason, action): SQLite cannot alter a constraint, and those vocabularies may grow.
     //
-    // import_files: per log path, the file identity (device, inode), how many bytes were read and a hash of its
-    // first head_length bytes. A rotated file (other inode, shorter than the offset, or another head) is read
-    // from its start again; otherwise reading resumes at read_offset.
+    // import_files: per log file, keyed by its identity (device, inode) rather than its name, because rotation
+    // renames files (mail.log → mail.log.1) and the renamed file must go on where it was read to: how many bytes
+    // and lines were read, and a hash of the first head_length bytes. A file shorter than the offset or with
+    // another head (copytruncate, a reused inode) is read from its start again. Without an identity (platforms
+    // without inodes) device and inode are 0 and the path is the key.
     return Migration { 2,
         {
             QStringLiteral("CREATE TABLE bounces ("
@@ -40,9 +42,10 @@ Migration bouncesMigration()
             QStringLiteral("CREATE INDEX bounces_status ON bounces (status)"),
             QStringLiteral("CREATE INDEX bounces_probe ON bounces (probe_id) WHERE probe_id IS NOT NULL"),
             QStringLiteral("CREATE TABLE import_files ("
-                           " path TEXT PRIMARY KEY,"
-                           " device INTEGER,"
-                           " inode INTEGER,"
+                           " id INTEGER PRIMARY KEY,"
+                           " path TEXT NOT NULL,"
+                           " device INTEGER NOT NULL,"
+                           " inode INTEGER NOT NULL,"
                            " size INTEGER NOT NULL,"
                            " read_offset INTEGER NOT NULL,"
                            " read_lines INTEGER NOT NULL DEFAULT 0,"
@@ -52,6 +55,7 @@ Migration bouncesMigration()
                            " updated_at TEXT NOT NULL"
                            ")"),
             QStringLiteral("CREATE INDEX import_files_identity ON import_files (device, inode)"),
+            QStringLiteral("CREATE INDEX import_files_path ON import_files (path)"),
         } };
 }
 

@@ -39,35 +39,22 @@ ImportFileRepository::ImportFileRepository(Database &database)
 {
 }
 
-std::optional<ImportFileState> ImportFileRepository::find(const QString &path, QString *error) const
+std::optional<ImportFileState> ImportFileRepository::find(
+    qint64 device, qint64 inode, const QString &path, QString *error) const
 {
-    QSqlQuery query(m_database.connection());
-    query.setForwardOnly(true);
-    query.prepare(Columns + QStringLiteral(" WHERE path = :path"));
-    query.bindValue(QStringLiteral(":path"), path);
-    if (!query.exec()) {
-        if (error)
-            *error = query.lastError().text();
-        return std::nullopt;
-    }
-    if (!query.next())
-        return std::nullopt;
-    return readState(query);
-}
-
-std::optional<ImportFileState> ImportFileRepository::findByIdentity(
-    qint64 device, qint64 inode, const QString &exceptPath, QString *error) const
-{
-    if (device == 0 && inode == 0)
-        return std::nullopt;
+    const bool byIdentity = device != 0 || inode != 0;
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(Columns
-        + QStringLiteral(" WHERE device = :device AND inode = :inode AND path <> :path"
-                         " ORDER BY updated_at DESC LIMIT 1"));
-    query.bindValue(QStringLiteral(":device"), device);
-    query.bindValue(QStringLiteral(":inode"), inode);
-    query.bindValue(QStringLiteral(":path"), exceptPath);
+        + (byIdentity ? QStringLiteral(" WHERE device = :device AND inode = :inode")
+                      : QStringLiteral(" WHERE device = 0 AND inode = 0 AND path = :path"))
+        + QStringLiteral(" ORDER BY updated_at DESC, id DESC LIMIT 1"));
+    if (byIdentity) {
+        query.bindValue(QStringLiteral(":device"), device);
+        query.bindValue(QStringLiteral(":inode"), inode);
+    } else {
+        query.bindValue(QStringLiteral(":path"), path);
+    }
     if (!query.exec()) {
         if (error)
             *error = query.lastError().text();
@@ -80,28 +67,44 @@ std::optional<ImportFileState> ImportFileRepository::findByIdentity(
 
 bool ImportFileRepository::save(const ImportFileState &state, QString *error)
 {
-    QSqlQuery query(m_database.connection());
-    query.prepare(QStringLiteral(
-        "INSERT INTO import_files (path, device, inode, size, read_offset, read_lines, head_length, head_hash,"
-        " compressed, updated_at) VALUES (:path, :device, :inode, :size, :offset, :lines, :head_length, :head_hash,"
-        " :compressed, :updated_at) ON CONFLICT (path) DO UPDATE SET device = excluded.device,"
-        " inode = excluded.inode, size = excluded.size, read_offset = excluded.read_offset,"
-        " read_lines = excluded.read_lines, head_length = excluded.head_length,"
-        " head_hash = excluded.head_hash, compressed = excluded.compressed, updated_at = excluded.updated_at"));
-    query.bindValue(QStringLiteral(":path"), state.path);
-    query.bindValue(QStringLiteral(":device"), state.device);
-    query.bindValue(QStringLiteral(":inode"), state.inode);
-    query.bindValue(QStringLiteral(":size"), state.size);
-    query.bindValue(QStringLiteral(":offset"), state.readOffset);
-    query.bindValue(QStringLiteral(":lines"), state.readLines);
-    query.bindValue(QStringLiteral(":head_length"), state.headLength);
-    query.bindValue(QStringLiteral(":head_hash"), QString::fromLatin1(state.headHash));
-    query.bindValue(QStringLiteral(":compressed"), state.compressed ? 1 : 0);
-    query.bindValue(QStringLiteral(":updated_at"),
-        BounceRepository::formatTime(state.updatedAt.isValid() ? state.updatedAt : QDateTime::currentDateTimeUtc()));
-    if (!query.exec()) {
+    const bool byIdentity = state.device != 0 || state.inode != 0;
+    const auto bind = [&state](QSqlQuery &query) {
+        query.bindValue(QStringLiteral(":path"), state.path);
+        query.bindValue(QStringLiteral(":device"), state.device);
+        query.bindValue(QStringLiteral(":inode"), state.inode);
+        query.bindValue(QStringLiteral(":size"), state.size);
+        query.bindValue(QStringLiteral(":offset"), state.readOffset);
+        query.bindValue(QStringLiteral(":lines"), state.readLines);
+        query.bindValue(QStringLiteral(":head_length"), state.headLength);
+        query.bindValue(QStringLiteral(":head_hash"), QString::fromLatin1(state.headHash));
+        query.bindValue(QStringLiteral(":compressed"), state.compressed ? 1 : 0);
+        query.bindValue(QStringLiteral(":updated_at"),
+            BounceRepository::formatTime(
+                state.updatedAt.isValid() ? state.updatedAt : QDateTime::currentDateTimeUtc()));
+    };
+    QSqlQuery update(m_database.connection());
+    update.prepare(QStringLiteral("UPDATE import_files SET path = :path, size = :size, read_offset = :offset,"
+                                  " read_lines = :lines, head_length = :head_length, head_hash = :head_hash,"
+                                  " compressed = :compressed, updated_at = :updated_at"
+                                  " WHERE device = :device AND inode = :inode")
+        + (byIdentity ? QString() : QStringLiteral(" AND path = :path")));
+    bind(update);
+    if (!update.exec()) {
         if (error)
-            *error = query.lastError().text();
+            *error = update.lastError().text();
+        return false;
+    }
+    if (update.numRowsAffected() > 0)
+        return true;
+    QSqlQuery insert(m_database.connection());
+    insert.prepare(QStringLiteral(
+        "INSERT INTO import_files (path, device, inode, size, read_offset, read_lines, head_length, head_hash,"
+        " compressed, updated_at) VALUES (:path, :device, :inode, :size, :offset, :lines, :head_length,"
+        " :head_hash, :compressed, :updated_at)"));
+    bind(insert);
+    if (!insert.exec()) {
+        if (error)
+            *error = insert.lastError().text();
         return false;
     }
     return true;

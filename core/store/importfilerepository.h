@@ -13,7 +13,7 @@ class Database;
 
 /// How far one log file was read, for incremental import (table `import_files`, schema v2).
 struct ImportFileState {
-    QString path; // absolute, canonical
+    QString path; // absolute, canonical; the name the file had when last read
     qint64 device = 0; // 0 where the platform does not tell
     qint64 inode = 0;
     qint64 size = 0; // the file's size when it was read
@@ -31,13 +31,12 @@ class ImportFileRepository final
 public:
     explicit ImportFileRepository(Database &database);
 
-    /// The state stored for `path`; nullopt if none (error stays empty) or on failure (error set).
-    std::optional<ImportFileState> find(const QString &path, QString *error = nullptr) const;
-    /// The most recently updated state of another path with the same file identity: a log that was renamed by
-    /// rotation (mail.log → mail.log.1) continues where it was read to under its old name.
-    std::optional<ImportFileState> findByIdentity(
-        qint64 device, qint64 inode, const QString &exceptPath, QString *error = nullptr) const;
-    /// Inserts or replaces the state of `state.path`. Runs in the caller's transaction.
+    /// The state of the file with this identity (whatever its name was), or for device = inode = 0 the state
+    /// stored under `path`. nullopt if none (error stays empty) or on failure (error set).
+    std::optional<ImportFileState> find(
+        qint64 device, qint64 inode, const QString &path, QString *error = nullptr) const;
+    /// Inserts or replaces the state of the file (by identity, or by path without one), recording its current
+    /// path. Runs in the caller's transaction.
     bool save(const ImportFileState &state, QString *error = nullptr);
 
 private:

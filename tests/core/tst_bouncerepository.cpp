@@ -253,7 +253,7 @@ void TestBounceRepository::importFiles()
 {
     ImportFileRepository files(*m_db);
     QString error;
-    QVERIFY(!files.find(u"/var/log/mail.log"_s, &error));
+    QVERIFY(!files.find(2049, 1234, u"/var/log/mail.log"_s, &error));
     QVERIFY(error.isEmpty());
     ImportFileState s;
     s.path = u"/var/log/mail.log"_s;
@@ -265,20 +265,36 @@ void TestBounceRepository::importFiles()
     s.headLength = 4096;
     s.headHash = "00112233445566778899aabbccddeeff";
     QVERIFY2(files.save(s, &error), qPrintable(error));
-    auto found = files.find(s.path);
+    auto found = files.find(2049, 1234, s.path);
     QVERIFY(found);
     QCOMPARE(found->readOffset, 4990);
     QCOMPARE(found->readLines, 40);
     QCOMPARE(found->headHash, s.headHash);
     QVERIFY(found->updatedAt.isValid());
-    s.readOffset = 5000;
-    QVERIFY(files.save(s));
-    QCOMPARE(files.find(s.path)->readOffset, 5000);
-    // After rotation the same file is found under its new name.
-    QVERIFY(!files.findByIdentity(2049, 1234, s.path));
-    auto renamed = files.findByIdentity(2049, 1234, u"/var/log/mail.log.1"_s);
+
+    // Rotation renamed the file: found by its identity under any name, and saved under the new one.
+    auto renamed = files.find(2049, 1234, u"/var/log/mail.log.1"_s);
     QVERIFY(renamed);
     QCOMPARE(renamed->path, s.path);
+    s.path = u"/var/log/mail.log.1"_s;
+    s.readOffset = 5000;
+    QVERIFY(files.save(s));
+    QCOMPARE(files.find(2049, 1234, {})->path, s.path);
+    QCOMPARE(files.find(2049, 1234, {})->readOffset, 5000);
+    // The new mail.log is another file.
+    QVERIFY(!files.find(2049, 1300, u"/var/log/mail.log"_s));
+
+    // Without an identity the path is the key.
+    ImportFileState plain = s;
+    plain.device = plain.inode = 0;
+    plain.path = u"C:/logs/mail.log"_s;
+    plain.readOffset = 7;
+    QVERIFY(files.save(plain));
+    QCOMPARE(files.find(0, 0, plain.path)->readOffset, 7);
+    QVERIFY(!files.find(0, 0, u"C:/logs/other.log"_s));
+    QSqlQuery count(m_db->connection());
+    QVERIFY(count.exec(u"SELECT count(*) FROM import_files"_s) && count.next());
+    QCOMPARE(count.value(0).toInt(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestBounceRepository)
