@@ -37,8 +37,10 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
     }
     result.isBounce = true;
 
-    // Identity of the mail itself, independent of where it was read from (a file, an mbox, a Maildir).
-    const QByteArray digest = QCryptographicHash::hash(raw, QCryptographicHash::Sha1).left(12);
+    // Identity of the mail itself, independent of where it was read from (a file, an mbox, a Maildir) and of its
+    // line endings. normalizeLineEndings() copies only when there is a CR.
+    const QByteArray digest
+        = QCryptographicHash::hash(MimeMessage::normalizeLineEndings(raw), QCryptographicHash::Sha1).left(12);
     const QDateTime mailDate = MimeMessage::parseDate(mail.header("date"));
     QHash<QString, int> seen;
     for (BounceRecipient &r : reading.recipients) {

@@ -1,0 +1,358 @@
+#include <QElapsedTimer>
+#include <QTest>
+
+#include "bounce/dsnparser.h"
+#include "common/resourceusage.h"
+
+using namespace Mailpulse;
+using namespace Mailpulse::Bounce;
+
+namespace
+{
+
+// A Postfix-style RFC 3464 report with two recipients, LF line endings.
+const char *const PostfixDsn = R"(Return-Path: <>
+Date: Thu, 29 Apr 2013 23:45:32 +0900 (JST)
+From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: sender@example.org
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="B0UND"
+Message-Id: <20130429234532.1@mx.example.net>
+
+--B0UND
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mx.example.net.
+
+<nobody@Example.COM>: host mx.example.com[192.0.2.1] said: 550 5.1.1
+    <nobody@example.com>: Recipient address rejected: User unknown (in reply to
+    RCPT TO command)
+
+<full@example.com>: host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full
+    (in reply to RCPT TO command)
+
+--B0UND
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+Arrival-Date: Thu, 29 Apr 2013 23:45:30 +0900 (JST)
+
+Final-Recipient: rfc822; nobody@Example.COM
+Original-Recipient: rfc822;nobody@example.com
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx.example.com
+Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.com>: Recipient address
+    rejected: User unknown
+Last-Attempt-Date: Thu, 29 Apr 2013 23:45:31 +0900 (JST)
+
+Final-Recipient: rfc822; full@example.com
+Action: delayed
+Status: 4.2.2
+Remote-MTA: dns; mx.example.com
+Diagnostic-Code: smtp; 452 4.2.2 Mailbox full
+Will-Retry-Until: Fri, 30 Apr 2013 23:45:31 +0900 (JST)
+
+--B0UND
+Content-Description: Undelivered Message
+Content-Type: message/rfc822
+
+From: sender@example.org
+To: nobody@example.com, full@example.com
+Subject: hello
+
+hello
+--B0UND--
+)";
+
+QByteArray withLineEndings(const char *text, const char *eol)
+{
+    QByteArray out(text);
+    out.replace("\n", eol);
+    return out;
+}
+
+// A multipart nest `depth` levels deep, each level a multipart/mixed with its own boundary.
+QByteArray nestedMultipart(int depth)
+{
+    QByteArray head = "From: a@example.org\nSubject: deep\nMIME-Version: 1.0\n";
+    QByteArray tail;
+    for (int i = 0; i < depth; ++i) {
+        head += "Content-Type: multipart/mixed; boundary=\"b" + QByteArray::number(i) + "\"\n\n--b"
+            + QByteArray::number(i) + "\n";
+        tail.prepend("\n--b" + QByteArray::number(i) + "--\n");
+    }
+    return head + "Content-Type: text/plain\n\nleaf\n" + tail;
+}
+
+} // namespace
+
+class TestDsnParser : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void rfc3464Report();
+    void lineEndings_data();
+    void lineEndings();
+    void fingerprintsAreStable();
+    void globalDeliveryStatus();
+    void base64AndCharsets();
+    void plainTextBounces_data();
+    void plainTextBounces();
+    void notBounces_data();
+    void notBounces();
+    void badInput_data();
+    void badInput();
+    void deepNesting();
+    void hugeLineWithoutNewline();
+};
+
+void TestDsnParser::rfc3464Report()
+{
+    const ParsedMail mail = DsnParser::parse(PostfixDsn, QStringLiteral("test.eml"));
+    QVERIFY2(mail.error.isEmpty(), qPrintable(mail.error));
+    QVERIFY(mail.isBounce);
+    QCOMPARE(mail.events.size(), 2);
+
+    const BounceEvent &a = mail.events[0];
+    QCOMPARE(a.recipient, QStringLiteral("nobody@example.com")); // domain lower-cased
+    QCOMPARE(a.domain, QStringLiteral("example.com"));
+    QCOMPARE(a.classification.status, QStringLiteral("5.1.1"));
+    QCOMPARE(a.classification.cls, DeliveryClass::Hard);
+    QCOMPARE(a.classification.reason, QStringLiteral("userunknown"));
+    QCOMPARE(a.action, QStringLiteral("failed"));
+    QCOMPARE(a.replyCode, 550);
+    QCOMPARE(a.remoteMta, QStringLiteral("mx.example.com"));
+    QVERIFY(a.diagnostic.contains(QStringLiteral("Recipient address rejected: User unknown"))); // continuation joined
+    QCOMPARE(a.source, BounceSource::Dsn);
+    QCOMPARE(a.occurredAt, QDateTime(QDate(2013, 4, 29), QTime(14, 45, 31), Qt::UTC)); // Last-Attempt-Date
+    QVERIFY(a.sourceRef.startsWith(QStringLiteral("test.eml")));
+
+    const BounceEvent &b = mail.events[1];
+    QCOMPARE(b.recipient, QStringLiteral("full@example.com"));
+    QCOMPARE(b.classification.status, QStringLiteral("4.2.2"));
+    QCOMPARE(b.classification.cls, DeliveryClass::Soft);
+    QCOMPARE(b.classification.reason, QStringLiteral("expired")); // a delay notice, as Sisimai 4.25 reports it
+    QCOMPARE(b.action, QStringLiteral("delayed"));
+    QCOMPARE(b.occurredAt, QDateTime(QDate(2013, 4, 29), QTime(14, 45, 30), Qt::UTC)); // Arrival-Date
+    QVERIFY(a.fingerprint != b.fingerprint);
+}
+
+void TestDsnParser::lineEndings_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::newRow("LF") << withLineEndings(PostfixDsn, "\n");
+    QTest::newRow("CRLF") << withLineEndings(PostfixDsn, "\r\n");
+    QTest::newRow("CR only") << withLineEndings(PostfixDsn, "\r");
+}
+
+void TestDsnParser::lineEndings()
+{
+    QFETCH(QByteArray, raw);
+    const ParsedMail reference = DsnParser::parse(PostfixDsn, QStringLiteral("x"));
+    const ParsedMail mail = DsnParser::parse(raw, QStringLiteral("x"));
+    QCOMPARE(mail.events.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        QCOMPARE(mail.events[i].recipient, reference.events[i].recipient);
+        QCOMPARE(mail.events[i].classification, reference.events[i].classification);
+        QCOMPARE(mail.events[i].diagnostic, reference.events[i].diagnostic);
+        QCOMPARE(mail.events[i].fingerprint, reference.events[i].fingerprint); // the same mail, whatever its EOLs
+    }
+}
+
+void TestDsnParser::fingerprintsAreStable()
+{
+    const ParsedMail once = DsnParser::parse(PostfixDsn, QStringLiteral("a.eml"));
+    const ParsedMail again = DsnParser::parse(PostfixDsn, QStringLiteral("elsewhere/b.eml"));
+    QCOMPARE(once.events.size(), again.events.size());
+    for (qsizetype i = 0; i < once.events.size(); ++i) {
+        QVERIFY(!once.events[i].fingerprint.isEmpty());
+        QCOMPARE(once.events[i].fingerprint, again.events[i].fingerprint);
+    }
+    QByteArray other(PostfixDsn);
+    other.replace("Subject: hello", "Subject: another mail");
+    QVERIFY(DsnParser::parse(other, QString()).events[0].fingerprint != once.events[0].fingerprint);
+}
+
+void TestDsnParser::globalDeliveryStatus()
+{
+    // RFC 6533: UTF-8 addresses in message/global-delivery-status.
+    const QByteArray raw = "From: MAILER-DAEMON@example.net\nTo: s@example.org\nSubject: Undelivered\n"
+                           "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=global-delivery-status;"
+                           " boundary=XX\n\n--XX\nContent-Type: text/plain\n\nFailed.\n--XX\n"
+                           "Content-Type: message/global-delivery-status\n\nReporting-MTA: dns; example.net\n\n"
+                           "Final-Recipient: utf-8; \xc3\xbcser@b\xc3\xbc\x63her.example\nAction: failed\n"
+                           "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 no such user\n--XX--\n";
+    const ParsedMail mail = DsnParser::parse(raw, QString());
+    QCOMPARE(mail.events.size(), 1);
+    QCOMPARE(mail.events[0].recipient, QStringLiteral(u"üser@bücher.example"));
+    QCOMPARE(mail.events[0].classification.reason, QStringLiteral("userunknown"));
+}
+
+void TestDsnParser::base64AndCharsets()
+{
+    // A base64 delivery-status part, and an ISO-8859-1 quoted-printable notice.
+    const QByteArray status = "Reporting-MTA: dns; example.net\n\nFinal-Recipient: rfc822; u@example.com\n"
+                              "Action: failed\nStatus: 5.2.2\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full\n";
+    const QByteArray raw
+        = "From: MAILER-DAEMON@example.net\nTo: s@example.org\nSubject: Unzustellbar\n"
+          "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;"
+          " boundary=XX\n\n--XX\nContent-Type: text/plain; charset=iso-8859-1\n"
+          "Content-Transfer-Encoding: quoted-printable\n\nZustellung fehlgeschlagen: Postfach =FCberf=FCllt\n"
+          "--XX\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: base64\n\n"
+        + status.toBase64() + "\n--XX--\n";
+    const ParsedMail mail = DsnParser::parse(raw, QString());
+    QCOMPARE(mail.events.size(), 1);
+    QCOMPARE(mail.events[0].classification.status, QStringLiteral("5.2.2"));
+    QCOMPARE(mail.events[0].classification.reason, QStringLiteral("mailboxfull"));
+
+    // An unknown charset is read as UTF-8 or Latin-1, never a failure.
+    QByteArray unknown = raw;
+    unknown.replace("charset=iso-8859-1", "charset=x-no-such-charset");
+    const ParsedMail still = DsnParser::parse(unknown, QString());
+    QCOMPARE(still.events.size(), 1);
+    QVERIFY(still.error.isEmpty());
+}
+
+void TestDsnParser::plainTextBounces_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<QString>("recipient");
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<QString>("reason");
+
+    QTest::newRow("qmail") << QByteArray(
+        "From: MAILER-DAEMON@example.net\nTo: s@example.org\nSubject: failure notice\n\n"
+        "Hi. This is the qmail-send program at example.net.\n"
+        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+        "This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+        "<nobody@example.com>:\n192.0.2.1 does not like recipient.\n"
+        "Remote host said: 550 5.1.1 <nobody@example.com>: Recipient address rejected: "
+        "User unknown\nGiving up on 192.0.2.1.\n\n"
+        "--- Below this line is a copy of the message.\n\nTo: other@example.com\n")
+                           << QStringLiteral("nobody@example.com") << QStringLiteral("5.1.1")
+                           << QStringLiteral("userunknown");
+    QTest::newRow("exim") << QByteArray(
+        "From: Mail Delivery System <Mailer-Daemon@example.net>\nTo: s@example.org\n"
+        "Subject: Mail delivery failed: returning message to sender\n"
+        "X-Failed-Recipients: box@example.com\n\n"
+        "This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  box@example.com\n    SMTP error from remote mail server after RCPT TO:<box@example.com>:\n"
+        "    host mx.example.com [192.0.2.1]: 552 5.2.2 Mailbox full\n\n"
+        "------ This is a copy of the message, including all the headers. ------\n")
+                          << QStringLiteral("box@example.com") << QStringLiteral("5.2.2")
+                          << QStringLiteral("mailboxfull");
+    QTest::newRow("x-failed-recipients only")
+        << QByteArray("From: postmaster@example.net\nTo: s@example.org\nSubject: Undeliverable\n"
+                      "X-Failed-Recipients: gone@example.com\n\nYour message could not be delivered.\n")
+        << QStringLiteral("gone@example.com") << QStringLiteral("5.0.0") << QStringLiteral("undefined");
+}
+
+void TestDsnParser::plainTextBounces()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(QString, recipient);
+    QFETCH(QString, status);
+    QFETCH(QString, reason);
+    const ParsedMail mail = DsnParser::parse(raw, QString());
+    QVERIFY(mail.isBounce);
+    QVERIFY(!mail.events.isEmpty());
+    QCOMPARE(mail.events[0].recipient, recipient);
+    QCOMPARE(mail.events[0].classification.status, status);
+    QCOMPARE(mail.events[0].classification.reason, reason);
+    QCOMPARE(mail.events.size(), 1); // nothing from the returned original
+}
+
+void TestDsnParser::notBounces_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::newRow("ARF feedback report") << QByteArray(
+        "From: abuse@example.net\nTo: s@example.org\nSubject: abuse report\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=feedback-report; boundary=F\n\n--F\n"
+        "Content-Type: text/plain\n\nThis is an email abuse report.\n--F\n"
+        "Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: x/1\nVersion: 1\n--F--\n");
+    QTest::newRow("auto-reply") << QByteArray("From: person@example.com\nTo: s@example.org\n"
+                                              "Subject: Out of Office: hello\nAuto-Submitted: auto-replied\n\n"
+                                              "I am away until Monday.\n");
+    QTest::newRow("ordinary mail") << QByteArray(
+        "From: a@example.com\nTo: b@example.org\nSubject: lunch?\n\nat noon\n");
+}
+
+void TestDsnParser::notBounces()
+{
+    QFETCH(QByteArray, raw);
+    const ParsedMail mail = DsnParser::parse(raw, QString());
+    QVERIFY(!mail.isBounce);
+    QVERIFY(mail.events.isEmpty());
+    QVERIFY2(mail.error.isEmpty(), qPrintable(mail.error));
+}
+
+void TestDsnParser::badInput_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<bool>("mustError");
+    QTest::newRow("empty") << QByteArray() << true;
+    QTest::newRow("whitespace") << QByteArray("\n\r\n  \n") << true;
+    QByteArray junk(4096, '\0');
+    for (int i = 0; i < junk.size(); ++i)
+        junk[i] = static_cast<char>((i * 131 + 7) % 256);
+    QTest::newRow("binary junk") << junk << false;
+    QTest::newRow("truncated report") << QByteArray(PostfixDsn).left(900) << false;
+    QTest::newRow("truncated in a header") << QByteArray("From: MAILER-DAEMON@x\nContent-Type: multipart/rep") << false;
+    QTest::newRow("boundary without parts")
+        << QByteArray("From: a@b.c\nContent-Type: multipart/mixed; boundary=\"\"\n\n--\n--\n") << false;
+    QTest::newRow("NULs in headers") << QByteArray("From: a\0@b.c\nSubject: \0\0\0\n\n\0", 24) << false;
+}
+
+void TestDsnParser::badInput()
+{
+    // Never a crash; where nothing can be read, a clear error.
+    QFETCH(QByteArray, raw);
+    QFETCH(bool, mustError);
+    const ParsedMail mail = DsnParser::parse(raw, QStringLiteral("bad.eml"));
+    if (mustError)
+        QVERIFY(!mail.error.isEmpty());
+    if (!mail.isBounce)
+        QVERIFY(mail.events.isEmpty());
+}
+
+void TestDsnParser::deepNesting()
+{
+    QElapsedTimer timer;
+    timer.start();
+    const ParsedMail mail = DsnParser::parse(nestedMultipart(10000), QStringLiteral("deep.eml"));
+    QVERIFY2(mail.error.contains(QStringLiteral("too deep")), qPrintable(mail.error));
+    QVERIFY(mail.events.isEmpty());
+    QVERIFY2(timer.elapsed() < 2000, "a hostile nest must be refused quickly");
+
+    // A modest nest is fine.
+    const ParsedMail shallow = DsnParser::parse(nestedMultipart(20), QString());
+    QVERIFY2(shallow.error.isEmpty(), qPrintable(shallow.error));
+}
+
+void TestDsnParser::hugeLineWithoutNewline()
+{
+    const qint64 before = peakResidentKiB();
+    QByteArray raw = "From: MAILER-DAEMON@example.net\nSubject: Undelivered\n\n";
+    raw += QByteArray(50 * 1024 * 1024, 'x');
+    QElapsedTimer timer;
+    timer.start();
+    const ParsedMail mail = DsnParser::parse(raw, QStringLiteral("huge.eml"));
+    QVERIFY(mail.events.size() <= 1);
+    QVERIFY2(timer.elapsed() < 20000, "a huge line must be read in linear time");
+    // The 50 MB input itself plus bounded working memory (parts are read up to a limit, never copied whole as
+    // UTF-16), not several copies of it.
+    if (before > 0)
+        QVERIFY2(peakResidentKiB() - before < 160 * 1024, qPrintable(QString::number(peakResidentKiB() - before)));
+}
+
+QTEST_GUILESS_MAIN(TestDsnParser)
+#include "tst_dsnparser.moc"
