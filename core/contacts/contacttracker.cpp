@@ -56,7 +56,7 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     if (outcome.recipient.isEmpty())
         return Result::Recorded;
     const QString address = normalizedAddress(outcome.recipient);
-    const QString domain = outcome.domain.isEmpty() ? address.section(u'@', -1).toLower() : outcome.domain;
+    const QString domain = (outcome.domain.isEmpty() ? address.section(u'@', -1) : outcome.domain).toLower();
     const QString now = Smtp::toIsoUtc(m_clock.now());
     const QString at = outcome.at.isValid() ? Smtp::toIsoUtc(outcome.at) : now;
     const bool success = outcome.classification.cls == Bounce::DeliveryClass::Success;
