@@ -3,18 +3,15 @@
 
 #include "cli.h"
 #include "common/clock.h"
+#include "contacts/contacttracker.h"
 #include "queue/retryentry.h"
 #include "queue/retryqueue.h"
 #include "queue/retryscheduler.h"
 #include "smtp/probeengine.h"
 #include "smtp/proberesultjson.h"
 #include "store/database.h"
-#include "tracking/outcomerecorder.h"
-// The bounce-event sink is being written in parallel (issue 3); once it is committed this becomes a plain include.
-#if __has_include("tracking/bounceeventsink.h")
 #include "tracking/bounceeventsink.h"
-#define MAILPULSE_HAVE_BOUNCE_SINK 1
-#endif
+#include "tracking/outcomerecorder.h"
 
 namespace Mailpulse::Cli
 {
@@ -135,13 +132,13 @@ int runAttempts(Store::Database &db, RetryQueue &queue, const QCommandLineParser
 
     SystemClock clock;
     Tracking::OutcomeRecorder recorder(db);
-    // Every attempt's outcome goes where a probe's goes (bounce events first: it decides duplicates); the queue
-    // sees it as its own attempt.
-#ifdef MAILPULSE_HAVE_BOUNCE_SINK
+    // Every attempt is a probe and its outcome goes where a probe's goes, in the probe command's order (bounce
+    // events first: it decides duplicates); the queue sees it as its own attempt.
     Tracking::BounceEventSink bounceSink(db);
     recorder.addSink(&bounceSink);
-#endif
     recorder.addSink(&queue);
+    Contacts::ContactTracker contacts(db, clock);
+    recorder.addSink(&contacts);
     Smtp::ProbeEngine engine(&clock);
     engine.setLimits(limits);
     RetryScheduler scheduler(queue, recorder, engine, &clock);
