@@ -7,9 +7,12 @@ BUILD_PKGS=(cmake ninja-build clang pkg-config
     libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins libgl-dev libssl-dev libgmime-3.0-dev zlib1g-dev)
 TEST_PKGS=(postfix dnsmasq-base iproute2 openssl libclang-rt-14-dev util-linux procps perl-base
     dpkg-dev desktop-file-utils appstream)
+# Benchmarks: bench_classify compares against Sisimai 4.25, the reference bounce analyzer.
+BENCH_PKGS=(libsisimai-perl)
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
+if [ "${1:-}" = "--bench" ]; then want+=("${BENCH_PKGS[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do
