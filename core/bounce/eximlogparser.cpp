@@ -280,6 +280,23 @@ LogLineKind EximLogParser::parse(QByteArrayView line, BounceEvent *event, QStrin
     }
     if (address.isEmpty() || address.contains('<'))
         return malformed(error, "delivery line without a recipient");
+    if (!address.contains('@')) {
+        // A local pipe, file or :blackhole: delivery ("=> /dev/null <a@b.example>"): the address it stands for
+        // follows in angle brackets; without one it is no recipient outcome.
+        if (messageAt >= 0 || addrEnd + 1 >= line.size() || line[addrEnd + 1] != '<')
+            return LogLineKind::Ignored;
+        const qsizetype close = findChar(line, '>', addrEnd + 2);
+        if (close < 0)
+            return malformed(error, "recipient without closing '>'");
+        address = line.sliced(addrEnd + 2, close - addrEnd - 2);
+        addrEnd = close + 1;
+        if (address.endsWith(':'))
+            address.chop(1);
+        if (addrEnd < line.size() && line[addrEnd] == ':')
+            messageAt = addrEnd + 1;
+        if (!address.contains('@'))
+            return LogLineKind::Ignored;
+    }
 
     QByteArrayView fields;
     QByteArrayView message;

@@ -85,6 +85,11 @@ void TestEximLogParser::parse_data()
                       "452 Mailbox full")
         << u"i@f.example"_s << u"4.2.2"_s << u"soft"_s << u"mailboxfull"_s << u"deferred"_s << 452
         << u"mx.f.example[192.0.2.3]"_s << u"2026-11-27T10:00:09.000Z"_s << u"452 Mailbox full"_s;
+    QTest::newRow("pipe delivery stands for its address")
+        << QByteArray("2026-11-27 10:00:11 1rABCN-000133-WX => |/usr/bin/procmail <k@local.example> R=procmail "
+                      "T=procmail_pipe")
+        << u"k@local.example"_s << u"2.0.0"_s << u"success"_s << u"accepted"_s << u"sent"_s << 0 << QString()
+        << u"2026-11-27T10:00:11.000Z"_s << QString();
     QTest::newRow("retry timeout exceeded")
         << QByteArray("2026-11-27 10:00:10 1rABCM-000132-UV ** j@g.example <j@g.example>: retry timeout exceeded")
         << u"j@g.example"_s << u"5.4.7"_s << u"hard"_s << u"expired"_s << u"bounced"_s << 0 << QString()
@@ -139,6 +144,8 @@ void TestEximLogParser::other_data()
                               << LogLineKind::Malformed;
     QTest::newRow("cut after the address")
         << QByteArray("2026-11-27 10:00:01 1rABCD-000123-AB == a@b.example") << LogLineKind::Malformed;
+    QTest::newRow("blackhole") << QByteArray("2026-11-27 10:00:01 1rABCD-000123-AB => :blackhole: R=blackhole_router")
+                               << LogLineKind::Ignored;
     QTest::newRow("cut after the flag") << QByteArray("2026-11-27 10:00:01 1rABCD-000123-AB ==")
                                         << LogLineKind::Ignored;
 }
