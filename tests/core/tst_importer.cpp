@@ -42,6 +42,8 @@ private slots:
     void missingAndUnknown();
     void explicitFormat();
     void bounceMail();
+    void mixedDirectory();
+    void badMailFailsItsFileOnly();
     void cli();
 
 private:
@@ -423,6 +425,68 @@ void TestImporter::bounceMail()
     QCOMPARE(stored(u"dsn.example"_s), 1);
     QCOMPARE(run({ path(u"mails"_s) }).duplicates, 1);
     QCOMPARE(stored(), 1);
+}
+
+void TestImporter::mixedDirectory()
+{
+    // Logs and mails side by side, as a user collects them: each file goes to the reader its content calls for.
+    QByteArray second = Dsn;
+    second.replace("gone@dsn.example", "left@dsn.example").replace("dsn-1@", "dsn-2@");
+    QByteArray third = Dsn;
+    third.replace("gone@dsn.example", "moved@dsn.example").replace("dsn-1@", "dsn-3@");
+    const QByteArray plain = "From: friend@people.example\nTo: me@ours.example\nSubject: lunch?\n"
+                             "Message-ID: <lunch@people.example>\n\nTomorrow at noon?\n";
+    write(path(u"mixed/logs/mail.log"_s), postfixLine(1, "a@mix.example"));
+    write(path(u"mixed/logs/mainlog"_s), EximLog);
+    write(path(u"mixed/bounce.eml"_s), Dsn);
+    write(path(u"mixed/archive.mbox"_s),
+        "From MAILER-DAEMON Fri Nov 27 10:00:00 2026\n" + second
+            + "\nFrom friend@people.example Fri Nov 27 "
+              "10:00:00 2026\n"
+            + plain);
+    write(path(u"mixed/Maildir/cur/1764237600.1.host:2,S"_s), third);
+    QDir().mkpath(path(u"mixed/Maildir/new"_s));
+    QDir().mkpath(path(u"mixed/Maildir/tmp"_s));
+
+    const ImportSummary s = run({ path(u"mixed"_s) });
+    if (problems(s).contains(u"not implemented"_s))
+        QSKIP("MailSource/DsnParser not implemented in this build yet");
+    QVERIFY2(!s.hasBadInput(), qPrintable(problems(s)));
+    QCOMPARE(s.files, 5);
+    QCOMPARE(s.messages, 4);
+    QCOMPARE(s.records, 1 + 2 + 3);
+    QCOMPARE(stored(u"dsn.example"_s), 3);
+    QCOMPARE(s.skipped.size(), 1); // a remark for the mail that is no bounce, not an error
+    QVERIFY(!s.skipped.first().error);
+    QCOMPARE(s.skipped.first().file, path(u"mixed/archive.mbox"_s));
+
+    const ImportSummary again = run({ path(u"mixed"_s) });
+    QCOMPARE(again.records, 0);
+    QCOMPARE(again.duplicates, 3); // the mails; the logs are not read again
+}
+
+void TestImporter::badMailFailsItsFileOnly()
+{
+    // An mbox whose second message is too big: its first (good) bounce is not stored either.
+    QByteArray second = Dsn;
+    second.replace("gone@dsn.example", "left@dsn.example").replace("dsn-1@", "dsn-2@");
+    second.replace("Your message could not be delivered.", QByteArray(8000, 'x'));
+    write(path(u"mb/archive.mbox"_s),
+        "From MAILER-DAEMON Fri Nov 27 10:00:00 2026\n" + Dsn + "\nFrom MAILER-DAEMON Fri Nov 27 10:00:01 2026\n"
+            + second);
+    QByteArray third = Dsn;
+    third.replace("gone@dsn.example", "moved@other.example").replace("dsn-1@", "dsn-3@");
+    write(path(u"mb/single.eml"_s), third);
+    Importer::Options options;
+    options.mailLimits.maxMessageBytes = 4000;
+    const ImportSummary s = run({ path(u"mb"_s) }, options);
+    if (problems(s).contains(u"not implemented"_s))
+        QSKIP("MailSource/DsnParser not implemented in this build yet");
+    QVERIFY(s.hasBadInput());
+    QCOMPARE(s.skipped.size(), 1);
+    QCOMPARE(s.skipped.first().file, path(u"mb/archive.mbox"_s));
+    QCOMPARE(stored(u"dsn.example"_s), 0);
+    QCOMPARE(stored(u"other.example"_s), 1);
 }
 
 void TestImporter::cli()
