@@ -364,7 +364,7 @@ Tracking::OutcomeSink::Result RetryQueue::recordFailure(
         } else if (ours && used) {
             // The server was reached and answered: these settings work for the connection; keep them.
             next = *used;
-            next.host = e.baseConfig.mxOverride;
+            next.host = RetrySettings::of(e.baseConfig).host;
         }
         nextAt = m_policy.nextAttempt(o.classification, std::max(1, failures), at, e.expiresAt);
         if (!nextAt.isValid()) {

@@ -2,6 +2,8 @@
 
 #include <QJsonValue>
 
+#include "smtp/hostport.h"
+
 namespace Mailpulse::Queue
 {
 
@@ -19,7 +21,9 @@ QJsonValue textOrNull(const QString &text) { return text.isEmpty() ? QJsonValue(
 RetrySettings RetrySettings::of(const ProbeConfig &config)
 {
     RetrySettings s;
-    s.host = config.mxOverride;
+    // The host alone: the port is a field of its own (an override "host:port" is reflected in config.port).
+    const auto hostPort = Smtp::HostPort::parse(config.mxOverride);
+    s.host = hostPort ? hostPort->host : config.mxOverride;
     s.mxSkip = config.mxSkip;
     s.port = config.port;
     s.tlsMode = config.tlsMode;
