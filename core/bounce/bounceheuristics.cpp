@@ -602,9 +602,30 @@ QString BounceHeuristics::commandIn(QStringView text)
     return {};
 }
 
-Classification BounceHeuristics::classify(
-    const QString &action, const QString &status, const QString &diagnostic, const QString &command, int *replyCode)
+namespace
 {
+
+// A multi-line SMTP reply folded into one line repeats its code on every line ("550-5.7.1 Messages with multiple
+// 550 5.7.1 addresses in From: header"); the repeats split the phrases the text rules look for.
+QString withoutRepeatedReplyCodes(const QString &text)
+{
+    static const QRegularExpression repeat(
+        QStringLiteral("(?<=\\s)[245][0-9][0-9][ \\-](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?"));
+    const auto first = replyCodePattern().match(text);
+    if (!first.hasMatch())
+        return text;
+    const qsizetype from = first.capturedEnd(0);
+    QString tail = text.mid(from);
+    tail.replace(repeat, QString());
+    return text.left(from) + tail;
+}
+
+} // namespace
+
+Classification BounceHeuristics::classify(
+    const QString &action, const QString &status, const QString &rawDiagnostic, const QString &command, int *replyCode)
+{
+    const QString diagnostic = withoutRepeatedReplyCodes(rawDiagnostic);
     const QString act = action.toLower();
     int code = 0;
     if (const auto m = replyCodePattern().match(diagnostic); m.hasMatch())
