@@ -2,19 +2,21 @@
 // many domains, the reply texts real servers send) into a temporary file and imports them into a temporary store
 // with the real importer and bounce-event sink. Prints lines/s, seconds and peak memory. Not a test.
 //
-// Usage: bench_postfixlog [LINES] [--status-only] [--no-successes] [--keep DIR]
+// Usage: bench_postfixlog [LINES] [--status-only] [--no-successes] [--keep DIR] [--log FILE] [--once]
 //   --status-only   every line is a delivery line (the worst case; real logs have about 4 other lines for each)
 //   --no-successes  leave status=sent lines out of the store
+//   --log FILE      import FILE instead of generating one (e.g. a real mail.log, or one kept with --keep)
+//   --once          only the first import (for profiling)
 
 #include <cstdio>
-
-#include <sys/resource.h>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
+
+#include <sys/resource.h>
 
 #include "bounce/importer.h"
 #include "common/resourceusage.h"
@@ -218,6 +220,8 @@ int main(int argc, char *argv[])
     bool statusOnly = false;
     bool successes = true;
     QString keep;
+    QString existing;
+    bool once = false;
     for (qsizetype i = 0; i < args.size(); ++i) {
         if (args[i] == u"--status-only")
             statusOnly = true;
@@ -225,39 +229,48 @@ int main(int argc, char *argv[])
             successes = false;
         else if (args[i] == u"--keep" && i + 1 < args.size())
             keep = args[++i];
+        else if (args[i] == u"--log" && i + 1 < args.size())
+            existing = args[++i];
+        else if (args[i] == u"--once")
+            once = true;
         else
             target = args[i].toLongLong();
     }
 
     QTemporaryDir tmp;
     const QString dir = keep.isEmpty() ? tmp.path() : keep;
-    const QString logPath = dir + QStringLiteral("/mail.log");
-    QFile log(logPath);
-    if (!log.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        std::fprintf(stderr, "cannot write %s\n", qPrintable(logPath));
-        return 1;
-    }
-    Generator gen;
-    qint64 written = 0;
-    qint64 deliveries = 0;
-    QList<QByteArray> lines;
-    while (written < target) {
-        lines.clear();
-        gen.message(lines, statusOnly);
-        for (const QByteArray &line : std::as_const(lines)) {
-            if (written == target)
-                break;
-            log.write(line);
-            deliveries += line.contains(" status=") ? 1 : 0;
-            ++written;
+    const QString logPath = existing.isEmpty() ? dir + QStringLiteral("/mail.log") : existing;
+    if (existing.isEmpty()) {
+        QFile log(logPath);
+        if (!log.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(logPath));
+            return 1;
         }
+        Generator gen;
+        qint64 written = 0;
+        qint64 deliveries = 0;
+        QList<QByteArray> lines;
+        while (written < target) {
+            lines.clear();
+            gen.message(lines, statusOnly);
+            for (const QByteArray &line : std::as_const(lines)) {
+                if (written == target)
+                    break;
+                log.write(line);
+                deliveries += line.contains(" status=") ? 1 : 0;
+                ++written;
+            }
+        }
+        log.close();
+        std::printf("generated %lld lines (%lld delivery lines, %.0f%%), %.1f MB\n", written, deliveries,
+            100.0 * double(deliveries) / double(written), double(QFile(logPath).size()) / 1e6);
     }
-    log.close();
-    std::printf("generated %lld lines (%lld delivery lines, %.0f%%), %.1f MB\n", written, deliveries,
-        100.0 * double(deliveries) / double(written), double(QFile(logPath).size()) / 1e6);
 
     Store::Database db;
     QString error;
+    QFile::remove(dir + QStringLiteral("/bench.sqlite"));
+    QFile::remove(dir + QStringLiteral("/bench.sqlite-wal"));
+    QFile::remove(dir + QStringLiteral("/bench.sqlite-shm"));
     if (!db.open(dir + QStringLiteral("/bench.sqlite"), &error)) {
         std::fprintf(stderr, "cannot open the store: %s\n", qPrintable(error));
         return 1;
@@ -291,6 +304,8 @@ int main(int argc, char *argv[])
     if (qEnvironmentVariableIsSet("BENCH_PARSE_ONLY"))
         run("parse only (no sink)", false, false);
     run("import (parse + store)", true);
+    if (once)
+        return 0;
     run("re-import (incremental)", true);
     run("re-import (all duplicates)", false);
     std::printf("stored events: %lld\n", Store::BounceRepository(db).count());

@@ -26,6 +26,7 @@ private slots:
     void schema();
     void insertIsIdempotent();
     void insertAllIsAtomic();
+    void valuesChangeFromRowToRow();
     void queries();
     void formatTime_data();
     void formatTime();
@@ -139,6 +140,43 @@ void TestBounceRepository::insertAllIsAtomic()
     QVERIFY(!repo.insertAll(bad, &inserted, &duplicates, &error));
     QCOMPARE(repo.count(), 2);
     QVERIFY(!repo.contains(u"log:test-3"_s));
+}
+
+void TestBounceRepository::valuesChangeFromRowToRow()
+{
+    // The repository re-binds only what changed between rows: every column must still come back as given,
+    // including a value going to null and back.
+    BounceRepository repo(*m_db);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    QList<BounceEvent> events;
+    for (int i = 0; i < 6; ++i) {
+        BounceEvent e = event(u"u%1@b.example"_s.arg(i % 2), i % 3 ? u"5.1.1"_s : u"2.0.0"_s, t.addSecs(i), i);
+        if (i % 2) {
+            e.diagnostic.clear();
+            e.remoteMta = QString();
+            e.replyCode = 0;
+            e.source = BounceSource::Dsn;
+            e.occurredAt = QDateTime();
+        }
+        events << e;
+    }
+    QVERIFY(repo.insertAll(events));
+    for (const BounceEvent &e : std::as_const(events)) {
+        const QList<BounceEvent> stored = repo.forRecipient(e.recipient);
+        const auto it = std::find_if(
+            stored.cbegin(), stored.cend(), [&e](const BounceEvent &s) { return s.fingerprint == e.fingerprint; });
+        QVERIFY(it != stored.cend());
+        QCOMPARE(it->classification, e.classification);
+        QCOMPARE(it->source, e.source);
+        QCOMPARE(it->diagnostic, e.diagnostic);
+        QCOMPARE(it->remoteMta, e.remoteMta);
+        QCOMPARE(it->replyCode, e.replyCode);
+        QCOMPARE(it->occurredAt, e.occurredAt);
+        QCOMPARE(it->sourceRef, e.sourceRef);
+    }
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(u"SELECT count(*) FROM bounces WHERE diagnostic IS NULL AND reply_code IS NULL"_s) && q.next());
+    QCOMPARE(q.value(0).toInt(), 3);
 }
 
 void TestBounceRepository::queries()
