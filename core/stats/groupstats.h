@@ -45,12 +45,18 @@ struct GroupStats {
     {
         return retries > 0 ? std::optional<double>(double(recovered) / double(retries)) : std::nullopt;
     }
+    friend bool operator==(const GroupStats &, const GroupStats &) = default;
 };
 
 /// When a group counts as a consistent problem.
 struct StatsOptions {
     double flagFailureRate = 0.20; // flagged when failures / probes is above this …
     qint64 flagMinProbes = 10; // … over at least this many probes in the window
+
+    /// Threads that scan ranges of domains side by side (each with its own connection); 0: one per core, at most 4.
+    int threads = 0;
+    /// Below this many stored probes (by the largest row id) a single connection does the scan.
+    qint64 parallelFromRows = 200000;
 };
 
 /// Probes per hour or per day.

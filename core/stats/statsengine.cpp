@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
+#include <vector>
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
+#include <QVarLengthArray>
 #include <QVariant>
 
 #include "smtp/proberesultjson.h"
@@ -32,26 +36,27 @@ struct StatsEngine::Partial {
 namespace
 {
 
-// The scan. group_concat of the failure statuses and phases counts them in the same pass as everything else;
-// CASE yields NULL for successes, which group_concat skips. INDEXED BY pins the covering index: without ANALYZE
-// data the planner may otherwise pick probes_started and read a million table rows.
+// The scan. One pass over the covering index; per group the failures come back as one list of "status phase"
+// tokens (CASE yields NULL for successes, which group_concat skips) and each timing as one list of numbers.
+// INDEXED BY pins the covering index: without ANALYZE data the planner may otherwise pick probes_started and read a
+// million table rows. %1 is the host column (or NULL when grouping by domain only), %2 an optional domain filter.
 const QString kScanSql
-    = QStringLiteral("SELECT domain, host, count(*), sum(class = 'success'),"
-                     " group_concat(CASE WHEN class <> 'success' THEN coalesce(status, 'unknown') END),"
-                     " group_concat(CASE WHEN class <> 'success' THEN phase END),"
-                     " group_concat(connect_ms), group_concat(greeting_ms), group_concat(tls_ms)"
+    = QStringLiteral("SELECT domain, %1, count(*), sum(class = 'success'),"
+                     " group_concat(CASE WHEN class <> 'success' THEN coalesce(status, 'unknown') || ' ' || phase END),"
+                     " CAST(group_concat(connect_ms) AS BLOB), CAST(group_concat(greeting_ms) AS BLOB),"
+                     " CAST(group_concat(tls_ms) AS BLOB)"
                      " FROM probes INDEXED BY probes_stats"
-                     " WHERE started_at >= :since AND started_at < :until AND domain IS NOT NULL");
-const QString kGroupSql = QStringLiteral(" GROUP BY domain, host");
+                     " WHERE started_at >= :since AND started_at < :until AND domain IS NOT NULL%2"
+                     " GROUP BY domain%3");
 
-void parseInts(const QString &list, QList<qint64> &values)
+// "12,7,30" as the bytes SQLite built (CAST AS BLOB spares the driver a UTF-16 conversion of every list).
+void parseInts(const QByteArray &list, QList<qint64> &values)
 {
     qint64 current = 0;
     bool inNumber = false;
-    for (const QChar c : list) {
-        const char16_t u = c.unicode();
-        if (u >= u'0' && u <= u'9') {
-            current = current * 10 + (u - u'0');
+    for (const char c : list) {
+        if (c >= '0' && c <= '9') {
+            current = current * 10 + (c - '0');
             inNumber = true;
         } else {
             if (inNumber)
@@ -64,12 +69,33 @@ void parseInts(const QString &list, QList<qint64> &values)
         values.append(current);
 }
 
-void countTokens(const QString &list, QMap<QString, qint64> &counts)
+// "4.4.2 greeting,5.1.1 rcpt,…" → counts per status and per phase. A group has few distinct statuses and phases:
+// counting in small flat arrays first keeps the map allocations to one per distinct key.
+void countFailures(const QString &list, QMap<QString, qint64> &byStatus, QMap<QString, qint64> &byPhase)
 {
     if (list.isEmpty())
         return;
-    for (const QStringView token : QStringView(list).split(u','))
-        ++counts[token.toString()];
+    using Counts = QVarLengthArray<std::pair<QStringView, qint64>, 8>;
+    Counts statuses;
+    Counts phases;
+    const auto count = [](Counts &counts, QStringView key) {
+        for (auto &[k, n] : counts) {
+            if (k == key) {
+                ++n;
+                return;
+            }
+        }
+        counts.append({ key, 1 });
+    };
+    for (const QStringView token : QStringView(list).split(u',')) {
+        const qsizetype space = token.indexOf(u' ');
+        count(statuses, token.left(space));
+        count(phases, token.mid(space + 1));
+    }
+    for (const auto &[key, n] : statuses)
+        byStatus[key.toString()] += n;
+    for (const auto &[key, n] : phases)
+        byPhase[key.toString()] += n;
 }
 
 template <typename Map> void addCounts(Map &into, const Map &from)
@@ -92,25 +118,60 @@ StatsEngine::StatsEngine(Store::Database &database, ProviderRules rules, StatsOp
 {
 }
 
+namespace
+{
+
+// Nearest rank: the ceil(p/100 * n)-th smallest value (1-based), computed in integers to stay exact.
+qsizetype rankIndex(qsizetype n, int percent)
+{
+    const qint64 rank = std::clamp<qint64>((qint64(percent) * n + 99) / 100, 1, n);
+    return qsizetype(rank - 1);
+}
+
+// p50 and p95 with two partial selections, the second only over what lies above the first.
+Percentiles percentiles(QList<qint64> &values)
+{
+    if (values.isEmpty())
+        return {};
+    const auto p50 = values.begin() + rankIndex(values.size(), 50);
+    std::nth_element(values.begin(), p50, values.end());
+    const qint64 median = *p50;
+    // Everything after p50 is >= it, so p95 is found among those alone.
+    const auto p95 = values.begin() + rankIndex(values.size(), 95);
+    if (p95 > p50)
+        std::nth_element(p50 + 1, p95, values.end());
+    return { median, *p95 };
+}
+
+} // namespace
+
 std::optional<qint64> StatsEngine::percentile(QList<qint64> &values, int percent)
 {
     if (values.isEmpty())
         return std::nullopt;
-    // Nearest rank: the ceil(p/100 * n)-th smallest value (1-based), computed in integers to stay exact.
-    const qint64 n = values.size();
-    qint64 rank = (qint64(percent) * n + 99) / 100;
-    rank = std::clamp<qint64>(rank, 1, n);
-    const auto nth = values.begin() + (rank - 1);
+    const auto nth = values.begin() + rankIndex(values.size(), percent);
     std::nth_element(values.begin(), nth, values.end());
     return *nth;
 }
 
-bool StatsEngine::scan(const TimeWindow &window, const QString &domain, QList<Partial> *partials, QString *error) const
+namespace
 {
-    QSqlQuery query(m_database.connection());
+
+// One scan over [from, to) of the domains (empty: open) on one connection.
+bool scanRange(const QSqlDatabase &connection, const TimeWindow &window, const QString &domain, bool byHost,
+    const QString &from, const QString &to, QList<StatsEngine::Partial> *partials, QString *error)
+{
+    QSqlQuery query(connection);
     query.setForwardOnly(true);
-    const QString sql = domain.isEmpty() ? QString(kScanSql + kGroupSql)
-                                         : QString(kScanSql + QStringLiteral(" AND domain = :domain") + kGroupSql);
+    QString filter;
+    if (!domain.isEmpty())
+        filter += QStringLiteral(" AND domain = :domain");
+    if (!from.isEmpty())
+        filter += QStringLiteral(" AND domain >= :from");
+    if (!to.isEmpty())
+        filter += QStringLiteral(" AND domain < :to");
+    const QString sql = kScanSql.arg(byHost ? QStringLiteral("host") : QStringLiteral("NULL"), filter,
+        byHost ? QStringLiteral(", host") : QString());
     if (!query.prepare(sql)) {
         if (error)
             *error = sqlFailure(QStringLiteral("cannot prepare the stats query"), query);
@@ -120,22 +181,28 @@ bool StatsEngine::scan(const TimeWindow &window, const QString &domain, QList<Pa
     query.bindValue(QStringLiteral(":until"), window.untilKey());
     if (!domain.isEmpty())
         query.bindValue(QStringLiteral(":domain"), domain.toLower());
+    if (!from.isEmpty())
+        query.bindValue(QStringLiteral(":from"), from);
+    if (!to.isEmpty())
+        query.bindValue(QStringLiteral(":to"), to);
     if (!query.exec()) {
         if (error)
             *error = sqlFailure(QStringLiteral("cannot read probe statistics"), query);
         return false;
     }
     while (query.next()) {
-        Partial p;
+        StatsEngine::Partial p;
         p.domain = query.value(0).toString();
         p.host = query.value(1).toString();
         p.probes = query.value(2).toLongLong();
         p.successes = query.value(3).toLongLong();
-        countTokens(query.value(4).toString(), p.failuresByStatus);
-        countTokens(query.value(5).toString(), p.failuresByPhase);
-        parseInts(query.value(6).toString(), p.connect);
-        parseInts(query.value(7).toString(), p.greeting);
-        parseInts(query.value(8).toString(), p.tls);
+        countFailures(query.value(4).toString(), p.failuresByStatus, p.failuresByPhase);
+        p.connect.reserve(p.probes);
+        p.greeting.reserve(p.probes);
+        p.tls.reserve(p.probes);
+        parseInts(query.value(5).toByteArray(), p.connect);
+        parseInts(query.value(6).toByteArray(), p.greeting);
+        parseInts(query.value(7).toByteArray(), p.tls);
         partials->append(std::move(p));
     }
     if (query.lastError().isValid()) {
@@ -146,11 +213,98 @@ bool StatsEngine::scan(const TimeWindow &window, const QString &domain, QList<Pa
     return true;
 }
 
+constexpr int MaxWorkers = 4;
+
+} // namespace
+
+QStringList StatsEngine::splitPoints(int parts) const
+{
+    // Domains of evenly spaced rows (by id), sorted: their quantiles split the rows into parts of similar size
+    // whatever order the probes were stored in. A handful of indexed lookups, no scan.
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral("SELECT max(id) FROM probes")) || !query.next())
+        return {};
+    const qint64 maxId = query.value(0).toLongLong();
+    constexpr int Samples = 256;
+    QStringList sample;
+    QSqlQuery row(m_database.connection());
+    row.setForwardOnly(true);
+    row.prepare(QStringLiteral("SELECT domain FROM probes WHERE id >= :id AND domain IS NOT NULL ORDER BY id LIMIT 1"));
+    for (int i = 0; i < Samples; ++i) {
+        row.bindValue(QStringLiteral(":id"), 1 + maxId * i / Samples);
+        if (row.exec() && row.next())
+            sample.append(row.value(0).toString());
+    }
+    sample.sort();
+    QStringList points;
+    for (int k = 1; k < parts && !sample.isEmpty(); ++k) {
+        const QString point = sample.at(sample.size() * k / parts);
+        if (points.isEmpty() || point > points.last())
+            points.append(point);
+    }
+    return points;
+}
+
+bool StatsEngine::scan(
+    const TimeWindow &window, const QString &domain, bool byHost, QList<Partial> *partials, QString *error) const
+{
+    partials->clear();
+    const QString path = m_database.path();
+    int workers = std::clamp(m_options.threads > 0 ? m_options.threads : QThread::idealThreadCount(), 1, MaxWorkers);
+    if (!domain.isEmpty() || workers < 2 || path.isEmpty() || path.startsWith(u':')) // ":memory:" is per connection
+        workers = 1;
+    if (workers > 1) {
+        QSqlQuery query(m_database.connection());
+        query.setForwardOnly(true);
+        // max(id) is one index lookup; the row count would be a scan.
+        if (!query.exec(QStringLiteral("SELECT max(id) FROM probes")) || !query.next()
+            || query.value(0).toLongLong() < m_options.parallelFromRows)
+            workers = 1;
+    }
+    const QStringList points = workers > 1 ? splitPoints(workers) : QStringList();
+    if (points.isEmpty())
+        return scanRange(m_database.connection(), window, domain, byHost, {}, {}, partials, error);
+
+    // Each worker reads its range of domains through its own connection (a connection belongs to one thread; WAL
+    // lets them read side by side); this thread takes the first range on the caller's connection. Ranges are
+    // consecutive and each comes back ordered, so concatenating keeps the domain order.
+    const qsizetype ranges = points.size() + 1;
+    auto results = std::vector<QList<Partial>>(size_t(ranges));
+    auto errors = std::vector<QString>(size_t(ranges));
+    std::vector<char> ok(size_t(ranges), 0);
+    std::vector<std::thread> threads;
+    for (qsizetype r = 1; r < ranges; ++r) {
+        threads.emplace_back([&, r] {
+            Store::Database worker;
+            QString openError;
+            if (!worker.open(path, &openError)) {
+                errors[size_t(r)] = openError;
+                return;
+            }
+            ok[size_t(r)] = scanRange(worker.connection(), window, {}, byHost, points.at(r - 1),
+                r < points.size() ? points.at(r) : QString(), &results[size_t(r)], &errors[size_t(r)]);
+        });
+    }
+    ok[0] = scanRange(m_database.connection(), window, {}, byHost, {}, points.first(), &results[0], &errors[0]);
+    for (std::thread &t : threads)
+        t.join();
+    for (qsizetype r = 0; r < ranges; ++r) {
+        if (!ok[size_t(r)]) {
+            if (error)
+                *error = errors[size_t(r)];
+            return false;
+        }
+        *partials += std::move(results[size_t(r)]);
+    }
+    return true;
+}
+
 void StatsEngine::finish(GroupStats &group, QList<qint64> &connect, QList<qint64> &greeting, QList<qint64> &tls) const
 {
-    group.connectMs = { percentile(connect, 50), percentile(connect, 95) };
-    group.greetingMs = { percentile(greeting, 50), percentile(greeting, 95) };
-    group.tlsMs = { percentile(tls, 50), percentile(tls, 95) };
+    group.connectMs = percentiles(connect);
+    group.greetingMs = percentiles(greeting);
+    group.tlsMs = percentiles(tls);
     qint64 best = 0;
     group.dominantStatus.clear();
     for (auto it = group.failuresByStatus.cbegin(); it != group.failuresByStatus.cend(); ++it) {
@@ -168,7 +322,7 @@ bool StatsEngine::domainStats(
 {
     stats->clear();
     QList<Partial> partials;
-    if (!scan(window, domain, &partials, error))
+    if (!scan(window, domain, false, &partials, error))
         return false;
     QHash<QString, RetryFigures> retries;
     if (!retryFiguresByDomain(m_database, window, &retries, error))
@@ -187,9 +341,16 @@ bool StatsEngine::domainStats(
             group.successes += p.successes;
             addCounts(group.failuresByStatus, p.failuresByStatus);
             addCounts(group.failuresByPhase, p.failuresByPhase);
-            connect += std::move(p.connect);
-            greeting += std::move(p.greeting);
-            tls += std::move(p.tls);
+            // By domain there is one partial per domain: take its lists instead of copying them.
+            if (connect.isEmpty() && greeting.isEmpty() && tls.isEmpty()) {
+                connect = std::move(p.connect);
+                greeting = std::move(p.greeting);
+                tls = std::move(p.tls);
+            } else {
+                connect += p.connect;
+                greeting += p.greeting;
+                tls += p.tls;
+            }
         }
         const RetryFigures figures = retries.value(group.key);
         group.retries = figures.retried;
@@ -232,9 +393,27 @@ QHash<QString, QString> StatsEngine::assignProviders(const QList<Partial> &parti
 
 bool StatsEngine::providerOfDomains(const TimeWindow &window, QHash<QString, QString> *providers, QString *error) const
 {
-    QList<Partial> partials;
-    if (!scan(window, {}, &partials, error))
+    // Only the votes: (domain, host) probe counts, without the figures.
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT domain, host, count(*) FROM probes INDEXED BY probes_stats"
+                                 " WHERE started_at >= :since AND started_at < :until AND domain IS NOT NULL"
+                                 " GROUP BY domain, host"));
+    query.bindValue(QStringLiteral(":since"), window.sinceKey());
+    query.bindValue(QStringLiteral(":until"), window.untilKey());
+    if (!query.exec()) {
+        if (error)
+            *error = sqlFailure(QStringLiteral("cannot read the MX hosts of domains"), query);
         return false;
+    }
+    QList<Partial> partials;
+    while (query.next()) {
+        Partial p;
+        p.domain = query.value(0).toString();
+        p.host = query.value(1).toString();
+        p.probes = query.value(2).toLongLong();
+        partials.append(std::move(p));
+    }
     *providers = assignProviders(partials);
     return true;
 }
@@ -243,7 +422,7 @@ bool StatsEngine::providerStats(const TimeWindow &window, QList<GroupStats> *sta
 {
     stats->clear();
     QList<Partial> partials;
-    if (!scan(window, {}, &partials, error))
+    if (!scan(window, {}, true, &partials, error))
         return false;
     QHash<QString, RetryFigures> retries;
     if (!retryFiguresByDomain(m_database, window, &retries, error))
@@ -302,8 +481,10 @@ bool StatsEngine::trend(const TimeWindow &window, Granularity granularity, QList
     }
 
     // The store's times are fixed-width ISO strings: the first 13 characters are the hour, the first 10 the day.
-    QString sql = QStringLiteral("SELECT substr(started_at, 1, :len) AS bucket, count(*), sum(class = 'success')"
-                                 " FROM probes WHERE started_at >= :since AND started_at < :until");
+    // The covering stats index holds started_at, class and domain: no table row is read.
+    QString sql
+        = QStringLiteral("SELECT substr(started_at, 1, :len) AS bucket, count(*), sum(class = 'success')"
+                         " FROM probes INDEXED BY probes_stats WHERE started_at >= :since AND started_at < :until");
     if (!domain.isEmpty())
         sql += QStringLiteral(" AND domain = :domain");
     else if (!domains.isEmpty())

@@ -56,9 +56,13 @@ public:
     /// Nearest-rank percentile of `values` (reordered in place); absent for no values.
     static std::optional<qint64> percentile(QList<qint64> &values, int percent);
 
-private:
+    /// One (domain[, host]) group as the scan returns it (public for the scan's helpers; not an API).
     struct Partial;
-    bool scan(const TimeWindow &window, const QString &domain, QList<Partial> *partials, QString *error) const;
+
+private:
+    QStringList splitPoints(int parts) const;
+    bool scan(
+        const TimeWindow &window, const QString &domain, bool byHost, QList<Partial> *partials, QString *error) const;
     QHash<QString, QString> assignProviders(const QList<Partial> &partials) const;
     void finish(GroupStats &group, QList<qint64> &connect, QList<qint64> &greeting, QList<qint64> &tls) const;
 

@@ -365,6 +365,39 @@ private Q_SLOTS:
         QVERIFY(!find(groups, QStringLiteral("b.test"))->flagged);
     }
 
+    void parallelScanGivesTheSameFigures()
+    {
+        // More probes, in an order unrelated to the domains, so that every range gets some.
+        QList<Spec> more;
+        static const char *const domains[] = { "e.test", "f.test", "g.test", "h.test", "i.test", "j.test" };
+        for (int i = 0; i < 600; ++i) {
+            const char *domain = domains[(i * 7) % 6];
+            const bool fail = i % 5 == 0;
+            more.append({ domain, i % 2 ? "mx1.hoster.example" : "aspmx.l.google.com", "2026-01-03T00:00:00.000Z",
+                fail ? "4.4.2" : "2.1.5", fail ? DC::Soft : DC::Success, fail ? P::Greeting : P::Done, (i * 37) % 101,
+                (i * 53) % 211, fail ? -1 : (i * 11) % 97 });
+        }
+        insert(more);
+        QList<GroupStats> single;
+        QList<GroupStats> parallel;
+        QString error;
+        StatsOptions one;
+        one.threads = 1;
+        StatsOptions three;
+        three.threads = 3;
+        three.parallelFromRows = 0;
+        QVERIFY(StatsEngine(m_db, ProviderRules::defaultRules(), one).domainStats({}, &single, &error));
+        QVERIFY2(StatsEngine(m_db, ProviderRules::defaultRules(), three).domainStats({}, &parallel, &error),
+            qPrintable(error));
+        QCOMPARE(parallel.size(), 10);
+        QVERIFY(parallel == single);
+        QVERIFY(StatsEngine(m_db, ProviderRules::defaultRules(), one).providerStats({}, &single, &error));
+        QVERIFY(StatsEngine(m_db, ProviderRules::defaultRules(), three).providerStats({}, &parallel, &error));
+        QVERIFY(parallel == single);
+        QSqlQuery q(m_db.connection());
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM probes WHERE started_at >= '2026-01-03'")));
+    }
+
     void trend_data()
     {
         QTest::addColumn<int>("granularity");
