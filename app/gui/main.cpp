@@ -4,7 +4,9 @@
 
 #include "common/clock.h"
 #include "store/database.h"
-#include "tracking/outcomerecorder.h"
+#include "queue/retryscheduler.h"
+#include "smtp/probeengine.h"
+#include "tracking/trackingpipeline.h"
 #include "views/mainwindow.h"
 
 int main(int argc, char *argv[])
@@ -36,10 +38,17 @@ int main(int argc, char *argv[])
         return 70;
     }
     Mailpulse::SystemClock clock;
-    Mailpulse::Tracking::OutcomeRecorder recorder(database);
-    Mailpulse::Ui::MainWindow window(&database, &recorder, &clock);
+    Mailpulse::Tracking::TrackingPipeline pipeline(database, clock);
+    Mailpulse::Ui::MainWindow window(&database, &pipeline.recorder(), &clock);
     if (parser.isSet(QStringLiteral("screenshot")))
         return window.saveScreenshots(parser.value(QStringLiteral("screenshot")), &error) ? 0 : 73;
+
+    // The retry queue works while the app is open: due entries run in the background, with their own engine so
+    // that manual probes never wait behind retries.
+    Mailpulse::Smtp::ProbeEngine retryEngine(&clock);
+    Mailpulse::Queue::RetryScheduler scheduler(pipeline.retryQueue(), pipeline.recorder(), retryEngine, &clock);
+    if (!scheduler.start(&error))
+        qWarning("retry scheduler: %s", qPrintable(error));
     window.show();
     return QApplication::exec();
 }
