@@ -426,6 +426,12 @@ QDateTime MimeMessage::parseDate(const QString &text)
 {
     if (text.trimmed().isEmpty())
         return {};
+    // JSON notifications (Amazon SES) carry ISO 8601 times.
+    if (text.size() >= 19 && text.at(4) == u'-' && text.at(10) == u'T') {
+        const QDateTime iso = QDateTime::fromString(text.trimmed(), Qt::ISODateWithMs);
+        if (iso.isValid())
+            return iso.toUTC();
+    }
     ensureGMimeInitialized();
     GDateTime *parsed = g_mime_utils_header_decode_date(text.toUtf8().constData());
     if (!parsed)
