@@ -18,11 +18,13 @@ namespace Mailpulse::Stats
 
 /// Per-domain and per-provider statistics over the probes table, computed on demand.
 ///
-/// One covering index (probes_stats, schema v4) lets SQLite aggregate every (domain, MX host) group in a single
-/// ordered pass without touching the table rows; the timing values come back per group as one group_concat list
-/// each, so percentiles are exact (nearest rank) without returning a row per probe. 1,000,000 probes across
-/// 10,000 domains take about a third of a second (bench/bench_stats.cpp). No rollup table: every window is exact to
-/// the millisecond, and probes inserted by any path count at once.
+/// One covering index (probes_stats, schema v4) lets SQLite aggregate every domain (or (domain, MX host) group) in a
+/// single ordered pass without touching the table rows; the timing values come back per group as one group_concat
+/// list each, so percentiles are exact (nearest rank) without returning a row per probe. No rollup table: every
+/// window is exact to the millisecond, and probes stored by any path count at once. On large stores (see
+/// StatsOptions::parallelFromRows) the domains are split into ranges that threads scan side by side, each on its own
+/// connection. bench/bench_stats.cpp: 1,000,000 probes across 10,000 domains, `stats domains` in ~300 ms with two
+/// threads (~410 ms on one; ~450 ms CPU in all).
 ///
 /// A domain belongs to the provider that runs the MX host most of its probes in the window reached (ties: the
 /// alphabetically first); domains whose probes never reached a host (DNS failures) form the group "unresolved".
