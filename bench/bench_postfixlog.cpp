@@ -281,6 +281,8 @@ int main(int argc, char *argv[])
     options.format = Bounce::ImportFormat::Postfix;
     options.logTimeZone = QTimeZone::utc();
     options.storeSuccesses = successes;
+    if (qEnvironmentVariableIsSet("BENCH_CACHE_KIB"))
+        options.cacheKiB = qEnvironmentVariableIntValue("BENCH_CACHE_KIB");
 
     const auto run = [&](const char *label, bool incremental, bool store = true) {
         Tracking::BounceEventSink sink(db);
