@@ -217,8 +217,9 @@ int main(int argc, char *argv[])
     }
     out() << "file size " << QFileInfo(path).size() / (1024 * 1024) << " MiB\n";
 
-    // --only domains: just the domain stats (for profiling).
-    const bool onlyDomains = option(QStringLiteral("--only"), {}) == u"domains";
+    // --only domains|providers: just that (for profiling).
+    const QString only = option(QStringLiteral("--only"), {});
+    const bool onlyDomains = only == u"domains";
     const Stats::StatsEngine engine(db);
     QList<Stats::GroupStats> groups;
     qint64 flagged = 0;
@@ -230,6 +231,11 @@ int main(int argc, char *argv[])
           << groups.value(0).probes << " connect p50/p95 " << groups.value(0).connectMs.p50.value_or(-1) << '/'
           << groups.value(0).connectMs.p95.value_or(-1) << '\n';
 
+    if (only == u"providers") {
+        print("stats providers (all)", timeRuns(runs, [&] { engine.providerStats({}, &groups, &error); }),
+            QStringLiteral("%1 providers").arg(groups.size()));
+        return 0;
+    }
     Stats::StatsOptions singleThread;
     singleThread.threads = 1;
     const Stats::StatsEngine single(db, Stats::ProviderRules::defaultRules(), singleThread);
