@@ -203,7 +203,8 @@ int runStats(const QStringList &args)
             out() << QString::fromUtf8(Smtp::toJsonLine(toJson(g, kind)));
         out().flush();
     } else if (groups.isEmpty()) {
-        out() << "No probes in the window.\n";
+        out() << (parser.isSet(QStringLiteral("flagged")) ? "Nothing flagged in the window.\n"
+                                                          : "No probes in the window.\n");
         out().flush();
     } else {
         printTable(groups, kind);

@@ -116,11 +116,14 @@ bool ContactList::list(const Filter &filter, QList<ContactEntry> *entries, QStri
     if (entries->isEmpty())
         return true;
 
-    // Notes of the listed entries in one pass; the list is small enough that reading all notes is cheaper than a
-    // query per entry.
+    // Notes of the listed entries in one pass (one entry's only, when asked for one address) rather than a query per
+    // entry.
     QSqlQuery notes(m_database.connection());
     notes.setForwardOnly(true);
-    notes.prepare(QStringLiteral("SELECT address, at, status, author, text FROM contact_notes ORDER BY at, id"));
+    notes.prepare(QStringLiteral("SELECT address, at, status, author, text FROM contact_notes"
+                                 " WHERE :address IS NULL OR address = :address2 ORDER BY at, id"));
+    notes.bindValue(QStringLiteral(":address"), textOrNull(normalizedAddress(filter.address)));
+    notes.bindValue(QStringLiteral(":address2"), textOrNull(normalizedAddress(filter.address)));
     if (!notes.exec())
         return sqlFail(error, QStringLiteral("cannot read contact notes"), notes);
     while (notes.next()) {

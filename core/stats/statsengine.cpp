@@ -236,11 +236,13 @@ QStringList StatsEngine::splitPoints(int parts) const
         if (row.exec() && row.next())
             sample.append(row.value(0).toString());
     }
-    sample.sort();
+    // In SQLite's order (BINARY: UTF-8 bytes), so that the ranges neither overlap nor leave gaps whatever the names.
+    const auto sqliteLess = [](const QString &a, const QString &b) { return a.toUtf8() < b.toUtf8(); };
+    std::sort(sample.begin(), sample.end(), sqliteLess);
     QStringList points;
     for (int k = 1; k < parts && !sample.isEmpty(); ++k) {
         const QString point = sample.at(sample.size() * k / parts);
-        if (points.isEmpty() || point > points.last())
+        if (points.isEmpty() || sqliteLess(points.last(), point))
             points.append(point);
     }
     return points;
