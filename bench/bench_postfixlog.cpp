@@ -2,11 +2,12 @@
 // many domains, the reply texts real servers send) into a temporary file and imports them into a temporary store
 // with the real importer and bounce-event sink. Prints lines/s, seconds and peak memory. Not a test.
 //
-// Usage: bench_postfixlog [LINES] [--status-only] [--no-successes] [--keep DIR] [--log FILE] [--once]
+// Usage: bench_postfixlog [LINES] [--status-only] [--no-successes] [--keep DIR] [--log FILE] [--once] [--all-sinks]
 //   --status-only   every line is a delivery line (the worst case; real logs have about 4 other lines for each)
 //   --no-successes  leave status=sent lines out of the store
 //   --log FILE      import FILE instead of generating one (e.g. a real mail.log, or one kept with --keep)
 //   --once          only the first import (for profiling)
+//   --all-sinks     also feed the retry queue and the contact list, as `mailpulse-cli import` does
 
 #include <cstdio>
 
@@ -19,7 +20,10 @@
 #include <sys/resource.h>
 
 #include "bounce/importer.h"
+#include "common/clock.h"
 #include "common/resourceusage.h"
+#include "contacts/contacttracker.h"
+#include "queue/retryqueue.h"
 #include "store/bouncerepository.h"
 #include "store/database.h"
 #include "tracking/bounceeventsink.h"
@@ -222,6 +226,7 @@ int main(int argc, char *argv[])
     QString keep;
     QString existing;
     bool once = false;
+    bool allSinks = false;
     for (qsizetype i = 0; i < args.size(); ++i) {
         if (args[i] == u"--status-only")
             statusOnly = true;
@@ -233,6 +238,8 @@ int main(int argc, char *argv[])
             existing = args[++i];
         else if (args[i] == u"--once")
             once = true;
+        else if (args[i] == u"--all-sinks")
+            allSinks = true;
         else
             target = args[i].toLongLong();
     }
@@ -286,9 +293,16 @@ int main(int argc, char *argv[])
 
     const auto run = [&](const char *label, bool incremental, bool store = true) {
         Tracking::BounceEventSink sink(db);
+        SystemClock clock;
+        Queue::RetryQueue retryQueue(db, &clock);
+        Contacts::ContactTracker contacts(db, clock);
         Bounce::Importer importer(db);
         if (store)
             importer.addSink(&sink);
+        if (store && allSinks) {
+            importer.addSink(&retryQueue);
+            importer.addSink(&contacts);
+        }
         options.incremental = incremental;
         QElapsedTimer timer;
         timer.start();

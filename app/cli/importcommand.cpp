@@ -5,6 +5,9 @@
 
 #include "bounce/importer.h"
 #include "cli.h"
+#include "common/clock.h"
+#include "contacts/contacttracker.h"
+#include "queue/retryqueue.h"
 #include "store/database.h"
 #include "tracking/bounceeventsink.h"
 
@@ -97,10 +100,17 @@ int runImport(const QStringList &args)
         err() << "mailpulse-cli import: cannot open the store " << global.dbPath << ": " << error << '\n';
         return ExitSoftware;
     }
+    // The same sinks, in the same order, as for probes: imported outcomes teach the retry queue and the contact
+    // list what probe outcomes do. The bounce-event sink first: it tells new events from duplicates, and only
+    // new events go on to the others.
     Bounce::Importer importer(db);
-    // The bounce-event sink first: it tells new events from duplicates for the sinks after it.
     Tracking::BounceEventSink bounceSink(db);
     importer.addSink(&bounceSink);
+    SystemClock clock;
+    Queue::RetryQueue retryQueue(db, &clock);
+    importer.addSink(&retryQueue);
+    Contacts::ContactTracker contacts(db, clock);
+    importer.addSink(&contacts);
 
     const Bounce::ImportSummary summary = importer.import(paths, options);
     if (global.json) {
