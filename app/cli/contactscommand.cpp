@@ -182,11 +182,12 @@ int runContacts(const QStringList &args)
     if (command == u"note")
         return changeResult(contacts.addNote(positional.at(1), positional.at(2), &error), error);
     if (command == u"set-details") {
-        ContactDetails details;
-        details.address = positional.at(1);
-        std::optional<ContactEntry> existing = contacts.find(details.address, &error);
-        if (existing)
-            details = existing->details; // options not given keep what was stored
+        // Options not given keep what was stored.
+        ContactDetails details = contacts.details(positional.at(1), &error).value_or(ContactDetails {});
+        if (!error.isEmpty()) {
+            err() << "mailpulse-cli contacts: " << error << '\n';
+            return ExitSoftware;
+        }
         details.address = positional.at(1);
         if (parser.isSet(QStringLiteral("name")))
             details.name = parser.value(QStringLiteral("name"));

@@ -205,6 +205,25 @@ ContactList::Change ContactList::addNote(const QString &address, const QString &
     return Change::Done;
 }
 
+std::optional<ContactDetails> ContactList::details(const QString &address, QString *error) const
+{
+    if (error)
+        error->clear();
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(
+        QStringLiteral("SELECT address, name, phone, alt_email FROM contact_details WHERE address = :address"));
+    query.bindValue(QStringLiteral(":address"), normalizedAddress(address));
+    if (!query.exec()) {
+        sqlFail(error, QStringLiteral("cannot read contact details"), query);
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    return ContactDetails { query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
+        query.value(3).toString() };
+}
+
 bool ContactList::storeDetails(const ContactDetails &details, const QString &now, QString *error)
 {
     QSqlQuery query(m_database.connection());

@@ -45,6 +45,8 @@ public:
     /// Adds a note without changing the status.
     Change addNote(const QString &address, const QString &note, QString *error);
 
+    /// The stored details of an address, listed or not; nullopt if none are stored (error stays empty) or on failure.
+    std::optional<ContactDetails> details(const QString &address, QString *error) const;
     /// Stores details for `details.address` (listed or not); empty fields clear what was stored.
     bool setDetails(const ContactDetails &details, QString *error);
     /// Parses contact details CSV: a header row naming `address` and any of `name`, `phone`, `alt_email`

@@ -319,6 +319,12 @@ private Q_SLOTS:
         QVERIFY(list.setDetails(d, &error));
         QCOMPARE(entry(QStringLiteral("dave@example.test"))->details.altEmail, QStringLiteral("ops@example.net"));
         QCOMPARE(entry(QStringLiteral("dave@example.test"))->details.name, QString());
+        // Details read back directly, whatever the case of the domain.
+        const auto erin = list.details(QStringLiteral("erin@EXAMPLE.test"), &error);
+        QVERIFY(erin);
+        QCOMPARE(erin->name, QStringLiteral("Erin Ä."));
+        QVERIFY(!list.details(QStringLiteral("nobody@example.test"), &error));
+        QVERIFY(error.isEmpty());
     }
 
     void brokenImportsChangeNothing_data()

@@ -304,6 +304,25 @@ private Q_SLOTS:
             QStringLiteral("Uwe"));
         QVERIFY(byKey(after, "address", QStringLiteral("u2@hard.test")).value(QStringLiteral("name")).isNull());
 
+        // set-details changes only the details it is given.
+        QCOMPARE(cli({ QStringLiteral("contacts"), QStringLiteral("set-details"), QStringLiteral("u2@hard.test"),
+                         QStringLiteral("--phone"), QStringLiteral("+1 555 0199") })
+                     .exitCode,
+            0);
+        QCOMPARE(cli({ QStringLiteral("contacts"), QStringLiteral("set-details"), QStringLiteral("u2@hard.test"),
+                         QStringLiteral("--name"), QStringLiteral("Hanna") })
+                     .exitCode,
+            0);
+        QCOMPARE(cli({ QStringLiteral("contacts"), QStringLiteral("set-details"), QStringLiteral("u2@hard.test"),
+                         QStringLiteral("--alt-email"), QStringLiteral("not mail") })
+                     .exitCode,
+            65);
+        const QJsonObject hanna = byKey(
+            jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list") }).out),
+            "address", QStringLiteral("u2@hard.test"));
+        QCOMPARE(hanna.value(QStringLiteral("name")).toString(), QStringLiteral("Hanna"));
+        QCOMPARE(hanna.value(QStringLiteral("phone")).toString(), QStringLiteral("+1 555 0199"));
+
         // The message for the admin, with its mailto: URL.
         const Run message = cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("message"),
             QStringLiteral("u1@drop.test"), QStringLiteral("--lang"), QStringLiteral("de") });
