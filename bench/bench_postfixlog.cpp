@@ -22,11 +22,10 @@
 #include "bounce/importer.h"
 #include "common/clock.h"
 #include "common/resourceusage.h"
-#include "contacts/contacttracker.h"
-#include "queue/retryqueue.h"
 #include "store/bouncerepository.h"
 #include "store/database.h"
 #include "tracking/bounceeventsink.h"
+#include "tracking/trackingpipeline.h"
 
 using namespace Mailpulse;
 
@@ -294,14 +293,13 @@ int main(int argc, char *argv[])
     const auto run = [&](const char *label, bool incremental, bool store = true) {
         Tracking::BounceEventSink sink(db);
         SystemClock clock;
-        Queue::RetryQueue retryQueue(db, &clock);
-        Contacts::ContactTracker contacts(db, clock);
+        Tracking::TrackingPipeline pipeline(db, clock); // what `mailpulse-cli import` feeds
         Bounce::Importer importer(db);
-        if (store)
-            importer.addSink(&sink);
         if (store && allSinks) {
-            importer.addSink(&retryQueue);
-            importer.addSink(&contacts);
+            for (Tracking::OutcomeSink *s : pipeline.sinks())
+                importer.addSink(s);
+        } else if (store) {
+            importer.addSink(&sink);
         }
         options.incremental = incremental;
         QElapsedTimer timer;

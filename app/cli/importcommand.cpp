@@ -6,10 +6,8 @@
 #include "bounce/importer.h"
 #include "cli.h"
 #include "common/clock.h"
-#include "contacts/contacttracker.h"
-#include "queue/retryqueue.h"
 #include "store/database.h"
-#include "tracking/bounceeventsink.h"
+#include "tracking/trackingpipeline.h"
 
 namespace Mailpulse::Cli
 {
@@ -100,17 +98,14 @@ int runImport(const QStringList &args)
         err() << "mailpulse-cli import: cannot open the store " << global.dbPath << ": " << error << '\n';
         return ExitSoftware;
     }
-    // The same sinks, in the same order, as for probes: imported outcomes teach the retry queue and the contact
-    // list what probe outcomes do. The bounce-event sink first: it tells new events from duplicates, and only
-    // new events go on to the others.
-    Bounce::Importer importer(db);
-    Tracking::BounceEventSink bounceSink(db);
-    importer.addSink(&bounceSink);
+    // The same sinks, in the same order, as for probes (bounce events first: they tell new events from
+    // duplicates, and only new ones go on to the retry queue and the contact list). The importer drives them itself
+    // because it keeps one transaction per file, however many events the file holds.
     SystemClock clock;
-    Queue::RetryQueue retryQueue(db, &clock);
-    importer.addSink(&retryQueue);
-    Contacts::ContactTracker contacts(db, clock);
-    importer.addSink(&contacts);
+    Tracking::TrackingPipeline pipeline(db, clock);
+    Bounce::Importer importer(db);
+    for (Tracking::OutcomeSink *sink : pipeline.sinks())
+        importer.addSink(sink);
 
     const Bounce::ImportSummary summary = importer.import(paths, options);
     if (global.json) {
