@@ -8,14 +8,11 @@
 
 #include "cli.h"
 #include "common/clock.h"
-#include "contacts/contacttracker.h"
-#include "queue/retryqueue.h"
 #include "smtp/hostport.h"
 #include "smtp/probeengine.h"
 #include "smtp/proberesultjson.h"
 #include "store/database.h"
-#include "tracking/bounceeventsink.h"
-#include "tracking/outcomerecorder.h"
+#include "tracking/trackingpipeline.h"
 
 namespace Mailpulse::Cli
 {
@@ -251,17 +248,9 @@ int runProbe(const QStringList &args)
     }
     // Every result goes to the store, and its outcomes to whatever learns from them (bounce events, the retry
     // queue, contacts), in one transaction per result.
-    Tracking::OutcomeRecorder recorder(db);
-    Tracking::BounceEventSink bounceSink(db);
-    recorder.addSink(&bounceSink);
-
     SystemClock clock;
-    // Soft failures wait in the retry queue for their next attempt; a success resolves a waiting entry.
-    Queue::RetryQueue retryQueue(db, &clock);
-    recorder.addSink(&retryQueue);
-    // Recipients that keep failing go on the contact list.
-    Contacts::ContactTracker contacts(db, clock);
-    recorder.addSink(&contacts);
+    Tracking::TrackingPipeline pipeline(db, clock);
+    Tracking::OutcomeRecorder &recorder = pipeline.recorder();
     ProbeEngine engine(&clock);
     engine.setLimits(limits);
     int soft = 0;

@@ -3,15 +3,13 @@
 
 #include "cli.h"
 #include "common/clock.h"
-#include "contacts/contacttracker.h"
 #include "queue/retryentry.h"
 #include "queue/retryqueue.h"
 #include "queue/retryscheduler.h"
 #include "smtp/probeengine.h"
 #include "smtp/proberesultjson.h"
 #include "store/database.h"
-#include "tracking/bounceeventsink.h"
-#include "tracking/outcomerecorder.h"
+#include "tracking/trackingpipeline.h"
 
 namespace Mailpulse::Cli
 {
@@ -98,7 +96,7 @@ int runList(RetryQueue &queue, const QCommandLineParser &parser, const GlobalOpt
     return ExitOk;
 }
 
-int runAttempts(Store::Database &db, RetryQueue &queue, const QCommandLineParser &parser, const GlobalOptions &global)
+int runAttempts(Tracking::TrackingPipeline &pipeline, const QCommandLineParser &parser, const GlobalOptions &global)
 {
     const bool all = parser.isSet(QStringLiteral("all"));
     const bool due = parser.isSet(QStringLiteral("due"));
@@ -131,14 +129,10 @@ int runAttempts(Store::Database &db, RetryQueue &queue, const QCommandLineParser
     }
 
     SystemClock clock;
-    Tracking::OutcomeRecorder recorder(db);
-    // Every attempt is a probe and its outcome goes where a probe's goes, in the probe command's order (bounce
-    // events first: it decides duplicates); the queue sees it as its own attempt.
-    Tracking::BounceEventSink bounceSink(db);
-    recorder.addSink(&bounceSink);
-    recorder.addSink(&queue);
-    Contacts::ContactTracker contacts(db, clock);
-    recorder.addSink(&contacts);
+    // Every attempt is a probe and its outcome goes where a probe's goes (bounce events, the queue, contacts);
+    // the queue sees it as its own attempt.
+    RetryQueue &queue = pipeline.retryQueue();
+    Tracking::OutcomeRecorder &recorder = pipeline.recorder();
     Smtp::ProbeEngine engine(&clock);
     engine.setLimits(limits);
     RetryScheduler scheduler(queue, recorder, engine, &clock);
@@ -303,12 +297,13 @@ int runQueue(const QStringList &args)
         return ExitSoftware;
     }
     SystemClock clock;
-    RetryQueue queue(db, &clock);
+    Tracking::TrackingPipeline pipeline(db, clock);
+    RetryQueue &queue = pipeline.retryQueue();
 
     if (action == u"list")
         return runList(queue, parser, global);
     if (action == u"run")
-        return runAttempts(db, queue, parser, global);
+        return runAttempts(pipeline, parser, global);
 
     RetryQueue::ActionResult result = RetryQueue::ActionResult::Failed;
     if (action == u"pause")
