@@ -167,6 +167,8 @@ void TestBounceCorpus::agreement()
     // Known gap (issue 3): reason agreement is 81% against the 90% target. Most of the rest is Sisimai's per-MTA
     // modules deciding filtered vs userunknown and onhold for the same words; see the dump for the list
     // (MAILPULSE_CORPUS_DUMP=1). An XPASS here means the target is met: remove this line.
+    // Until then, what has been reached must not slip back.
+    QVERIFY2(pct(reasonOk) >= 81.0, "reason agreement fell below the 81% already reached");
     QEXPECT_FAIL("", "reason agreement is below the 90% target (known gap, issue 3)", Continue);
     QVERIFY2(pct(reasonOk) >= 90.0, "reason agreement below 90%");
 }
