@@ -59,7 +59,7 @@ int runClassify(const QStringList &args)
         return ExitOk;
     const QStringList paths = parser.positionalArguments();
     if (paths.isEmpty()) {
-        err() << "mailpulse-cli classify: no FILE given\n\n" << parser.helpText();
+        err() << "mailpulse-cli classify: no FILE given\n\n" << helpText(parser);
         err().flush();
         return ExitUsage;
     }

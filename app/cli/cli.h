@@ -32,6 +32,11 @@ void addGlobalOptions(QCommandLineParser &parser);
 /// the command's help to stderr and returns false; on --help prints help and sets *helpShown.
 bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, GlobalOptions &global, bool *helpShown);
 
+/// The parser's help with a usage line that names the command ("Usage: mailpulse-cli probe [options] …").
+QString helpText(const QCommandLineParser &parser);
+/// Set by main() before a command runs, for helpText().
+void setCommandName(const QString &name);
+
 QTextStream &out();
 QTextStream &err();
 

@@ -88,7 +88,7 @@ int runImport(const QStringList &args)
     }
     const QStringList paths = parser.positionalArguments();
     if (paths.isEmpty()) {
-        err() << "mailpulse-cli import: no PATH given\n\n" << parser.helpText();
+        err() << "mailpulse-cli import: no PATH given\n\n" << helpText(parser);
         return ExitUsage;
     }
 

@@ -164,7 +164,7 @@ int runLab(const QStringList &args)
         return ExitOk;
 
     const auto usageError = [&parser](const QString &message) {
-        err() << "mailpulse-cli lab: " << message << "\n\n" << parser.helpText();
+        err() << "mailpulse-cli lab: " << message << "\n\n" << helpText(parser);
         err().flush();
         return ExitUsage;
     };

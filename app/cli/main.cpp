@@ -41,6 +41,24 @@ QString defaultDbPath() { return Store::Database::defaultPath(); }
 
 } // namespace
 
+namespace
+{
+QString g_commandName;
+} // namespace
+
+void setCommandName(const QString &name) { g_commandName = name; }
+
+QString helpText(const QCommandLineParser &parser)
+{
+    QString text = parser.helpText();
+    // QCommandLineParser names the program by its path; people type "mailpulse-cli COMMAND".
+    const QString program = QCoreApplication::arguments().value(0);
+    const QString usage = QStringLiteral("Usage: ") + program;
+    if (text.startsWith(usage))
+        text.replace(0, usage.size(), QStringLiteral("Usage: mailpulse-cli ") + g_commandName);
+    return text;
+}
+
 QTextStream &out()
 {
     static QTextStream stream(stdout);
@@ -66,12 +84,12 @@ bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, Globa
     *helpShown = false;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     if (!parser.parse(args)) {
-        err() << "mailpulse-cli: " << parser.errorText() << "\n\n" << parser.helpText();
+        err() << "mailpulse-cli: " << parser.errorText() << "\n\n" << helpText(parser);
         err().flush();
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
+        out() << helpText(parser);
         out().flush();
         *helpShown = true;
         return true;
@@ -128,8 +146,10 @@ int main(int argc, char *argv[])
         { u"report", runReport },
     };
     for (const auto &[name, run] : commands) {
-        if (command == QStringView(name))
+        if (command == QStringView(name)) {
+            setCommandName(command);
             return run(args);
+        }
     }
     err() << "mailpulse-cli: unknown command '" << command << "'\n\n" << kGeneralHelp.arg(defaultDbPath());
     return ExitUsage;

@@ -274,7 +274,7 @@ int runQueue(const QStringList &args)
     if (!kActions.contains(action)) {
         fail(action.isEmpty() ? QStringLiteral("no ACTION given") : QStringLiteral("unknown action '%1'").arg(action))
             << '\n'
-            << parser.helpText();
+            << helpText(parser);
         return ExitUsage;
     }
     const bool needsId = action == u"pause" || action == u"resume" || action == u"cancel";
