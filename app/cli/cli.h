@@ -37,6 +37,9 @@ QString helpText(const QCommandLineParser &parser);
 /// Set by main() before a command runs, for helpText().
 void setCommandName(const QString &name);
 
+/// Prints "mailpulse-cli COMMAND: message" to stderr and returns ExitUsage.
+int usageError(const QString &message);
+
 QTextStream &out();
 QTextStream &err();
 

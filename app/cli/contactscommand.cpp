@@ -17,13 +17,6 @@ using namespace Mailpulse::Contacts;
 namespace
 {
 
-int usageError(const QString &message)
-{
-    err() << "mailpulse-cli contacts: " << message << '\n';
-    err().flush();
-    return ExitUsage;
-}
-
 int changeResult(ContactList::Change change, const QString &error)
 {
     switch (change) {

@@ -59,6 +59,13 @@ QString helpText(const QCommandLineParser &parser)
     return text;
 }
 
+int usageError(const QString &message)
+{
+    err() << "mailpulse-cli " << g_commandName << ": " << message << '\n';
+    err().flush();
+    return ExitUsage;
+}
+
 QTextStream &out()
 {
     static QTextStream stream(stdout);

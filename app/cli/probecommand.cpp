@@ -137,25 +137,19 @@ int runProbe(const QStringList &args)
     if (helpShown)
         return ExitOk;
 
-    const auto usage = [](const QString &message) {
-        err() << "mailpulse-cli probe: " << message << "\n";
-        err().flush();
-        return int(ExitUsage);
-    };
-
     ProbeConfig config;
     if (parser.isSet(QStringLiteral("port"))) {
         bool ok = false;
         const uint port = parser.value(QStringLiteral("port")).toUInt(&ok);
         if (!ok || port == 0 || port > 65535)
-            return usage(QStringLiteral("--port must be 1-65535"));
+            return usageError(QStringLiteral("--port must be 1-65535"));
         config.port = quint16(port);
         config.portPinned = true;
     }
     if (parser.isSet(QStringLiteral("tls"))) {
         const auto mode = tlsModeFromName(parser.value(QStringLiteral("tls")));
         if (!mode)
-            return usage(QStringLiteral("--tls must be none, starttls, starttls-required or implicit"));
+            return usageError(QStringLiteral("--tls must be none, starttls, starttls-required or implicit"));
         config.tlsMode = *mode;
         config.tlsPinned = true;
     } else if (config.port == 465) {
@@ -168,7 +162,7 @@ int runProbe(const QStringList &args)
         bool ok = false;
         const double seconds = parser.value(name).toDouble(&ok);
         if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > 3600)
-            return usage(QStringLiteral("--%1 must be a number of seconds between 0 and 3600").arg(name));
+            return usageError(QStringLiteral("--%1 must be a number of seconds between 0 and 3600").arg(name));
         config.timeouts.*(t.field) = std::max(1, int(std::lround(seconds * 1000)));
     }
     if (parser.isSet(QStringLiteral("helo"))) {
@@ -176,18 +170,18 @@ int runProbe(const QStringList &args)
         if (config.heloName.isEmpty() || std::any_of(config.heloName.cbegin(), config.heloName.cend(), [](QChar c) {
                 return c.isSpace() || c.category() == QChar::Other_Control;
             }))
-            return usage(QStringLiteral("--helo must be a host name or address literal without spaces"));
+            return usageError(QStringLiteral("--helo must be a host name or address literal without spaces"));
     }
     if (parser.isSet(QStringLiteral("from"))) {
         config.mailFrom = parser.value(QStringLiteral("from"));
         if (!validMailbox(config.mailFrom))
-            return usage(QStringLiteral("--from must be an address like user@example.org, or <>"));
+            return usageError(QStringLiteral("--from must be an address like user@example.org, or <>"));
     }
     if (parser.isSet(QStringLiteral("mx"))) {
         QString error;
         const auto mx = HostPort::parse(parser.value(QStringLiteral("mx")), &error);
         if (!mx)
-            return usage(QStringLiteral("--mx: %1").arg(error));
+            return usageError(QStringLiteral("--mx: %1").arg(error));
         config.mxOverride = parser.value(QStringLiteral("mx")).trimmed();
         if (mx->port != 0) {
             config.port = mx->port;
@@ -197,12 +191,12 @@ int runProbe(const QStringList &args)
     if (parser.isSet(QStringLiteral("nameserver"))) {
         config.nameserver = parser.value(QStringLiteral("nameserver"));
         if (QHostAddress(config.nameserver).isNull())
-            return usage(QStringLiteral("--nameserver must be an IP address"));
+            return usageError(QStringLiteral("--nameserver must be an IP address"));
     }
     if (parser.isSet(QStringLiteral("ip-family"))) {
         const auto family = ipFamilyFromName(parser.value(QStringLiteral("ip-family")));
         if (!family)
-            return usage(QStringLiteral("--ip-family must be any, ipv4 or ipv6"));
+            return usageError(QStringLiteral("--ip-family must be any, ipv4 or ipv6"));
         config.ipFamily = *family;
     }
     config.verifyCertificate = !parser.isSet(QStringLiteral("no-verify"));
@@ -225,7 +219,7 @@ int runProbe(const QStringList &args)
         bool ok = false;
         const int n = parser.value(name).toInt(&ok);
         if (!ok || n < 1 || n > 1000)
-            return usage(QStringLiteral("--%1 must be 1-1000").arg(name));
+            return usageError(QStringLiteral("--%1 must be 1-1000").arg(name));
         limits.*field = n;
     }
 
@@ -234,11 +228,11 @@ int runProbe(const QStringList &args)
         QString error;
         const auto target = ProbeTarget::parse(input, &error);
         if (!target)
-            return usage(QStringLiteral("invalid target '%1': %2").arg(input, error));
+            return usageError(QStringLiteral("invalid target '%1': %2").arg(input, error));
         targets << *target;
     }
     if (targets.isEmpty())
-        return usage(QStringLiteral("no TARGET given (user@domain or domain)"));
+        return usageError(QStringLiteral("no TARGET given (user@domain or domain)"));
 
     Store::Database db;
     QString error;

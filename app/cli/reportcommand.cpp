@@ -16,13 +16,6 @@ using namespace Mailpulse::Report;
 namespace
 {
 
-int usageError(const QString &message)
-{
-    err() << "mailpulse-cli report: " << message << '\n';
-    err().flush();
-    return ExitUsage;
-}
-
 } // namespace
 
 int runReport(const QStringList &args)

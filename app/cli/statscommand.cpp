@@ -16,13 +16,6 @@ using namespace Mailpulse::Stats;
 namespace
 {
 
-int usageError(const QString &message)
-{
-    err() << "mailpulse-cli stats: " << message << '\n';
-    err().flush();
-    return ExitUsage;
-}
-
 QString msText(const Percentiles &p)
 {
     const auto one = [](const std::optional<qint64> &v) { return v ? QString::number(*v) : QStringLiteral("-"); };
