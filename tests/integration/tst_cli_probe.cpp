@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "clirunner.h"
 #include "lab/smtplab.h"
 #include "store/database.h"
 #include "store/proberepository.h"
@@ -18,12 +19,6 @@ using namespace Mailpulse;
 namespace
 {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
 } // namespace
 
 class TestCliProbe : public QObject
@@ -31,20 +26,9 @@ class TestCliProbe : public QObject
     Q_OBJECT
 
 private:
-    Run cli(const QStringList &args)
+    Test::CliRun cli(const QStringList &args)
     {
-        QProcess process;
-        process.setProgram(Test::cliPath());
-        process.setArguments(QStringList { QStringLiteral("--db"), m_db } + args);
-        QSignalSpy finished(&process, &QProcess::finished);
-        process.start();
-        // The lab lives in this process: keep its event loop running while the CLI works.
-        if (!finished.wait(60000)) {
-            process.kill();
-            finished.wait(5000);
-        }
-        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError() };
+        return Test::runCli(QStringList { QStringLiteral("--db"), m_db } + args);
     }
 
     QStringList labArgs(const QString &scenario) const
@@ -52,21 +36,6 @@ private:
         return { QStringLiteral("--mx"), QStringLiteral("127.0.0.1:%1").arg(m_lab.port(scenario)),
             QStringLiteral("--ca-file"), m_lab.caCertificatePath(), QStringLiteral("--greeting-timeout"),
             QStringLiteral("2"), QStringLiteral("--helo"), QStringLiteral("cli.mailpulse.test") };
-    }
-
-    static QList<QJsonObject> jsonLines(const QByteArray &out)
-    {
-        QList<QJsonObject> objects;
-        for (const QByteArray &line : out.split('\n')) {
-            if (line.trimmed().isEmpty())
-                continue;
-            QJsonParseError error;
-            const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
-            if (error.error != QJsonParseError::NoError || !doc.isObject())
-                qFatal("stdout line is not a JSON object: %s", line.constData());
-            objects << doc.object();
-        }
-        return objects;
     }
 
     QTemporaryDir m_dir;
@@ -88,14 +57,14 @@ private Q_SLOTS:
 
     void versionAndHelp()
     {
-        const Run version = cli({ QStringLiteral("--version") });
+        const Test::CliRun version = cli({ QStringLiteral("--version") });
         QCOMPARE(version.exitCode, 0);
         QVERIFY(version.out.startsWith("mailpulse-cli " MAILPULSE_VERSION));
-        const Run help = cli({ QStringLiteral("--help") });
+        const Test::CliRun help = cli({ QStringLiteral("--help") });
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains("probe TARGET"));
         QVERIFY(help.out.contains("lab"));
-        const Run probeHelp = cli({ QStringLiteral("probe"), QStringLiteral("--help") });
+        const Test::CliRun probeHelp = cli({ QStringLiteral("probe"), QStringLiteral("--help") });
         QCOMPARE(probeHelp.exitCode, 0);
         for (const char *option : { "--port", "--tls", "--connect-timeout", "--greeting-timeout", "--command-timeout",
                  "--tls-timeout", "--timeout", "--helo", "--from", "--mx", "--nameserver", "--no-verify", "--ca-file" })
@@ -129,7 +98,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
-        const Run run = cli(args);
+        const Test::CliRun run = cli(args);
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY(run.out.isEmpty());
         QVERIFY(!run.err.isEmpty());
@@ -137,11 +106,11 @@ private Q_SLOTS:
 
     void jsonContract()
     {
-        const Run run = cli(QStringList { QStringLiteral("--json"), QStringLiteral("probe"),
-                                QStringLiteral("alice@example.test"), QStringLiteral("example.test") }
+        const Test::CliRun run = cli(QStringList { QStringLiteral("--json"), QStringLiteral("probe"),
+                                         QStringLiteral("alice@example.test"), QStringLiteral("example.test") }
             + labArgs(QStringLiteral("healthy")));
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> lines = jsonLines(run.out);
+        const QList<QJsonObject> lines = Test::jsonLines(run.out);
         QCOMPARE(lines.size(), 2);
         for (const QJsonObject &o : lines) {
             for (const char *key :
@@ -185,11 +154,11 @@ private Q_SLOTS:
         QCOMPARE(domainOnly.value(QStringLiteral("recipients")).toArray().size(), 0);
         QVERIFY(domainOnly.value(QStringLiteral("timings_ms")).toObject().value(QStringLiteral("rcpt")).isNull());
 
-        const Run plain
+        const Test::CliRun plain
             = cli(QStringList { QStringLiteral("--json"), QStringLiteral("probe"), QStringLiteral("example.test") }
                 + labArgs(QStringLiteral("healthy-plain")));
         QCOMPARE(plain.exitCode, 0);
-        const QJsonObject p = jsonLines(plain.out).value(0);
+        const QJsonObject p = Test::jsonLines(plain.out).value(0);
         QVERIFY(p.value(QStringLiteral("tls")).isNull());
         QCOMPARE(p.value(QStringLiteral("findings")).toArray().first().toObject().value(QStringLiteral("code")),
             QStringLiteral("no-starttls"));
@@ -197,17 +166,18 @@ private Q_SLOTS:
 
     void exitCodes()
     {
-        const Run soft
+        const Test::CliRun soft
             = cli(QStringList { QStringLiteral("--json"), QStringLiteral("probe"), QStringLiteral("a@x.test") }
                 + labArgs(QStringLiteral("drop-after-connect")));
         QCOMPARE(soft.exitCode, 75);
-        QCOMPARE(jsonLines(soft.out).value(0).value(QStringLiteral("status")).toString(), QStringLiteral("4.4.2"));
+        QCOMPARE(
+            Test::jsonLines(soft.out).value(0).value(QStringLiteral("status")).toString(), QStringLiteral("4.4.2"));
 
-        const Run hard
+        const Test::CliRun hard
             = cli(QStringList { QStringLiteral("--json"), QStringLiteral("probe"), QStringLiteral("a@x.test") }
                 + labArgs(QStringLiteral("user-unknown")));
         QCOMPARE(hard.exitCode, 69);
-        const QJsonObject h = jsonLines(hard.out).value(0);
+        const QJsonObject h = Test::jsonLines(hard.out).value(0);
         QCOMPARE(h.value(QStringLiteral("status")).toString(), QStringLiteral("5.1.1"));
         QCOMPARE(h.value(QStringLiteral("class")).toString(), QStringLiteral("hard"));
         QCOMPARE(h.value(QStringLiteral("reason")).toString(), QStringLiteral("userunknown"));
@@ -215,16 +185,17 @@ private Q_SLOTS:
             QStringLiteral("5.1.1"));
 
         // Certificate problems: rejected by default (4.7.5, soft), recorded but accepted with --no-verify.
-        const Run rejected
+        const Test::CliRun rejected
             = cli(QStringList { QStringLiteral("--json"), QStringLiteral("probe"), QStringLiteral("x.test") }
                 + labArgs(QStringLiteral("starttls-selfsigned")));
         QCOMPARE(rejected.exitCode, 75);
-        QCOMPARE(jsonLines(rejected.out).value(0).value(QStringLiteral("status")).toString(), QStringLiteral("4.7.5"));
-        const Run accepted = cli(QStringList { QStringLiteral("--json"), QStringLiteral("probe"),
-                                     QStringLiteral("x.test"), QStringLiteral("--no-verify") }
+        QCOMPARE(
+            Test::jsonLines(rejected.out).value(0).value(QStringLiteral("status")).toString(), QStringLiteral("4.7.5"));
+        const Test::CliRun accepted = cli(QStringList { QStringLiteral("--json"), QStringLiteral("probe"),
+                                              QStringLiteral("x.test"), QStringLiteral("--no-verify") }
             + labArgs(QStringLiteral("starttls-selfsigned")));
         QCOMPARE(accepted.exitCode, 0);
-        const QJsonObject tls = jsonLines(accepted.out).value(0).value(QStringLiteral("tls")).toObject();
+        const QJsonObject tls = Test::jsonLines(accepted.out).value(0).value(QStringLiteral("tls")).toObject();
         QCOMPARE(tls.value(QStringLiteral("verified")).toBool(), false);
         QVERIFY(!tls.value(QStringLiteral("errors")).toArray().isEmpty());
     }
@@ -237,7 +208,7 @@ private Q_SLOTS:
         Store::ProbeRepository repository(db);
         const qint64 before = repository.count();
         QVERIFY(before > 0); // the earlier tests' probes
-        const Run run
+        const Test::CliRun run
             = cli(QStringList { QStringLiteral("probe"), QStringLiteral("u1@y.test"), QStringLiteral("u2@y.test") }
                 + labArgs(QStringLiteral("user-unknown")));
         QCOMPARE(run.exitCode, 69);
@@ -250,7 +221,7 @@ private Q_SLOTS:
 
     void humanAndVerboseOutput()
     {
-        const Run run
+        const Test::CliRun run
             = cli(QStringList { QStringLiteral("--verbose"), QStringLiteral("probe"), QStringLiteral("a@z.test") }
                 + labArgs(QStringLiteral("healthy")));
         QCOMPARE(run.exitCode, 0);

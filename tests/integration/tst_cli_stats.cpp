@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "clirunner.h"
 #include "lab/smtplab.h"
 #include "report/csvparser.h"
 #include "testsupport.h"
@@ -17,27 +18,6 @@ using namespace Mailpulse;
 
 namespace
 {
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-QList<QJsonObject> jsonLines(const QByteArray &out)
-{
-    QList<QJsonObject> objects;
-    for (const QByteArray &line : out.split('\n')) {
-        if (line.trimmed().isEmpty())
-            continue;
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject())
-            qFatal("stdout line is not a JSON object: %s", line.constData());
-        objects << doc.object();
-    }
-    return objects;
-}
 
 QJsonObject byKey(const QList<QJsonObject> &objects, const char *key, const QString &value)
 {
@@ -70,26 +50,14 @@ private:
     QString m_db;
     Lab::SmtpLab m_lab;
 
-    Run cli(const QStringList &args)
+    Test::CliRun cli(const QStringList &args)
     {
-        QProcess process;
-        process.setProgram(Test::cliPath());
-        process.setArguments(QStringList { QStringLiteral("--db"), m_db } + args);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config"))); // no user rules
-        process.setProcessEnvironment(env);
-        QSignalSpy finished(&process, &QProcess::finished);
-        process.start();
-        // The lab lives in this process: keep its event loop running while the CLI works.
-        if (!finished.wait(60000)) {
-            process.kill();
-            finished.wait(5000);
-        }
-        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError() };
+        return Test::runCli(QStringList { QStringLiteral("--db"), m_db } + args, env);
     }
 
-    Run probe(const QString &target, const QString &scenario)
+    Test::CliRun probe(const QString &target, const QString &scenario)
     {
         return cli({ QStringLiteral("probe"), target, QStringLiteral("--mx"),
             QStringLiteral("127.0.0.1:%1").arg(m_lab.port(scenario)), QStringLiteral("--ca-file"),
@@ -117,9 +85,9 @@ private Q_SLOTS:
 
     void statsDomains()
     {
-        const Run run = cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("domains") });
+        const Test::CliRun run = cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("domains") });
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> lines = jsonLines(run.out);
+        const QList<QJsonObject> lines = Test::jsonLines(run.out);
         QCOMPARE(lines.size(), 3);
         for (const QJsonObject &o : lines) {
             for (const char *key : { "domain", "probes", "successes", "success_rate", "failures_by_status",
@@ -148,10 +116,10 @@ private Q_SLOTS:
         QVERIFY(drop.value(QStringLiteral("tls_ms")).toObject().value(QStringLiteral("p50")).isNull());
 
         // A lower minimum flags it; --flagged keeps only flagged domains.
-        const Run flagged = cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("domains"),
+        const Test::CliRun flagged = cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("domains"),
             QStringLiteral("--flag-min"), QStringLiteral("3"), QStringLiteral("--flagged") });
         QCOMPARE(flagged.exitCode, 0);
-        const QList<QJsonObject> f = jsonLines(flagged.out);
+        const QList<QJsonObject> f = Test::jsonLines(flagged.out);
         QCOMPARE(f.size(), 1);
         QCOMPARE(f.first().value(QStringLiteral("domain")).toString(), QStringLiteral("drop.test"));
 
@@ -160,18 +128,18 @@ private Q_SLOTS:
             (QJsonObject { { QStringLiteral("rcpt"), 1 } }));
 
         // The window: nothing in the future, everything in the last day.
-        QCOMPARE(jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("domains"),
-                                   QStringLiteral("--since"), QStringLiteral("now") })
-                               .out)
+        QCOMPARE(Test::jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("domains"),
+                                         QStringLiteral("--since"), QStringLiteral("now") })
+                                     .out)
                      .size(),
             0);
-        QCOMPARE(jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("domains"),
-                                   QStringLiteral("--since"), QStringLiteral("24h") })
-                               .out)
+        QCOMPARE(Test::jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("domains"),
+                                         QStringLiteral("--since"), QStringLiteral("24h") })
+                                     .out)
                      .size(),
             3);
 
-        const Run human = cli({ QStringLiteral("stats"), QStringLiteral("domains") });
+        const Test::CliRun human = cli({ QStringLiteral("stats"), QStringLiteral("domains") });
         QCOMPARE(human.exitCode, 0);
         QVERIFY(human.out.contains("DOMAIN"));
         QVERIFY(human.out.contains("drop.test"));
@@ -180,26 +148,27 @@ private Q_SLOTS:
 
     void statsProvidersAndTrend()
     {
-        const Run run = cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("providers") });
+        const Test::CliRun run
+            = cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("providers") });
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> lines = jsonLines(run.out);
+        const QList<QJsonObject> lines = Test::jsonLines(run.out);
         // Every lab probe went to 127.0.0.1: one provider, named after the address, with all three domains.
         QCOMPARE(lines.size(), 1);
         QCOMPARE(lines.first().value(QStringLiteral("provider")).toString(), QStringLiteral("127.0.0.1"));
         QCOMPARE(lines.first().value(QStringLiteral("domains")).toArray().size(), 3);
         QCOMPARE(lines.first().value(QStringLiteral("probes")).toInt(), 6);
 
-        const Run trend = cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("trend"),
+        const Test::CliRun trend = cli({ QStringLiteral("--json"), QStringLiteral("stats"), QStringLiteral("trend"),
             QStringLiteral("--by"), QStringLiteral("hour"), QStringLiteral("--domain"), QStringLiteral("drop.test") });
         QCOMPARE(trend.exitCode, 0);
         qint64 probes = 0;
-        for (const QJsonObject &p : jsonLines(trend.out)) {
+        for (const QJsonObject &p : Test::jsonLines(trend.out)) {
             probes += p.value(QStringLiteral("probes")).toInteger();
             QVERIFY(p.value(QStringLiteral("start")).toString().endsWith(QLatin1String(":00:00.000Z")));
         }
         QCOMPARE(probes, qint64(3));
 
-        const Run rules = cli({ QStringLiteral("stats"), QStringLiteral("rules") });
+        const Test::CliRun rules = cli({ QStringLiteral("stats"), QStringLiteral("rules") });
         QCOMPARE(rules.exitCode, 0);
         QVERIFY(rules.out.contains("\"Google\""));
     }
@@ -239,7 +208,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
-        const Run run = cli(args);
+        const Test::CliRun run = cli(args);
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY(run.out.isEmpty());
         QVERIFY(!run.err.isEmpty());
@@ -247,9 +216,9 @@ private Q_SLOTS:
 
     void contacts()
     {
-        const Run run = cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list") });
+        const Test::CliRun run = cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list") });
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> lines = jsonLines(run.out);
+        const QList<QJsonObject> lines = Test::jsonLines(run.out);
         QCOMPARE(lines.size(), 2);
         for (const QJsonObject &o : lines) {
             for (const char *key : { "address", "domain", "status", "rule", "failures", "last_status", "reason",
@@ -274,9 +243,9 @@ private Q_SLOTS:
                      .exitCode,
             0);
         const QList<QJsonObject> contacted
-            = jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list"),
-                                QStringLiteral("--status"), QStringLiteral("contacted") })
-                            .out);
+            = Test::jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list"),
+                                      QStringLiteral("--status"), QStringLiteral("contacted") })
+                                  .out);
         QCOMPARE(contacted.size(), 1);
         const QJsonArray notes = contacted.first().value(QStringLiteral("notes")).toArray();
         QCOMPARE(notes.size(), 2);
@@ -294,12 +263,12 @@ private Q_SLOTS:
         QVERIFY(badFile.open(QIODevice::WriteOnly));
         badFile.write("address,name\r\nu2@hard.test,Hanna\r\nu1@drop.test,\"Uwe\r\n");
         badFile.close();
-        const Run broken = cli({ QStringLiteral("contacts"), QStringLiteral("import"), bad });
+        const Test::CliRun broken = cli({ QStringLiteral("contacts"), QStringLiteral("import"), bad });
         QCOMPARE(broken.exitCode, 65);
         QVERIFY2(broken.err.contains("line 3"), broken.err.constData());
         QVERIFY(broken.err.contains("nothing imported"));
-        const QList<QJsonObject> after
-            = jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list") }).out);
+        const QList<QJsonObject> after = Test::jsonLines(
+            cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list") }).out);
         QCOMPARE(byKey(after, "address", QStringLiteral("u1@drop.test")).value(QStringLiteral("name")).toString(),
             QStringLiteral("Uwe"));
         QVERIFY(byKey(after, "address", QStringLiteral("u2@hard.test")).value(QStringLiteral("name")).isNull());
@@ -318,16 +287,17 @@ private Q_SLOTS:
                      .exitCode,
             65);
         const QJsonObject hanna = byKey(
-            jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list") }).out),
+            Test::jsonLines(cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("list") }).out),
             "address", QStringLiteral("u2@hard.test"));
         QCOMPARE(hanna.value(QStringLiteral("name")).toString(), QStringLiteral("Hanna"));
         QCOMPARE(hanna.value(QStringLiteral("phone")).toString(), QStringLiteral("+1 555 0199"));
 
         // The message for the admin, with its mailto: URL.
-        const Run message = cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("message"),
-            QStringLiteral("u1@drop.test"), QStringLiteral("--lang"), QStringLiteral("de") });
+        const Test::CliRun message
+            = cli({ QStringLiteral("--json"), QStringLiteral("contacts"), QStringLiteral("message"),
+                QStringLiteral("u1@drop.test"), QStringLiteral("--lang"), QStringLiteral("de") });
         QCOMPARE(message.exitCode, 0);
-        const QJsonObject m = jsonLines(message.out).value(0);
+        const QJsonObject m = Test::jsonLines(message.out).value(0);
         QCOMPARE(m.value(QStringLiteral("to")).toString(), QStringLiteral("admin@elsewhere.test"));
         QVERIFY(m.value(QStringLiteral("body")).toString().contains(QStringLiteral("Guten Tag Uwe")));
         QVERIFY(
@@ -340,7 +310,8 @@ private Q_SLOTS:
     void reports()
     {
         const QString file = m_dir.filePath(QStringLiteral("probes.csv"));
-        const Run run = cli({ QStringLiteral("report"), QStringLiteral("probes"), QStringLiteral("-o"), file });
+        const Test::CliRun run
+            = cli({ QStringLiteral("report"), QStringLiteral("probes"), QStringLiteral("-o"), file });
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.isEmpty());
         QFile f(file);
@@ -361,16 +332,16 @@ private Q_SLOTS:
                 QStringLiteral("u1@drop.test 4.4.2"), QStringLiteral("u1@drop.test 4.4.2"),
                 QStringLiteral("u1@drop.test 4.4.2"), QStringLiteral("u2@hard.test 5.1.1") }));
 
-        const Run domains = cli({ QStringLiteral("report"), QStringLiteral("domains"), QStringLiteral("--domain"),
-            QStringLiteral("drop.test") });
+        const Test::CliRun domains = cli({ QStringLiteral("report"), QStringLiteral("domains"),
+            QStringLiteral("--domain"), QStringLiteral("drop.test") });
         QCOMPARE(domains.exitCode, 0);
         const QList<QStringList> d = csv(domains.out);
         QCOMPARE(d.size(), 2);
         QCOMPARE(d.at(1).at(0), QStringLiteral("drop.test"));
         QCOMPARE(d.at(1).at(d.first().indexOf(QStringLiteral("failures_by_status"))), QStringLiteral("4.4.2=3"));
 
-        const Run contacts = cli({ QStringLiteral("report"), QStringLiteral("contacts"), QStringLiteral("--excel"),
-            QStringLiteral("--locale"), QStringLiteral("de_DE") });
+        const Test::CliRun contacts = cli({ QStringLiteral("report"), QStringLiteral("contacts"),
+            QStringLiteral("--excel"), QStringLiteral("--locale"), QStringLiteral("de_DE") });
         QCOMPARE(contacts.exitCode, 0);
         QVERIFY(contacts.out.startsWith("\xEF\xBB\xBF"
                                         "address;domain;status;"));
@@ -383,12 +354,12 @@ private Q_SLOTS:
         QVERIFY(found);
 
         for (const char *kind : { "bounces", "retries", "providers" }) {
-            const Run r = cli({ QStringLiteral("report"), QString::fromLatin1(kind) });
+            const Test::CliRun r = cli({ QStringLiteral("report"), QString::fromLatin1(kind) });
             QVERIFY2(r.exitCode == 0, r.err.constData());
             QVERIFY(!csv(r.out).isEmpty());
         }
-        const Run retries = cli({ QStringLiteral("report"), QStringLiteral("retries"), QStringLiteral("--domain"),
-            QStringLiteral("drop.test") });
+        const Test::CliRun retries = cli({ QStringLiteral("report"), QStringLiteral("retries"),
+            QStringLiteral("--domain"), QStringLiteral("drop.test") });
         const QList<QStringList> rq = csv(retries.out);
         QVERIFY(rq.size() >= 2); // the soft failures wait in the retry queue
         QCOMPARE(rq.at(1).at(rq.first().indexOf(QStringLiteral("domain"))), QStringLiteral("drop.test"));

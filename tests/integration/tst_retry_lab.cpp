@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "clirunner.h"
 #include "lab/labserver.h"
 #include "lab/smtplab.h"
 #include "queue/retryqueue.h"
@@ -24,22 +25,6 @@ using namespace Mailpulse::Queue;
 
 namespace
 {
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-QList<QJsonObject> jsonLines(const QByteArray &out)
-{
-    QList<QJsonObject> objects;
-    for (const QByteArray &line : out.split('\n')) {
-        if (!line.trimmed().isEmpty())
-            objects << QJsonDocument::fromJson(line).object();
-    }
-    return objects;
-}
 
 } // namespace
 
@@ -95,19 +80,10 @@ private:
         return reports;
     }
 
-    Run cli(const QStringList &args)
+    Test::CliRun cli(const QStringList &args)
     {
-        QProcess process;
-        process.setProgram(Test::cliPath());
-        process.setArguments(QStringList { QStringLiteral("--db"), m_dbPath } + args);
-        QSignalSpy finished(&process, &QProcess::finished);
-        process.start();
-        if (!finished.wait(30000)) {
-            process.kill();
-            finished.wait(5000);
-        }
-        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError() };
+        return Test::runCli(
+            QStringList { QStringLiteral("--db"), m_dbPath } + args, QProcessEnvironment::systemEnvironment(), 30000);
     }
 
     Test::FakeClock m_clock;
@@ -305,13 +281,13 @@ private Q_SLOTS:
         const QStringList common = { QStringLiteral("--connect-timeout"), QStringLiteral("2"), QStringLiteral("--helo"),
             QStringLiteral("cli.mailpulse.test"), QStringLiteral("--ca-file"), m_lab.caCertificatePath() };
         // A soft failure from `probe` lands in the queue.
-        const Run probed = cli(
+        const Test::CliRun probed = cli(
             QStringList { QStringLiteral("probe"), QStringLiteral("dave@cli.test"), QStringLiteral("--mx"), refused }
             + common);
         QCOMPARE(probed.exitCode, 75);
-        const Run listed = cli({ QStringLiteral("--json"), QStringLiteral("queue"), QStringLiteral("list") });
+        const Test::CliRun listed = cli({ QStringLiteral("--json"), QStringLiteral("queue"), QStringLiteral("list") });
         QCOMPARE(listed.exitCode, 0);
-        const QList<QJsonObject> entries = jsonLines(listed.out);
+        const QList<QJsonObject> entries = Test::jsonLines(listed.out);
         QCOMPARE(entries.size(), 1);
         const QJsonObject entry = entries.first();
         for (const char *field : { "id", "target", "domain", "state", "status", "class", "reason", "attempts",
@@ -326,10 +302,10 @@ private Q_SLOTS:
         QCOMPARE(cli({ QStringLiteral("queue"), QStringLiteral("pause"), id }).exitCode, 65);
         QCOMPARE(cli({ QStringLiteral("queue"), QStringLiteral("run"), QStringLiteral("--id"), id }).exitCode, 65);
         QCOMPARE(cli({ QStringLiteral("queue"), QStringLiteral("resume"), id }).exitCode, 0);
-        const Run again = cli(
+        const Test::CliRun again = cli(
             { QStringLiteral("--json"), QStringLiteral("queue"), QStringLiteral("run"), QStringLiteral("--id"), id });
         QCOMPARE(again.exitCode, 75);
-        const QList<QJsonObject> attempts = jsonLines(again.out);
+        const QList<QJsonObject> attempts = Test::jsonLines(again.out);
         QCOMPARE(attempts.size(), 1);
         QCOMPARE(attempts.first().value(QStringLiteral("attempts")).toInt(), 2);
         QCOMPARE(attempts.first().value(QStringLiteral("attempt")).toObject().value(QStringLiteral("status")),
@@ -345,12 +321,12 @@ private Q_SLOTS:
             cli({ QStringLiteral("queue"), QStringLiteral("run"), QStringLiteral("--all"), QStringLiteral("--due") })
                 .exitCode,
             64);
-        const Run cancelled = cli({ QStringLiteral("--json"), QStringLiteral("queue"), QStringLiteral("list"),
+        const Test::CliRun cancelled = cli({ QStringLiteral("--json"), QStringLiteral("queue"), QStringLiteral("list"),
             QStringLiteral("--state"), QStringLiteral("cancelled") });
-        QCOMPARE(jsonLines(cancelled.out).size(), 1);
+        QCOMPARE(Test::jsonLines(cancelled.out).size(), 1);
 
         // `queue run --all` and a success: exit 0, the entry succeeded.
-        const Run flaky = cli(
+        const Test::CliRun flaky = cli(
             QStringList { QStringLiteral("probe"), QStringLiteral("erin@cli.test"), QStringLiteral("--mx"), refused }
             + common);
         QCOMPARE(flaky.exitCode, 75);
@@ -365,13 +341,13 @@ private Q_SLOTS:
                 q.addBindValue(v);
             QVERIFY(q.exec());
         }
-        const Run all = cli({ QStringLiteral("queue"), QStringLiteral("run"), QStringLiteral("--all") });
+        const Test::CliRun all = cli({ QStringLiteral("queue"), QStringLiteral("run"), QStringLiteral("--all") });
         QVERIFY2(all.exitCode == 0, all.out.constData());
         QVERIFY(all.out.contains("succeeded"));
-        const Run done = cli({ QStringLiteral("--json"), QStringLiteral("queue"), QStringLiteral("list"),
+        const Test::CliRun done = cli({ QStringLiteral("--json"), QStringLiteral("queue"), QStringLiteral("list"),
             QStringLiteral("--state"), QStringLiteral("succeeded") });
-        QCOMPARE(jsonLines(done.out).size(), 1);
-        QCOMPARE(jsonLines(done.out).first().value(QStringLiteral("history")).toArray().size(), 2);
+        QCOMPARE(Test::jsonLines(done.out).size(), 1);
+        QCOMPARE(Test::jsonLines(done.out).first().value(QStringLiteral("history")).toArray().size(), 2);
         // Nothing pending: `queue run` (the scheduler) has nothing to wait for.
         QCOMPARE(cli({ QStringLiteral("queue"), QStringLiteral("run") }).exitCode, 0);
     }
