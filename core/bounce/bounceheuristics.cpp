@@ -181,9 +181,8 @@ const char *const RcptStageSignatures[] = {
     "mmsc ndr", // Verizon MMS gateway
     "x-powermta-", // PowerMTA
     "mailer-daemon@googlemail.com", // Gmail and Google Workspace
-    "mailer-daemon@yahoo.com",
-    "postmaster@hotmail.com",
-    "postmaster@outlook.com",
+    "mailer-daemon@yahoo.com", "postmaster@hotmail.com", "postmaster@outlook.com",
+    "message from interscan messaging security suite", // its notices name recipients the next hop refused
 };
 
 // Sender-side words that say the failure is temporary when a non-standard bounce gives no code.
@@ -518,11 +517,20 @@ QString errorParagraph(const QStringList &lines)
     return best.left(2000);
 }
 
+// A recipient for whom the bounce gives an error text of its own (a Diagnostic-Code, the lines next to its
+// address) in which nothing names a cause is held for a person to read: Sisimai's onhold. "undefined" stays for a
+// recipient the bounce names without any error of its own (only the notice's boilerplate, or a header).
+void holdUndecided(BounceRecipient &r, bool ownText)
+{
+    if (ownText && r.classification.reason == u"undefined")
+        r.classification.reason = QStringLiteral("onhold");
+}
+
 // A post to a Google Group that the group refused (no such group, or no permission to post): the notice says so in
 // the sender's language only, so the address decides.
 void groupDefaults(BounceRecipient &r)
 {
-    if (r.classification.reason == u"undefined"
+    if ((r.classification.reason == u"undefined" || r.classification.reason == u"onhold")
         && r.address.endsWith(QLatin1String("@googlegroups.com"), Qt::CaseInsensitive))
         r.classification.reason = QStringLiteral("rejected");
 }
@@ -679,14 +687,20 @@ Classification BounceHeuristics::classify(
     // X.2.0/X.2.1 say the mailbox exists but refused the message; with "unknown user" that is a filter.
     if (c.reason == u"userunknown" && given && given->subject == 2 && given->detail <= 1 && command != u"RCPT")
         c.reason = QStringLiteral("filtered");
-    if (act == u"delayed") {
+    // A local delivery program's error (X-Unix exit status, its own words such as "Quota exceeded") is the state
+    // of the recipient's mailbox or of the mailer itself, whether the MTA still retries or not: it is kept.
+    const bool localDelivery = command == u"PIPE";
+    if (act == u"delayed" && !localDelivery) {
         // Sisimai 4.25 reports a delay notice as expired: the message has not been delivered in the time the
         // sender's MTA announces, whatever the last attempt's error was.
         c.reason = QStringLiteral("expired");
-    } else if (c.cls == DeliveryClass::Soft && (c.reason == u"undefined" || act == u"failed")
-        && (c.reason == u"undefined" || c.reason == u"systemerror") && act != u"delayed") {
+    } else if (c.cls == DeliveryClass::Soft && !localDelivery
+        && (c.reason == u"undefined"
+            || (act == u"failed"
+                && (c.reason == u"systemerror" || (c.status == u"4.4.1" && c.reason == u"networkerror"))))) {
         // A final failure with a temporary status and no more specific cause: the reporting MTA gave up after
-        // its queue lifetime.
+        // its queue lifetime. So too for "no answer from host" (X.4.1) in a report that says "failed": the host
+        // never answered during the whole queue lifetime, the connection error only names the last attempt.
         c.reason = QStringLiteral("expired");
     }
     return c;
@@ -864,9 +878,10 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                     if (c.address.compare(r.address, Qt::CaseInsensitive) == 0)
                         r.diagnostic = collapseSpaces(c.block.join(u' ')).left(2000);
                 }
-                if (r.diagnostic.isEmpty() && reading.recipients.size() == 1)
-                    r.diagnostic = errorParagraph(notice);
             }
+            const bool ownText = !r.diagnostic.trimmed().isEmpty();
+            if (r.diagnostic.isEmpty() && reading.recipients.size() == 1)
+                r.diagnostic = errorParagraph(notice);
             if (r.command.isEmpty())
                 r.command = commandIn(r.diagnostic);
             for (const Candidate &c : candidates) {
@@ -878,6 +893,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             r.command = withDefaultCommand(r.command);
             r.classification = classify(
                 r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, r.command, &r.replyCode);
+            holdUndecided(r, ownText);
             groupDefaults(r);
         }
         reading.kind = BounceReading::Kind::Bounce;
@@ -946,6 +962,16 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             r.command = noticeCommand();
         r.command = withDefaultCommand(r.command);
         r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
+        if (r.classification.reason == u"undefined" && !r.diagnostic.contains(fallbackText)) {
+            // The recipient's own lines held something that looked like a code ("Size (in bytes): 222") but
+            // named no cause: the notice's error paragraph may.
+            BounceRecipient retry = r;
+            retry.diagnostic = collapseSpaces(r.diagnostic + u' ' + fallbackText).left(2000);
+            retry.classification = classify(QString(), QString(), retry.diagnostic, retry.command, &retry.replyCode);
+            if (retry.classification.reason != u"undefined")
+                r = std::move(retry);
+        }
+        holdUndecided(r, !collapseSpaces(c.block.join(u' ')).isEmpty());
         groupDefaults(r);
         if (r.classification.cls == DeliveryClass::Soft)
             r.action = QStringLiteral("delayed");

@@ -92,6 +92,10 @@ const TextRule TextRules[] = {
     { "try later", Greylisted, S, 7, 1, false, "4.7.1" },
     { "retry later", Greylisted, S, 7, 1, false, "4.7.1" },
 
+    // qmail-remote's fixed wording when MAIL FROM was refused: whatever the remote reply says next (a volume
+    // limit, "access denied"), it refused our envelope sender.
+    { "but sender was rejected", Rejected, S, 1, 8 },
+
     // Limits on the sender's volume or connections. Before "blocked": such replies often add "blocked IP".
     // A reply without an enhanced code becomes X.7.0 here, as Postfix words it ("421 4.7.0 Error: too many
     // connections"): a per-client policy limit. Not X.4.5 (the receiver's own congestion) nor X.3.2 (a host not
@@ -187,6 +191,7 @@ const TextRule TextRules[] = {
     { "invalid final delivery", UserUnknown, S, 1, 1 },
     { "user doesn't have a", UserUnknown, S, 1, 1 },
     { "user not listed", UserUnknown, S, 1, 1 },
+    { "check if address is correct", UserUnknown, S, 1, 1 }, // Trend Micro InterScan's notice
     // Exchange Online's directory-based edge blocking: the recipient is not in the tenant's directory.
     { "recipient address rejected: access denied", UserUnknown, S, 1, 1 },
 
@@ -227,6 +232,12 @@ const TextRule TextRules[] = {
 
     // qmail's wording when the greeting or HELO is refused: refused for who we are.
     { "my name was rejected", Blocked, S, 7, 1 },
+    // Outlook.com/Hotmail's fixed wording for a client IP on its block list ("550 SC-004 ... Unfortunately,
+    // messages from 192.0.2.1 weren't sent").
+    { "unfortunately, messages from", Blocked, S, 7, 1 },
+    // qmail's badrcptto list: the administrator refuses this recipient on purpose, a filter rather than an
+    // unknown address (qmail-smtpd "sorry, your envelope recipient is in my badrcptto list").
+    { "badrcptto", Filtered, S, 7, 1 },
     // The sending client is an open relay: that is the sender's reputation, so before the relaying rules.
     { "open relay", Blocked, S, 7, 1 },
     { "relay access", NoRelaying, S, 7, 1 },
