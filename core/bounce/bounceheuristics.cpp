@@ -526,6 +526,42 @@ void holdUndecided(BounceRecipient &r, bool ownText)
         r.classification.reason = QStringLiteral("onhold");
 }
 
+// PowerMTA classifies every bounce itself and writes the result into its DSN (X-PowerMTA-BounceCategory; the
+// categories are listed in the PowerMTA User's Guide). The sending MTA's own verdict is better evidence than our
+// reading of the same text, in particular whether "User Unknown" under X.2.1 is an unknown address.
+struct VendorCategory {
+    const char *category;
+    const char *reason;
+};
+const VendorCategory PowerMtaCategories[] = {
+    { "bad-mailbox", "userunknown" },
+    { "bad-domain", "hostunknown" },
+    { "inactive-mailbox", "suspend" },
+    { "quota-issues", "mailboxfull" },
+    { "message-expired", "expired" },
+    { "no-answer-from-host", "networkerror" },
+    { "bad-connection", "networkerror" },
+    { "invalid-sender", "rejected" },
+    { "relaying-issues", "norelaying" },
+    { "spam-related", "spamdetected" },
+    { "virus-related", "virusdetected" },
+    { "content-related", "contenterror" },
+    { "policy-related", "policyviolation" },
+    { "protocol-errors", "syntaxerror" },
+};
+
+void applyVendorCategory(BounceRecipient &r, const QString &category)
+{
+    if (category.isEmpty() || r.classification.cls == DeliveryClass::Success)
+        return;
+    for (const VendorCategory &v : PowerMtaCategories) {
+        if (category == QLatin1String(v.category)) {
+            r.classification.reason = QString::fromLatin1(v.reason);
+            return;
+        }
+    }
+}
+
 // A post to a Google Group that the group refused (no such group, or no permission to post): the notice says so in
 // the sender's language only, so the address decides.
 void groupDefaults(BounceRecipient &r)
@@ -550,8 +586,10 @@ BounceRecipient fromDsnGroup(const Fields &group, const Fields &perMessage)
     r.action = field(group, "action").section(u' ', 0, 0).toLower();
     const QString diagnosticField = field(group, "diagnostic-code");
     r.diagnostic = collapseSpaces(stripTypePrefix(diagnosticField));
-    // "X-Unix; 255": the exit status of a local delivery program, not an SMTP reply.
-    if (diagnosticField.startsWith(QLatin1String("x-unix"), Qt::CaseInsensitive))
+    // "X-Unix; 255": the exit status of a local delivery program, not an SMTP reply. A Final-Recipient that is a
+    // command ("|/usr/bin/prog ...", Exim's pipe deliveries) is that program too.
+    const QString finalRecipient = stripTypePrefix(field(group, "final-recipient"));
+    if (diagnosticField.startsWith(QLatin1String("x-unix"), Qt::CaseInsensitive) || finalRecipient.startsWith(u'|'))
         r.command = QStringLiteral("PIPE");
     r.remoteMta = stripTypePrefix(field(group, "remote-mta"));
     r.lastAttempt = field(group, "last-attempt-date");
@@ -811,6 +849,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     bool dsn = false;
     Fields perMessage;
     QStringList statuses; // the Status field of each recipient, in order
+    QStringList categories; // PowerMTA's X-PowerMTA-BounceCategory of each recipient, in order
     for (const Fields &g : std::as_const(groups)) {
         const bool isRecipient = !field(g, "final-recipient").isEmpty() || !field(g, "original-recipient").isEmpty();
         if (!isRecipient) {
@@ -821,6 +860,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         dsn = true;
         BounceRecipient r = fromDsnGroup(g, perMessage);
         statuses.append(field(g, "status"));
+        categories.append(field(g, "x-powermta-bouncecategory").trimmed().toLower());
         reading.recipients.append(std::move(r));
     }
     reading.arrivalDate = field(perMessage, "arrival-date");
@@ -870,6 +910,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             if (!reading.recipients[i].address.contains(u'@')) {
                 reading.recipients.removeAt(i);
                 statuses.removeAt(i);
+                categories.removeAt(i);
             }
         }
         for (BounceRecipient &r : reading.recipients) {
@@ -894,6 +935,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             r.classification = classify(
                 r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, r.command, &r.replyCode);
             holdUndecided(r, ownText);
+            applyVendorCategory(r, categories.value(&r - reading.recipients.data()));
             groupDefaults(r);
         }
         reading.kind = BounceReading::Kind::Bounce;
@@ -953,8 +995,13 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         r.diagnostic = collapseSpaces(c.block.join(u' ')).left(2000);
         const bool hasCode
             = replyCodePattern().match(r.diagnostic).hasMatch() || StatusCode::find(r.diagnostic).has_value();
+        // A paragraph that names other recipients of the notice but not this one is about them, not about this one
+        // (a notice that lists each recipient with its own error).
+        const bool othersParagraph = !fallbackText.contains(c.address, Qt::CaseInsensitive)
+            && std::any_of(candidates.cbegin(), candidates.cend(),
+                [&](const Candidate &o) { return &o != &c && fallbackText.contains(o.address, Qt::CaseInsensitive); });
         // Without a code of its own, the recipient's lines get the notice's error paragraph as context.
-        if (!hasCode && !r.diagnostic.contains(fallbackText))
+        if (!hasCode && !othersParagraph && !r.diagnostic.contains(fallbackText))
             r.diagnostic = collapseSpaces(r.diagnostic + u' ' + fallbackText).left(2000);
         r.action = QStringLiteral("failed");
         r.command = commandIn(c.block.join(u' '));
@@ -962,7 +1009,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             r.command = noticeCommand();
         r.command = withDefaultCommand(r.command);
         r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
-        if (r.classification.reason == u"undefined" && !r.diagnostic.contains(fallbackText)) {
+        if (r.classification.reason == u"undefined" && !othersParagraph && !r.diagnostic.contains(fallbackText)) {
             // The recipient's own lines held something that looked like a code ("Size (in bytes): 222") but
             // named no cause: the notice's error paragraph may.
             BounceRecipient retry = r;
