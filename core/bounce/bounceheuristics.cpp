@@ -696,7 +696,8 @@ Classification BounceHeuristics::classify(
         given = inText;
 
     Classification c;
-    if (act == u"delivered" || act == u"relayed" || act == u"expanded") {
+    // "deliverable": Postfix's address verification report (sendmail -bv) for an address it would deliver.
+    if (act == u"delivered" || act == u"relayed" || act == u"expanded" || act == u"deliverable") {
         c.status = given && given->klass == 2 ? given->toString() : QStringLiteral("2.0.0");
         c.cls = DeliveryClass::Success;
         c.reason = QStringLiteral("delivered");

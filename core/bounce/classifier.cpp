@@ -340,6 +340,8 @@ const TextRule TextRules[] = {
     { "failing for a long time", Expired, S, 4, 7 },
     { "after multiple retries", Expired, S, 4, 7 },
     { "giving up", Expired, S, 4, 7 },
+    // A failure after counted attempts ("Delivery failed 20 attempts", Ipswitch IMail) says the retries ran out.
+    { " attempts", Expired, S, 4, 7, false, nullptr, "delivery failed" },
     // Gmail's wording when it stops trying to connect to the receiving host after its retry period.
     { "did not accept our requests to connect", Expired, S, 4, 7 },
     { "deliver this message after", Expired, S, 4, 7 },

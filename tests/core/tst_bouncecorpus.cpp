@@ -32,6 +32,12 @@ const Override Overrides[] = {
         "the text says \"421 4.4.2\"; 4.4.7 is Sisimai 4.25's own pseudo code (README; Sisimai 5 gives 4.4.2)" },
     { "maildir/bsd/lhost-amazonworkmail-07.eml", "*", nullptr, "4.4.2",
         "same mail text as amazonses-17: \"421 4.4.2\" (README; Sisimai 5 gives 4.4.2)" },
+    // Sisimai 4.25 predates RFC 7372's 5.7.25/5.7.26 and reports "onhold" for replies that name their cause;
+    // Sisimai 5 gives authfailure/requireptr, which 4.25's vocabulary (README) calls blocked.
+    { "maildir/bsd/lhost-opensmtpd-11.eml", "*", "blocked", nullptr,
+        "\"550 5.7.26 ... Multiple authentication checks failed\" names the cause (Sisimai 5: authfailure)" },
+    { "maildir/bsd/lhost-opensmtpd-14.eml", "*", "blocked", nullptr,
+        "\"550 5.7.25 ... Reverse DNS validation failed\" names the cause (Sisimai 5: requireptr)" },
 };
 
 QString corpusDir()
