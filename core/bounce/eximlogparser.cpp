@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "bounce/bytescan.h"
 #include "bounce/classifier.h"
 #include "bounce/linefingerprint.h"
 
@@ -11,39 +12,7 @@ namespace Mailpulse::Bounce
 namespace
 {
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isAlnum(char c) { return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-bool digits(QByteArrayView s, qsizetype pos, int n, int *value)
-{
-    if (pos + n > s.size())
-        return false;
-    int v = 0;
-    for (int i = 0; i < n; ++i) {
-        const char c = s[pos + i];
-        if (!isDigit(c))
-            return false;
-        v = v * 10 + (c - '0');
-    }
-    *value = v;
-    return true;
-}
-
-qsizetype find(QByteArrayView s, QByteArrayView needle, qsizetype from = 0)
-{
-    if (from < 0 || from >= s.size())
-        return -1;
-    const void *hit = memmem(s.data() + from, size_t(s.size() - from), needle.data(), size_t(needle.size()));
-    return hit ? static_cast<const char *>(hit) - s.data() : -1;
-}
-
-qsizetype findChar(QByteArrayView s, char c, qsizetype from = 0)
-{
-    if (from < 0 || from >= s.size())
-        return -1;
-    const void *hit = std::memchr(s.data() + from, c, size_t(s.size() - from));
-    return hit ? static_cast<const char *>(hit) - s.data() : -1;
-}
+using namespace ByteScan;
 
 struct EximHeader {
     int year = 0;
