@@ -1,0 +1,579 @@
+#include "dashboardview.h"
+
+#include <algorithm>
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QCursor>
+#include <QDateTimeAxis>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHorizontalBarSeries>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineSeries>
+#include <QLocale>
+#include <QPieSeries>
+#include <QPieSlice>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QThread>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include "common/clock.h"
+#include "models/domainstatsmodel.h"
+#include "stats/statsengine.h"
+#include "stats/timewindow.h"
+#include "store/database.h"
+
+namespace Mailpulse::Ui
+{
+
+namespace
+{
+
+// More lines than this make the trend chart unreadable; the "all domains" line is always drawn.
+constexpr int kMaxTrendDomains = 5;
+
+struct Request {
+    Stats::TimeWindow window;
+    Stats::Granularity granularity = Stats::Granularity::Hour;
+    QStringList trendDomains;
+};
+
+// Colors for the statuses people act on. 4.4.1 (no connection) and 4.4.2 (connection dropped) point at different
+// problems (firewall or dead host vs. overloaded or filtering server), so they must never look alike.
+QColor statusColor(const QString &status, int fallbackIndex)
+{
+    static const QHash<QString, QColor> fixed = {
+        { QStringLiteral("4.4.1"), QColor(0xd9, 0x48, 0x0f) },
+        { QStringLiteral("4.4.2"), QColor(0x70, 0x48, 0xe8) },
+        { QStringLiteral("4.4.3"), QColor(0xf5, 0x9f, 0x00) },
+        { QStringLiteral("4.7.5"), QColor(0x0c, 0x85, 0x99) },
+        { QStringLiteral("5.1.1"), QColor(0xc9, 0x2a, 0x2a) },
+        { QStringLiteral("5.1.2"), QColor(0x86, 0x2e, 0x9c) },
+    };
+    static const QColor cycle[] = { QColor(0x19, 0x71, 0xc2), QColor(0x2f, 0x9e, 0x44), QColor(0x86, 0x8e, 0x96),
+        QColor(0xe6, 0x49, 0x80), QColor(0x5c, 0x94, 0x0d), QColor(0x36, 0x4f, 0xc7), QColor(0xa6, 0x1e, 0x4d) };
+    return fixed.value(status, cycle[fallbackIndex % int(std::size(cycle))]);
+}
+
+double percent(qint64 part, qint64 whole) { return whole > 0 ? 100.0 * double(part) / double(whole) : 0.0; }
+
+} // namespace
+
+/// Lives on the dashboard's thread and owns the store connection used there (a connection belongs to its thread).
+class DashboardWorker final : public QObject
+{
+public:
+    explicit DashboardWorker(QString path)
+        : m_path(std::move(path))
+        , m_rules(Stats::ProviderRules::defaultRules())
+    {
+        const QString userRules = Stats::ProviderRules::defaultUserFilePath();
+        QString ignored;
+        // A broken user file is reported by the CLI's `stats rules`; the dashboard falls back to the shipped rules.
+        if (QFile::exists(userRules))
+            m_rules.loadUserFile(userRules, &ignored);
+    }
+
+    DashboardData compute(const Request &request)
+    {
+        DashboardData data;
+        QElapsedTimer timer;
+        timer.start();
+        if (!m_database) {
+            auto database = std::make_unique<Store::Database>();
+            if (!database->open(m_path, &data.error))
+                return data;
+            m_database = std::move(database);
+        }
+        const Stats::StatsEngine engine(*m_database, m_rules);
+        if (!engine.domainStats(request.window, &data.domains, &data.error)
+            || !engine.providerStats(request.window, &data.providers, &data.error)
+            || !engine.trend(request.window, request.granularity, &data.trend, &data.error))
+            return data;
+        for (const QString &domain : request.trendDomains) {
+            QList<Stats::TrendPoint> points;
+            if (!engine.trend(request.window, request.granularity, &points, &data.error, domain))
+                return data;
+            data.domainTrends.insert(domain, points);
+        }
+        data.elapsedMs = timer.elapsed();
+        return data;
+    }
+
+private:
+    QString m_path;
+    Stats::ProviderRules m_rules;
+    std::unique_ptr<Store::Database> m_database;
+};
+
+DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWidget *parent)
+    : QWidget(parent)
+    , m_database(database)
+    , m_clock(clock)
+    , m_thread(new QThread(this))
+    , m_worker(new DashboardWorker(database->path()))
+    , m_window(new QComboBox(this))
+    , m_granularity(new QComboBox(this))
+    , m_order(new QComboBox(this))
+    , m_top(new QSpinBox(this))
+    , m_status(new QLabel(this))
+    , m_recovery(new QLabel(this))
+    , m_barChart(new QChart)
+    , m_trendChart(new QChart)
+    , m_statusChart(new QChart)
+    , m_statusSeries(new QPieSeries) // owned by its chart: Qt Charts aborts on a series deleted while attached
+    , m_domainModel(new DomainStatsModel(this))
+    , m_providerModel(new DomainStatsModel(this))
+    , m_flaggedModel(new DomainStatsModel(this))
+    , m_domainProxy(new QSortFilterProxyModel(this))
+    , m_domainTable(new QTableView(this))
+{
+    m_thread->setObjectName(QStringLiteral("dashboard"));
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread->start(QThread::LowPriority);
+
+    m_window->addItem(tr("Last 24 hours"), int(Window::Day));
+    m_window->addItem(tr("Last 7 days"), int(Window::Week));
+    m_window->addItem(tr("Last 30 days"), int(Window::Month));
+    m_granularity->addItem(tr("Per hour"), int(Stats::Granularity::Hour));
+    m_granularity->addItem(tr("Per day"), int(Stats::Granularity::Day));
+    m_order->addItem(tr("Worst first"), int(BarOrder::WorstFirst));
+    m_order->addItem(tr("Most probes"), int(BarOrder::MostProbes));
+    m_order->addItem(tr("By name"), int(BarOrder::Name));
+    m_top->setRange(1, 100);
+    m_top->setValue(15);
+    m_top->setToolTip(tr("How many domains the bar chart shows"));
+    auto *refreshButton = new QPushButton(tr("Refresh"), this);
+    refreshButton->setToolTip(tr("Re-read the store (F5)"));
+    auto *shortcut = new QShortcut(QKeySequence::Refresh, this);
+    shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Window:"), this));
+    controls->addWidget(m_window);
+    controls->addWidget(m_granularity);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Domains:"), this));
+    controls->addWidget(m_order);
+    controls->addWidget(new QLabel(tr("Top"), this));
+    controls->addWidget(m_top);
+    controls->addWidget(refreshButton);
+    controls->addWidget(m_status, 1);
+
+    m_barChart->setTitle(tr("Success rate by domain"));
+    m_barChart->legend()->setAlignment(Qt::AlignBottom);
+    m_trendChart->setTitle(tr("Success rate over time"));
+    m_trendChart->legend()->setAlignment(Qt::AlignBottom);
+    m_statusChart->setTitle(tr("Failures by status"));
+    m_statusChart->legend()->setAlignment(Qt::AlignRight);
+    m_statusSeries->setHoleSize(0.4);
+    m_statusChart->addSeries(m_statusSeries);
+    const auto makeView = [this](QChart *chart) {
+        auto *view = new QChartView(chart, this);
+        view->setRenderHint(QPainter::Antialiasing);
+        view->setMinimumHeight(200);
+        return view;
+    };
+
+    auto *flaggedTable = new QTableView(this);
+    auto *providerTable = new QTableView(this);
+    auto *flaggedProxy = new QSortFilterProxyModel(this);
+    auto *providerProxy = new QSortFilterProxyModel(this);
+    flaggedProxy->setSourceModel(m_flaggedModel);
+    providerProxy->setSourceModel(m_providerModel);
+    m_domainProxy->setSourceModel(m_domainModel);
+    const std::pair<QTableView *, QSortFilterProxyModel *> tables[]
+        = { { flaggedTable, flaggedProxy }, { m_domainTable, m_domainProxy }, { providerTable, providerProxy } };
+    for (const auto &[table, proxy] : tables) {
+        proxy->setSortRole(DomainStatsModel::SortRole);
+        table->setModel(proxy);
+        table->setSortingEnabled(true);
+        table->sortByColumn(DomainStatsModel::SuccessRate, Qt::AscendingOrder);
+        table->setSelectionBehavior(QAbstractItemView::SelectRows);
+        table->verticalHeader()->hide();
+        table->horizontalHeader()->setStretchLastSection(true);
+    }
+    flaggedTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    providerTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several selected domains each get a line in the trend chart.
+    m_domainTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_domainTable->hideColumn(DomainStatsModel::Kind);
+    providerTable->hideColumn(DomainStatsModel::Kind);
+
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(flaggedTable, tr("Consistent problems"));
+    tabs->addTab(m_domainTable, tr("Domains"));
+    tabs->addTab(providerTable, tr("Providers"));
+    auto *bottom = new QWidget(this);
+    auto *bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
+    bottomLayout->addWidget(m_recovery);
+    bottomLayout->addWidget(tabs, 1);
+
+    auto *top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(makeView(m_barChart));
+    top->addWidget(makeView(m_statusChart));
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    auto *main = new QSplitter(Qt::Vertical, this);
+    main->addWidget(top);
+    main->addWidget(makeView(m_trendChart));
+    main->addWidget(bottom);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(main, 1);
+
+    connect(refreshButton, &QPushButton::clicked, this, &DashboardView::refresh);
+    connect(shortcut, &QShortcut::activated, this, &DashboardView::refresh);
+    connect(m_window, &QComboBox::currentIndexChanged, this, [this] {
+        // A day of hourly points or a month of daily ones: what fits the window; the user can still switch.
+        m_granularity->setCurrentIndex(window() == Window::Day ? 0 : 1);
+        refresh();
+    });
+    connect(m_granularity, &QComboBox::currentIndexChanged, this, &DashboardView::refresh);
+    connect(m_order, &QComboBox::currentIndexChanged, this, &DashboardView::rebuildBars);
+    connect(m_top, &QSpinBox::valueChanged, this, &DashboardView::rebuildBars);
+    connect(m_domainTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        &DashboardView::onCurrentDomainChanged);
+    // Trend lines for the newly selected domains.
+    connect(m_domainTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &DashboardView::refresh);
+    connect(flaggedTable, &QTableView::activated, this, [this, flaggedProxy](const QModelIndex &index) {
+        const DomainStatsModel::Row &row = m_flaggedModel->row(flaggedProxy->mapToSource(index).row());
+        if (row.kind == Stats::GroupKind::Domain)
+            selectDomain(row.stats.key);
+    });
+    refresh();
+}
+
+DashboardView::~DashboardView()
+{
+    m_thread->quit();
+    m_thread->wait();
+}
+
+DashboardView::Window DashboardView::window() const { return Window(m_window->currentData().toInt()); }
+
+void DashboardView::setWindow(Window window) { m_window->setCurrentIndex(m_window->findData(int(window))); }
+
+void DashboardView::setGranularity(Stats::Granularity granularity)
+{
+    m_granularity->setCurrentIndex(m_granularity->findData(int(granularity)));
+}
+
+void DashboardView::setBarOrder(BarOrder order) { m_order->setCurrentIndex(m_order->findData(int(order))); }
+
+void DashboardView::setTopDomains(int count) { m_top->setValue(count); }
+
+void DashboardView::refresh()
+{
+    if (m_inFlight) {
+        m_pending = true;
+        return;
+    }
+    request();
+}
+
+void DashboardView::request()
+{
+    m_inFlight = true;
+    m_pending = false;
+    m_status->setText(tr("Updating…"));
+    Request r;
+    const QDateTime now = m_clock->now();
+    const int days = window() == Window::Day ? 1 : window() == Window::Week ? 7 : 30;
+    r.window.since = now.addDays(-days);
+    r.window.until = now.addSecs(1); // the probe recorded this second counts
+    r.granularity = Stats::Granularity(m_granularity->currentData().toInt());
+    r.trendDomains = selectedDomains();
+    QMetaObject::invokeMethod(m_worker, [this, worker = m_worker, r] {
+        DashboardData data = worker->compute(r);
+        // Queued to the view: dropped if the view is gone by then.
+        QMetaObject::invokeMethod(this, [this, data = std::move(data)]() mutable { apply(std::move(data)); });
+    });
+}
+
+void DashboardView::apply(DashboardData data)
+{
+    m_inFlight = false;
+    if (!data.error.isEmpty()) {
+        m_status->setText(tr("Cannot read the statistics: %1").arg(data.error));
+        Q_EMIT refreshFailed(data.error);
+    } else {
+        m_data = std::move(data);
+        m_status->setText(
+            tr("%n domain(s), updated in %1 ms", nullptr, int(m_data.domains.size())).arg(m_data.elapsedMs));
+        rebuildTables();
+        rebuildBars();
+        rebuildStatus();
+        rebuildTrend();
+        Q_EMIT refreshed();
+    }
+    if (m_pending)
+        request();
+}
+
+QString DashboardView::recoveryText() const { return m_recovery->text(); }
+
+void DashboardView::rebuildTables()
+{
+    const QStringList keep = selectedDomains();
+    m_domainModel->setGroups(m_data.domains, Stats::GroupKind::Domain);
+    m_providerModel->setGroups(m_data.providers, Stats::GroupKind::Provider);
+    QList<DomainStatsModel::Row> flagged;
+    qint64 retries = 0;
+    qint64 recovered = 0;
+    for (const Stats::GroupStats &g : m_data.domains) {
+        retries += g.retries;
+        recovered += g.recovered;
+        if (g.flagged)
+            flagged.append({ Stats::GroupKind::Domain, g });
+    }
+    for (const Stats::GroupStats &g : m_data.providers) {
+        if (g.flagged)
+            flagged.append({ Stats::GroupKind::Provider, g });
+    }
+    m_flaggedModel->setRows(flagged);
+    m_recovery->setText(retries > 0 ? tr("Retry recovery: %1% (%2 of %3 retried entries recovered)")
+                                          .arg(QLocale().toString(percent(recovered, retries), 'f', 1))
+                                          .arg(recovered)
+                                          .arg(retries)
+                                    : tr("Retry recovery: no retries in this window"));
+
+    // The reset cleared the selection; restore it without re-querying (the data already has those trends).
+    const QSignalBlocker blocker(m_domainTable->selectionModel());
+    for (int row = 0; row < m_domainModel->rowCount(); ++row) {
+        if (keep.contains(m_domainModel->row(row).stats.key))
+            m_domainTable->selectionModel()->select(m_domainProxy->mapFromSource(m_domainModel->index(row, 0)),
+                QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+}
+
+void DashboardView::rebuildBars()
+{
+    QList<const Stats::GroupStats *> groups;
+    for (const Stats::GroupStats &g : m_data.domains)
+        groups.append(&g);
+    const auto order = BarOrder(m_order->currentData().toInt());
+    std::stable_sort(groups.begin(), groups.end(), [order](const Stats::GroupStats *a, const Stats::GroupStats *b) {
+        switch (order) {
+        case BarOrder::WorstFirst: {
+            const double ra = a->successRate().value_or(1.0);
+            const double rb = b->successRate().value_or(1.0);
+            if (ra != rb)
+                return ra < rb;
+            return a->failures() > b->failures();
+        }
+        case BarOrder::MostProbes:
+            return a->probes > b->probes;
+        case BarOrder::Name:
+            break;
+        }
+        return a->key < b->key;
+    });
+    groups.resize(std::min<qsizetype>(groups.size(), m_top->value()));
+
+    m_barChart->removeAllSeries();
+    const QList<QAbstractAxis *> axes = m_barChart->axes();
+    for (QAbstractAxis *axis : axes) {
+        m_barChart->removeAxis(axis);
+        delete axis;
+    }
+    m_barDomains.clear();
+    m_barSeries = new QHorizontalBarSeries;
+    m_barSet = new QBarSet(tr("Successful probes (%)"));
+    m_barSet->setColor(QColor(0x2f, 0x9e, 0x44));
+    QStringList categories;
+    // A horizontal bar chart draws its first category at the bottom; insert in reverse so the first is on top.
+    for (auto it = groups.crbegin(); it != groups.crend(); ++it) {
+        *m_barSet << (*it)->successRate().value_or(0.0) * 100.0;
+        categories << (*it)->key;
+    }
+    for (const Stats::GroupStats *g : std::as_const(groups))
+        m_barDomains << g->key;
+    m_barSeries->append(m_barSet);
+    m_barChart->addSeries(m_barSeries);
+    auto *domains = new QBarCategoryAxis;
+    domains->append(categories);
+    auto *values = new QValueAxis;
+    values->setRange(0, 100);
+    values->setLabelFormat(QStringLiteral("%d%%"));
+    m_barChart->addAxis(domains, Qt::AlignLeft);
+    m_barChart->addAxis(values, Qt::AlignBottom);
+    m_barSeries->attachAxis(domains);
+    m_barSeries->attachAxis(values);
+    connect(m_barSet, &QBarSet::clicked, this, &DashboardView::onBarClicked);
+    connect(m_barSet, &QBarSet::hovered, this, &DashboardView::onBarHovered);
+}
+
+void DashboardView::onBarClicked(int index)
+{
+    // Bar indexes count from the bottom (see rebuildBars).
+    const qsizetype domain = m_barDomains.size() - 1 - index;
+    if (domain >= 0 && domain < m_barDomains.size())
+        selectDomain(m_barDomains.at(domain));
+}
+
+void DashboardView::onBarHovered(bool state, int index)
+{
+    const qsizetype i = m_barDomains.size() - 1 - index;
+    if (!state || i < 0 || i >= m_barDomains.size()) {
+        QToolTip::hideText();
+        return;
+    }
+    for (const Stats::GroupStats &g : std::as_const(m_data.domains)) {
+        if (g.key != m_barDomains.at(i))
+            continue;
+        QString text = tr("%1: %2% of %3 probes succeeded")
+                           .arg(g.key, QLocale().toString(percent(g.successes, g.probes), 'f', 1))
+                           .arg(g.probes);
+        if (!g.dominantStatus.isEmpty())
+            text += u'\n' + tr("Most failures: %1").arg(g.dominantStatus);
+        QToolTip::showText(QCursor::pos(), text);
+        return;
+    }
+}
+
+void DashboardView::rebuildStatus()
+{
+    QMap<QString, qint64> byStatus;
+    for (const Stats::GroupStats &g : std::as_const(m_data.domains)) {
+        for (auto it = g.failuresByStatus.cbegin(); it != g.failuresByStatus.cend(); ++it)
+            byStatus[it.key()] += it.value();
+    }
+    QList<std::pair<QString, qint64>> slices;
+    for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it)
+        slices.append({ it.key(), it.value() });
+    std::stable_sort(slices.begin(), slices.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+
+    m_statusSeries->clear();
+    int fallback = 0;
+    for (const auto &entry : std::as_const(slices)) {
+        const QString status = entry.first;
+        const qint64 count = entry.second;
+        auto *slice = m_statusSeries->append(QStringLiteral("%1 (%2)").arg(status).arg(count), double(count));
+        slice->setColor(statusColor(status, fallback++));
+        slice->setProperty("status", status);
+        connect(slice, &QPieSlice::hovered, this, [slice, status, count](bool state) {
+            slice->setExploded(state);
+            if (state)
+                QToolTip::showText(QCursor::pos(),
+                    tr("%1: %2 failed probes (%3%)")
+                        .arg(status)
+                        .arg(count)
+                        .arg(QLocale().toString(slice->percentage() * 100.0, 'f', 1)));
+            else
+                QToolTip::hideText();
+        });
+    }
+    m_statusChart->setTitle(slices.isEmpty() ? tr("Failures by status: none") : tr("Failures by status"));
+}
+
+void DashboardView::rebuildTrend()
+{
+    m_trendChart->removeAllSeries();
+    const QList<QAbstractAxis *> axes = m_trendChart->axes();
+    for (QAbstractAxis *axis : axes) {
+        m_trendChart->removeAxis(axis);
+        delete axis;
+    }
+    auto *time = new QDateTimeAxis;
+    const bool hourly = Stats::Granularity(m_granularity->currentData().toInt()) == Stats::Granularity::Hour;
+    time->setFormat(hourly ? QStringLiteral("dd.MM. HH:mm") : QStringLiteral("yyyy-MM-dd"));
+    auto *values = new QValueAxis;
+    values->setRange(0, 100);
+    values->setLabelFormat(QStringLiteral("%d%%"));
+    m_trendChart->addAxis(time, Qt::AlignBottom);
+    m_trendChart->addAxis(values, Qt::AlignLeft);
+
+    QDateTime first;
+    QDateTime last;
+    const auto addLine = [&](const QString &name, const QList<Stats::TrendPoint> &points) {
+        auto *line = new QLineSeries;
+        line->setName(name);
+        line->setPointsVisible(true);
+        // Buckets without probes have no rate; they are left out rather than drawn as 0%.
+        for (const Stats::TrendPoint &p : points) {
+            if (p.probes > 0)
+                line->append(double(p.start.toMSecsSinceEpoch()), percent(p.successes, p.probes));
+            if (!first.isValid() || p.start < first)
+                first = p.start;
+            if (!last.isValid() || p.start > last)
+                last = p.start;
+        }
+        m_trendChart->addSeries(line);
+        line->attachAxis(time);
+        line->attachAxis(values);
+        connect(line, &QLineSeries::hovered, this, [name, hourly](const QPointF &point, bool state) {
+            if (!state) {
+                QToolTip::hideText();
+                return;
+            }
+            const QDateTime t = QDateTime::fromMSecsSinceEpoch(qint64(point.x()), Qt::UTC);
+            QToolTip::showText(QCursor::pos(),
+                tr("%1, %2: %3% successful")
+                    .arg(name,
+                        hourly ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat)
+                               : QLocale().toString(t.date(), QLocale::ShortFormat),
+                        QLocale().toString(point.y(), 'f', 1)));
+        });
+    };
+    addLine(tr("All domains"), m_data.trend);
+    for (auto it = m_data.domainTrends.cbegin(); it != m_data.domainTrends.cend(); ++it)
+        addLine(it.key(), it.value());
+    if (first.isValid())
+        time->setRange(first, last > first ? last : first.addSecs(hourly ? 3600 : 86400));
+}
+
+QStringList DashboardView::selectedDomains() const
+{
+    QStringList domains;
+    const QModelIndexList rows = m_domainTable->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows) {
+        if (domains.size() >= kMaxTrendDomains)
+            break;
+        domains << m_domainModel->row(m_domainProxy->mapToSource(index).row()).stats.key;
+    }
+    return domains;
+}
+
+void DashboardView::onCurrentDomainChanged(const QModelIndex &current)
+{
+    if (current.isValid())
+        Q_EMIT domainSelected(m_domainModel->row(m_domainProxy->mapToSource(current).row()).stats.key);
+}
+
+void DashboardView::selectDomain(const QString &domain)
+{
+    for (int row = 0; row < m_domainModel->rowCount(); ++row) {
+        if (m_domainModel->row(row).stats.key != domain)
+            continue;
+        const QModelIndex index = m_domainProxy->mapFromSource(m_domainModel->index(row, 0));
+        {
+            const QSignalBlocker blocker(m_domainTable->selectionModel());
+            m_domainTable->selectionModel()->setCurrentIndex(
+                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        }
+        m_domainTable->scrollTo(index);
+        break;
+    }
+    Q_EMIT domainSelected(domain);
+    refresh();
+}
+
+} // namespace Mailpulse::Ui
