@@ -185,6 +185,11 @@ const char *const RcptStageSignatures[] = {
     "message from interscan messaging security suite", // its notices name recipients the next hop refused
 };
 
+// Local delivery agents that name themselves in their error text (lower-case).
+const char *const LocalDeliveryAgents[] = {
+    "mail.local:",
+};
+
 // Sender-side words that say the failure is temporary when a non-standard bounce gives no code.
 const char *const TemporaryPhrases[] = {
     "temporar",
@@ -720,7 +725,10 @@ Classification BounceHeuristics::classify(
     const bool mailboxStatus = given && given->subject == 1;
     if (command == u"PIPE" && (c.reason == u"undefined" || c.reason == u"systemerror" || c.reason == u"expired"))
         c.reason = QStringLiteral("mailererror");
-    const bool pastRcpt = command == u"DATA" || command.isEmpty();
+    // A local delivery agent's own report ("mail.local: unknown user: x", Sendmail's LDA) comes from the final
+    // lookup of the mailbox, not from a filter that read the message.
+    const bool localAgent = containsAny(diagnostic, LocalDeliveryAgents);
+    const bool pastRcpt = (command == u"DATA" || command.isEmpty()) && !localAgent;
     if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt)
         c.reason = QStringLiteral("filtered");
     // X.2.0/X.2.1 say the mailbox exists but refused the message; with "unknown user" that is a filter.

@@ -122,6 +122,9 @@ const TextRule TextRules[] = {
     { "too many messages", Speeding, S, 7, 0 },
     { "too many emails", Speeding, S, 7, 0 },
     { "mail flood", Speeding, S, 7, 28 },
+    // Spectrum (Charter) names its refusals with AUP codes; AUP#In-13xx are its connection and rate limits, whatever
+    // the reply around them says ("sender rejected"). spectrum.net, "Understanding email error codes".
+    { "aup#in-13", Speeding, S, 7, 0 },
     { "sending quota", Speeding, S, 7, 0 }, // the sender's quota, not the recipient's: before "quota"
     { "sending limit", Speeding, S, 7, 0 },
     { "relay quota", Speeding, S, 7, 0 },
