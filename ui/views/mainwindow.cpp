@@ -1,9 +1,14 @@
 #include "mainwindow.h"
 
 #include <QDir>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPixmap>
+#include <QSortFilterProxyModel>
 #include <QTabWidget>
 
+#include "views/dashboardview.h"
+#include "views/exportdialog.h"
 #include "views/historyview.h"
 #include "views/labview.h"
 #include "views/probeview.h"
@@ -15,11 +20,13 @@ MainWindow::MainWindow(
     Store::Database *database, Tracking::OutcomeRecorder *recorder, const Clock *clock, QWidget *parent)
     : QMainWindow(parent)
     , m_tabs(new QTabWidget(this))
+    , m_dashboard(new DashboardView(database, clock, m_tabs))
     , m_probe(new ProbeView(recorder, clock, m_tabs))
     , m_history(new HistoryView(database, m_tabs))
     , m_lab(new LabView(m_tabs))
 {
     setWindowTitle(tr("Mailpulse"));
+    m_tabs->addTab(m_dashboard, tr("Dashboard"));
     m_tabs->addTab(m_probe, tr("Probe"));
     m_tabs->addTab(m_history, tr("History"));
     m_tabs->addTab(m_lab, tr("Lab"));
@@ -27,6 +34,16 @@ MainWindow::MainWindow(
     resize(1100, 720);
 
     connect(m_probe, &ProbeView::probeRecorded, m_history, &HistoryView::refresh);
+    connect(m_probe, &ProbeView::probeRecorded, m_dashboard, &DashboardView::refresh);
+    connect(
+        m_dashboard, &DashboardView::domainSelected, m_history->proxy(), &QSortFilterProxyModel::setFilterFixedString);
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *exportAction = file->addAction(tr("&Export…"), this, [this, database, clock] {
+        auto *dialog = new ExportDialog(database, clock, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    exportAction->setShortcut(tr("Ctrl+E"));
     connect(m_lab, &LabView::probeRequested, this, [this](const QString &target, const QString &mx, const QString &ca) {
         m_probe->prepare(target, mx, ca);
         m_tabs->setCurrentWidget(m_probe);
@@ -45,7 +62,7 @@ bool MainWindow::saveScreenshots(const QString &directory, QString *error)
         *error = tr("cannot create %1").arg(directory);
         return false;
     }
-    static const char *const names[] = { "probe", "history", "lab" };
+    static const char *const names[] = { "dashboard", "probe", "history", "lab" };
     for (int i = 0; i < m_tabs->count() && i < int(std::size(names)); ++i) {
         m_tabs->setCurrentIndex(i);
         const QString path = QDir(directory).filePath(QString::fromLatin1(names[i]) + QStringLiteral(".png"));

@@ -20,6 +20,7 @@ class OutcomeRecorder;
 namespace Mailpulse::Ui
 {
 
+class DashboardView;
 class HistoryView;
 class LabView;
 class ProbeView;
@@ -34,6 +35,7 @@ public:
     MainWindow(
         Store::Database *database, Tracking::OutcomeRecorder *recorder, const Clock *clock, QWidget *parent = nullptr);
 
+    DashboardView *dashboardView() const { return m_dashboard; }
     ProbeView *probeView() const { return m_probe; }
     HistoryView *historyView() const { return m_history; }
     LabView *labView() const { return m_lab; }
@@ -44,6 +46,7 @@ public:
 
 private:
     QTabWidget *m_tabs;
+    DashboardView *m_dashboard;
     ProbeView *m_probe;
     HistoryView *m_history;
     LabView *m_lab;
