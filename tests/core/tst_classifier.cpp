@@ -204,6 +204,22 @@ void TestClassifier::reasonFor_data()
     row("null mx text", "5.0.0", "Host does not accept mail", "notaccept");
     row("has moved", "5.1.6", "recipient no longer on server", "hasmoved");
     row("auth required", "5.7.1", "authentication required", "securityerror");
+    // MTA and provider fixed wordings.
+    row("qmail: sender was rejected", "4.7.0",
+        "Connected to 192.0.2.1 but sender was rejected. Remote host said: 421 4.7.0 [TSS04] Messages from "
+        "192.0.2.25 temporarily deferred due to unexpected volume or user complaints",
+        "rejected");
+    row("outlook.com ip block", "5.0.0",
+        "550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 192.0.2.1 weren't sent. Please contact your "
+        "Internet service provider",
+        "blocked");
+    row("qmail badrcptto", "5.7.1", "553 sorry, your envelope recipient is in my badrcptto list (#5.7.1)", "filtered");
+    row("interscan: check the address", "5.0.0",
+        "Unable to deliver message to <a@example.com>. Please check if address is correct.", "userunknown");
+    row("counted failed attempts", "5.0.0", "Delivery failed 20 attempts: a@example.com", "expired");
+    row("ses attempts count nothing", "5.0.0", "550-'5.2.2 <a@example.jp>... Mailbox Full' (delivery attempts: 0)",
+        "mailboxfull");
+    row("spectrum AUP#In-13xx", "5.1.0", "550 5.1.0 <a@example.org> sender rejected. AUP#In-1310", "toomanyconn");
 
     // Sender status codes win over text about a domain.
     row("sender domain", "5.1.7", "No such domain", "rejected");
