@@ -315,6 +315,8 @@ void DashboardView::apply(DashboardData data)
         m_status->setText(tr("Cannot read the statistics: %1").arg(data.error));
         Q_EMIT refreshFailed(data.error);
     } else {
+        QElapsedTimer timer;
+        timer.start();
         m_data = std::move(data);
         m_status->setText(
             tr("%n domain(s), updated in %1 ms", nullptr, int(m_data.domains.size())).arg(m_data.elapsedMs));
@@ -322,6 +324,7 @@ void DashboardView::apply(DashboardData data)
         rebuildBars();
         rebuildStatus();
         rebuildTrend();
+        m_applyMs = timer.elapsed();
         Q_EMIT refreshed();
     }
     if (m_pending)

@@ -88,6 +88,8 @@ public:
     QChart *trendChart() const { return m_trendChart; }
     QTableView *domainTable() const { return m_domainTable; }
     QString recoveryText() const;
+    /// UI-thread time the last refresh took to rebuild charts and tables (the worker's time is in data()).
+    qint64 lastApplyMs() const { return m_applyMs; }
 
 Q_SIGNALS:
     void domainSelected(const QString &domain);
@@ -113,6 +115,7 @@ private:
     bool m_inFlight = false;
     bool m_pending = false;
     DashboardData m_data;
+    qint64 m_applyMs = 0;
 
     QComboBox *m_window;
     QComboBox *m_granularity;
