@@ -8,6 +8,7 @@
 #include "smtp/probeengine.h"
 #include "tracking/trackingpipeline.h"
 #include "views/mainwindow.h"
+#include "views/queueview.h"
 
 int main(int argc, char *argv[])
 {
@@ -49,6 +50,8 @@ int main(int argc, char *argv[])
     Mailpulse::Queue::RetryScheduler scheduler(pipeline.retryQueue(), pipeline.recorder(), retryEngine, &clock);
     if (!scheduler.start(&error))
         qWarning("retry scheduler: %s", qPrintable(error));
+    // The queue view refreshes after each attempt and hands "retry now" to the scheduler.
+    window.queueView()->setScheduler(&scheduler);
     window.show();
     return QApplication::exec();
 }

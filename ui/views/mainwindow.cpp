@@ -4,14 +4,19 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPixmap>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 
+#include "dialogs/settingsdialog.h"
+#include "views/contactsview.h"
 #include "views/dashboardview.h"
 #include "views/exportdialog.h"
 #include "views/historyview.h"
+#include "views/importview.h"
 #include "views/labview.h"
 #include "views/probeview.h"
+#include "views/queueview.h"
 
 namespace Mailpulse::Ui
 {
@@ -29,11 +34,23 @@ MainWindow::MainWindow(
     m_tabs->addTab(m_dashboard, tr("Dashboard"));
     m_tabs->addTab(m_probe, tr("Probe"));
     m_tabs->addTab(m_history, tr("History"));
+    m_queue = new QueueView(database, clock, m_tabs);
+    m_contacts = new ContactsView(database, clock, m_tabs);
+    m_import = new ImportView(database, clock, m_tabs);
+    m_import->setRules(retryPolicy(QSettings()), contactRules(QSettings()));
+    m_tabs->addTab(m_queue, tr("Retry queue"));
+    m_tabs->addTab(m_contacts, tr("Contacts"));
+    m_tabs->addTab(m_import, tr("Import"));
     m_tabs->addTab(m_lab, tr("Lab"));
     setCentralWidget(m_tabs);
     resize(1100, 720);
 
     connect(m_probe, &ProbeView::probeRecorded, m_history, &HistoryView::refresh);
+    connect(m_probe, &ProbeView::probeRecorded, m_queue, &QueueView::refresh);
+    connect(m_probe, &ProbeView::probeRecorded, m_contacts, &ContactsView::refresh);
+    connect(m_import, &ImportView::importFinished, m_history, &HistoryView::refresh);
+    connect(m_import, &ImportView::importFinished, m_queue, &QueueView::refresh);
+    connect(m_import, &ImportView::importFinished, m_contacts, &ContactsView::refresh);
     connect(m_probe, &ProbeView::probeRecorded, m_dashboard, &DashboardView::refresh);
     connect(
         m_dashboard, &DashboardView::domainSelected, m_history->proxy(), &QSortFilterProxyModel::setFilterFixedString);
@@ -49,6 +66,16 @@ MainWindow::MainWindow(
         m_tabs->setCurrentWidget(m_probe);
         m_probe->run();
     });
+    QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
+    QAction *settingsAction = settingsMenu->addAction(tr("&Configure Mailpulse…"), this, [this] {
+        // The dialog owns its QSettings so that it outlives this lambda; open(), not exec(): no nested loop.
+        auto *settings = new QSettings;
+        auto *dialog = new SettingsDialog(settings, this);
+        settings->setParent(dialog);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    settingsAction->setShortcut(QKeySequence::Preferences);
 }
 
 } // namespace Mailpulse::Ui
@@ -62,7 +89,7 @@ bool MainWindow::saveScreenshots(const QString &directory, QString *error)
         *error = tr("cannot create %1").arg(directory);
         return false;
     }
-    static const char *const names[] = { "dashboard", "probe", "history", "lab" };
+    static const char *const names[] = { "dashboard", "probe", "history", "queue", "contacts", "import", "lab" };
     for (int i = 0; i < m_tabs->count() && i < int(std::size(names)); ++i) {
         m_tabs->setCurrentIndex(i);
         const QString path = QDir(directory).filePath(QString::fromLatin1(names[i]) + QStringLiteral(".png"));

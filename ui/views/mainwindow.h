@@ -21,9 +21,12 @@ namespace Mailpulse::Ui
 {
 
 class DashboardView;
+class ContactsView;
 class HistoryView;
+class ImportView;
 class LabView;
 class ProbeView;
+class QueueView;
 
 /// The main window: one tab per view. Dashboard, retry queue and contacts views arrive with the desktop-app issue.
 class MainWindow final : public QMainWindow
@@ -39,6 +42,9 @@ public:
     ProbeView *probeView() const { return m_probe; }
     HistoryView *historyView() const { return m_history; }
     LabView *labView() const { return m_lab; }
+    QueueView *queueView() const { return m_queue; }
+    ContactsView *contactsView() const { return m_contacts; }
+    ImportView *importView() const { return m_import; }
     QTabWidget *tabs() const { return m_tabs; }
 
     /// Renders every tab to DIR/<view>.png (lower-case tab names). For the README's pictures and for checks.
@@ -50,6 +56,9 @@ private:
     ProbeView *m_probe;
     HistoryView *m_history;
     LabView *m_lab;
+    QueueView *m_queue = nullptr;
+    ContactsView *m_contacts = nullptr;
+    ImportView *m_import = nullptr;
 };
 
 } // namespace Mailpulse::Ui

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <memory>
+
+#include <QWidget>
+
+#include "queue/retryqueue.h"
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+class QTextEdit;
+class QTimer;
+
+namespace Mailpulse
+{
+class Clock;
+namespace Queue
+{
+class RetryScheduler;
+struct RetryAttemptReport;
+} // namespace Queue
+namespace Store
+{
+class Database;
+}
+} // namespace Mailpulse
+
+namespace Mailpulse::Ui
+{
+
+class RetryQueueModel;
+
+/// The retry queue: entries with a live countdown to their next attempt, and the manual actions (retry now,
+/// pause, resume, cancel) as buttons, context menu and shortcuts. Reads and acts through its own RetryQueue over
+/// the shared store, so it works with or without a running scheduler.
+class QueueView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(QueueView)
+
+public:
+    QueueView(Store::Database *database, const Clock *clock, QWidget *parent = nullptr);
+    ~QueueView() override;
+
+    /// Refreshes after every attempt of the scheduler; "retry now" asks it to run the entry at once.
+    void setScheduler(Queue::RetryScheduler *scheduler);
+
+    enum class Filter { Open, All };
+    void setFilter(Filter filter);
+
+    RetryQueueModel *model() const { return m_model; }
+    QSortFilterProxyModel *proxy() const { return m_proxy; }
+    QTableView *table() const { return m_table; }
+    /// Selects the entry's row; false when it is not shown.
+    bool select(qint64 id);
+    /// The selected entry, 0 when none.
+    qint64 selectedId() const;
+
+    // The actions on the selected entry (what the buttons, menu and shortcuts do). False, with the reason shown in
+    // the status line, when the entry's state does not allow it.
+    bool retryNowSelected();
+    bool pauseSelected();
+    bool resumeSelected();
+    bool cancelSelected();
+
+    QString statusText() const;
+
+public Q_SLOTS:
+    void refresh();
+
+private:
+    bool act(Queue::RetryQueue::ActionResult (Queue::RetryQueue::*action)(qint64, QString *), const QString &done);
+    void onAttemptFinished(const Queue::RetryAttemptReport &report);
+    void updateActions();
+    void showDetail();
+
+    std::unique_ptr<Queue::RetryQueue> m_queue;
+    Queue::RetryScheduler *m_scheduler = nullptr;
+    Filter m_filter = Filter::Open;
+    RetryQueueModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QComboBox *m_filterCombo;
+    QLineEdit *m_search;
+    QTableView *m_table;
+    QTextEdit *m_detail;
+    QLabel *m_status;
+    QTimer *m_countdown;
+    QAction *m_retryNow;
+    QAction *m_pause;
+    QAction *m_resume;
+    QAction *m_cancel;
+};
+
+} // namespace Mailpulse::Ui
