@@ -693,7 +693,16 @@ Classification BounceHeuristics::classify(
         *replyCode = code;
 
     auto given = StatusCode::find(status);
-    const auto inText = StatusCode::find(diagnostic);
+    auto inText = StatusCode::find(diagnostic);
+    // The enhanced code right after the remote reply code is the remote server's own; a code before it is the
+    // reporting MTA's summary (Amazon SES: "5.1.0 - Unknown address error 550-'5.7.1 <a@x>... Access denied'").
+    static const QRegularExpression remoteCode(
+        QStringLiteral("(?<![0-9.])[245][0-9][0-9][ \\-]'?([245]\\.[0-9]{1,3}\\.[0-9]{1,3})(?![0-9])"));
+    if (const auto m = remoteCode.match(diagnostic); m.hasMatch() && inText) {
+        const auto remote = StatusCode::parse(m.capturedView(1));
+        if (remote && remote->klass == inText->klass)
+            inText = remote;
+    }
     // A generic X.0.0 in the Status field says less than a specific code of the same class in the diagnostic.
     if (given && inText && given->klass == inText->klass && given->subject == 0 && given->detail == 0)
         given = inText;

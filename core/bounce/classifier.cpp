@@ -419,11 +419,19 @@ const TextRule TextRules[] = {
     { "command not recognized", SyntaxError, W, 5, 1 },
     { "unrecognized command", SyntaxError, W, 5, 1 },
     { "not implemented", SyntaxError, W, 5, 1 },
-    { "access denied", Rejected, W, 7, 1 },
+    // Words that only restate X.7.1 ("delivery not authorized, message refused") add nothing to it.
+    { "denied", SecurityError, W, 7, 1, false, "5.7.1" },
+    { "rejected", SecurityError, W, 7, 1, false, "5.7.1" },
+    { "refused", SecurityError, W, 7, 1, false, "5.7.1" },
+    { "denied", SecurityError, W, 7, 1, false, "4.7.1" },
+    { "rejected", SecurityError, W, 7, 1, false, "4.7.1" },
+    { "refused", SecurityError, W, 7, 1, false, "4.7.1" },
+    // Elsewhere they say that something was refused, not why: no refinement of a codeless reply (X.0.0).
+    { "access denied", Rejected, W, 0, 0 },
     { "not allowed", PolicyViolation, W, 7, 1 },
-    { "rejected", Rejected, W, 7, 1 },
-    { "refused", Rejected, W, 7, 1 },
-    { "denied", Rejected, W, 7, 1 },
+    { "rejected", Rejected, W, 0, 0 },
+    { "refused", Rejected, W, 0, 0 },
+    { "denied", Rejected, W, 0, 0 },
 };
 
 // RFC 3463 (and RFC 3886, 4954, 5248, 7372, 7505 additions) subject/detail codes mapped to reasons. `detail`
@@ -458,7 +466,8 @@ const TextRule TextRules[] = {
 //   X.5.x     syntaxerror
 //   X.6.x     contenterror
 //   X.7.0     securityerror (generic)
-//   X.7.1     rejected (generic): "delivery not authorized"; the text usually says why (blocked, spam, relay…)
+//   X.7.1     securityerror (generic): "delivery not authorized"; the text usually says why (blocked, spam,
+//             relay…); "rejected"/"refused"/"denied" only restate it
 //   X.7.2     policyviolation: list expansion prohibited
 //   X.7.13    suspend: user account disabled (RFC 5248)
 //   X.7.17/18 hasmoved: mailbox or domain owner changed (RFC 6710)
@@ -508,7 +517,7 @@ const StatusRule StatusRules[] = {
     { 5, -1, 0, SyntaxError },
     { 6, -1, 0, ContentError },
     { 7, 0, 0, SecurityError, StatusRule::Generic },
-    { 7, 1, 0, Rejected, StatusRule::Generic },
+    { 7, 1, 0, SecurityError, StatusRule::Generic },
     { 7, 2, 0, PolicyViolation },
     { 7, 13, 0, Suspend },
     { 7, 17, 0, HasMoved },

@@ -131,7 +131,8 @@ void TestClassifier::classifyReply_data()
     row("552 size", 552, "", "Message size exceeds maximum permitted", "5.3.4", Hard, "mesgtoobig");
     row("550 unspecific", 550, "", "Requested action not taken", "5.0.0", Hard, "undefined");
     row("421 unspecific", 421, "", "mx.example.com closing connection", "4.3.2", Soft, "systemerror");
-    row("554 bare rejected", 554, "", "Transaction rejected", "5.7.1", Hard, "rejected");
+    // "rejected" alone names no cause: no refinement.
+    row("554 bare rejected", 554, "", "Transaction rejected", "5.0.0", Hard, "rejected");
     row("550 empty text", 550, "", "", "5.0.0", Hard, "undefined");
 
     // Codes outside RFC 5321's range cannot be acted upon: a malformed reply.
@@ -171,7 +172,7 @@ void TestClassifier::reasonFor_data()
     row("after end of data", "5.0.0", "550 : User unknown (in reply to end of DATA command)", "filtered");
     row("client listed", "5.7.1", "Client host [192.0.2.1] blocked using zen.spamhaus.org", "blocked");
     row("rbl as a word", "5.7.1", "Rejected by RBL", "blocked");
-    row("rbl inside a word is not", "5.7.1", "herbless text", "rejected");
+    row("rbl inside a word is not", "5.7.1", "herbless text", "securityerror");
     row("blacklisted url is content", "5.0.0", "REJECTED - Blacklisted URL in message", "spamdetected");
     row("virus before content", "5.0.0", "550 Virus Detected; Content Rejected", "virusdetected");
     row("ptr before relaying", "5.7.1", "Relaying temporarily denied. Cannot resolve PTR record for 192.0.2.1",
@@ -253,9 +254,13 @@ void TestClassifier::reasonFor_data()
     row("5.5.3", "5.5.3", "", "toomanyconn");
     row("5.6.1", "5.6.1", "", "contenterror");
     row("5.7.0", "5.7.0", "", "securityerror");
-    row("5.7.1", "5.7.1", "", "rejected");
+    row("5.7.1", "5.7.1", "", "securityerror");
+    // Words that only restate X.7.1 add nothing to it; under a bare class they are a hint.
+    row("5.7.1 access denied", "5.7.1", "550-'5.7.1 <a@example.com>... Access denied'", "securityerror");
+    row("5.7.1 rejected by the domain", "5.7.1", "it was rejected by the recipient domain", "securityerror");
+    row("5.0.0 rejected", "5.0.0", "it was rejected by the recipient domain", "rejected");
     row("5.7.1 with a hint", "5.7.1", "Service unavailable", "systemerror");
-    row("4.7.1 without greylisting words", "4.7.1", "", "rejected");
+    row("4.7.1 without greylisting words", "4.7.1", "", "securityerror");
     row("5.7.13", "5.7.13", "", "suspend");
     row("5.7.23", "5.7.23", "", "blocked");
     row("5.7.25", "5.7.25", "", "blocked");

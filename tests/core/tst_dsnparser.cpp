@@ -341,6 +341,12 @@ void TestDsnParser::recipientRules_data()
         oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.0.0\n"
                         "Diagnostic-Code: smtp;552 sorry\nX-PowerMTA-BounceCategory: quota-issues\n"),
         "5.0.0", "mailboxfull");
+    // The remote server's code in the quoted reply, not the reporting MTA's summary before it (Amazon SES).
+    row("remote code over the summary",
+        oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.0.0\n"
+                        "Diagnostic-Code: smtp; 5.1.0 - Unknown address error 550-'5.2.2 <a@example.com>... "
+                        "Mailbox Full' (delivery attempts: 0)\n"),
+        "5.2.2", "mailboxfull");
     // Postfix's address verification report.
     row("deliverable",
         oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: deliverable\nStatus: 2.1.5\n"
