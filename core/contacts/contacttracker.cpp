@@ -7,7 +7,9 @@
 #include "common/clock.h"
 #include "contacts/contactentry.h"
 #include "smtp/proberesultjson.h"
+#include "store/bouncerepository.h"
 #include "store/database.h"
+#include "tracking/preparedstatement.h"
 
 namespace Mailpulse::Contacts
 {
@@ -35,14 +37,83 @@ struct Streak {
     QString lastOutcomeAt;
 };
 
-bool sqlFail(QString *error, const QString &what, const QSqlQuery &query)
+bool sqlFail(QString *error, const QString &what, const QString &message)
 {
     if (error)
-        *error = QStringLiteral("contacts: %1: %2").arg(what, query.lastError().text());
+        *error = QStringLiteral("contacts: %1: %2").arg(what, message);
     return false;
 }
 
+// Smtp::toIsoUtc()'s text, without QDateTime's formatter (a noticeable share of a large import).
+QString isoUtc(const QDateTime &time) { return Store::BounceRepository::formatTime(time); }
+
 } // namespace
+
+// record()'s statements, prepared once and kept: an import records hundreds of thousands of outcomes.
+struct ContactTracker::Statements {
+    explicit Statements(Store::Database &db)
+        // A success only ends a run: one statement does it, and finds no row for the (many) recipients that never
+        // failed. As in a failure's path: a success older than the last failure does not end the run.
+        // QtSql binds only plain `?` placeholders, by position and each once: a value used twice is bound twice.
+        // (UPDATE … FROM a one-row subquery would bind it once, but SQLite builds an ephemeral table for it each
+        // time: slower than the second bind.)
+        : readEnd(db,
+            QStringLiteral("SELECT failures, first_failed_at, last_failed_at, last_success_at, last_outcome_at"
+                           " FROM recipient_streaks WHERE address = ?"))
+        , storeEnd(db,
+              QStringLiteral("UPDATE recipient_streaks SET failures = ?, first_failed_at = ?, last_success_at = ?,"
+                             " last_outcome_at = ? WHERE address = ?"))
+        , contactSuccess(db, QStringLiteral("UPDATE contacts SET last_success_at = ? WHERE address = ?"))
+        // The run and the contact's status, if any, in one read.
+        , readRun(db,
+              QStringLiteral("SELECT s.address IS NOT NULL, s.failures, s.first_failed_at, s.last_failed_at,"
+                             " s.last_status, s.last_class, s.last_reason, s.last_success_at, s.last_outcome_at,"
+                             " c.status FROM (SELECT ? AS address) AS k"
+                             " LEFT JOIN recipient_streaks AS s ON s.address = k.address"
+                             " LEFT JOIN contacts AS c ON c.address = k.address"))
+        , storeRun(db,
+              QStringLiteral("INSERT INTO recipient_streaks (address, domain, failures, first_failed_at,"
+                             " last_failed_at, last_status, last_class, last_reason, last_success_at, last_outcome_at)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             " ON CONFLICT (address) DO UPDATE SET failures = excluded.failures,"
+                             " first_failed_at = excluded.first_failed_at, last_failed_at = excluded.last_failed_at,"
+                             " last_status = excluded.last_status, last_class = excluded.last_class,"
+                             " last_reason = excluded.last_reason, last_success_at = excluded.last_success_at,"
+                             " last_outcome_at = excluded.last_outcome_at"))
+        , addNote(db,
+              QStringLiteral("INSERT INTO contact_notes (address, at, status, author, text)"
+                             " VALUES (?, ?, ?, 'mailpulse', ?)"))
+        , list(db,
+              QStringLiteral("INSERT INTO contacts (address, domain, status, rule, failures, last_status, last_class,"
+                             " reason, first_failed_at, last_failed_at, last_success_at, opened_at, status_changed_at)"
+                             " VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        , reopen(db,
+              QStringLiteral(
+                  "UPDATE contacts SET status = 'new', rule = CASE WHEN ? THEN ? ELSE rule END, failures = 1,"
+                  " last_status = ?, last_class = ?, reason = ?, first_failed_at = ?, last_failed_at = ?,"
+                  " opened_at = ?, status_changed_at = ? WHERE address = ?"))
+        , follow(db,
+              QStringLiteral("UPDATE contacts SET failures = failures + 1,"
+                             " last_status = CASE WHEN ? >= coalesce(last_failed_at, '') THEN ? ELSE last_status END,"
+                             " last_class = CASE WHEN ? >= coalesce(last_failed_at, '') THEN ? ELSE last_class END,"
+                             " reason = CASE WHEN ? >= coalesce(last_failed_at, '') THEN ? ELSE reason END,"
+                             " first_failed_at = min(coalesce(first_failed_at, ?), ?),"
+                             " last_failed_at = max(coalesce(last_failed_at, ''), ?),"
+                             " rule = CASE WHEN ? THEN ? ELSE rule END"
+                             " WHERE address = ?"))
+    {
+    }
+
+    Tracking::PreparedStatement readEnd;
+    Tracking::PreparedStatement storeEnd;
+    Tracking::PreparedStatement contactSuccess;
+    Tracking::PreparedStatement readRun;
+    Tracking::PreparedStatement storeRun;
+    Tracking::PreparedStatement addNote;
+    Tracking::PreparedStatement list;
+    Tracking::PreparedStatement reopen;
+    Tracking::PreparedStatement follow;
+};
 
 ContactTracker::ContactTracker(Store::Database &database, const Clock &clock, ContactRules rules)
     : m_database(database)
@@ -51,44 +122,59 @@ ContactTracker::ContactTracker(Store::Database &database, const Clock &clock, Co
 {
 }
 
+ContactTracker::~ContactTracker() = default;
+
+void ContactTracker::releaseStatements() { m_statements.reset(); }
+
 Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &outcome, QString *error)
 {
     if (outcome.recipient.isEmpty())
         return Result::Recorded;
+    if (!m_statements)
+        m_statements = std::make_unique<Statements>(m_database);
+    Statements &st = *m_statements;
     const QString address = normalizedAddress(outcome.recipient);
-    const QString domain = (outcome.domain.isEmpty() ? address.section(u'@', -1) : outcome.domain).toLower();
-    const QString now = Smtp::toIsoUtc(m_clock.now());
-    const QString at = outcome.at.isValid() ? Smtp::toIsoUtc(outcome.at) : now;
+    QString nowText; // read once, and only when needed
+    const auto now = [&] {
+        if (nowText.isEmpty())
+            nowText = isoUtc(m_clock.now());
+        return nowText;
+    };
+    const QString at = outcome.at.isValid() ? isoUtc(outcome.at) : now();
     const bool success = outcome.classification.cls == Bounce::DeliveryClass::Success;
     const bool hard = outcome.classification.cls == Bounce::DeliveryClass::Hard;
-    const QSqlDatabase db = m_database.connection();
-
-    Streak s;
-    {
-        QSqlQuery query(db);
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT failures, first_failed_at, last_failed_at, last_status, last_class,"
-                                     " last_reason, last_success_at, last_outcome_at FROM recipient_streaks"
-                                     " WHERE address = :address"));
-        query.bindValue(QStringLiteral(":address"), address);
-        if (!query.exec()) {
-            sqlFail(error, QStringLiteral("cannot read the failure run"), query);
-            return Result::Failed;
-        }
-        if (query.next()) {
-            s.exists = true;
-            s.failures = query.value(0).toLongLong();
-            s.firstFailedAt = query.value(1).toString();
-            s.lastFailedAt = query.value(2).toString();
-            s.lastStatus = query.value(3).toString();
-            s.lastClass = query.value(4).toString();
-            s.lastReason = query.value(5).toString();
-            s.lastSuccessAt = query.value(6).toString();
-            s.lastOutcomeAt = query.value(7).toString();
-        }
-    }
+    QString message;
+    const auto failed = [&](const QString &what) {
+        sqlFail(error, what, message);
+        return Result::Failed;
+    };
+    // Prepares (when needed) and runs `statement` with the values given, in placeholder order.
+    const auto run = [&](Tracking::PreparedStatement &statement, std::initializer_list<QVariant> values) {
+        if (!statement.ready(&message))
+            return false;
+        int i = 0;
+        for (const QVariant &value : values)
+            statement.bind(i++, value);
+        return statement.exec(&message);
+    };
 
     if (success) {
+        // Most successes are of recipients that never failed: one indexed read finds no run, and that is all.
+        if (!run(st.readEnd, { address }))
+            return failed(QStringLiteral("cannot read the failure run"));
+        Streak s;
+        {
+            QSqlQuery &query = st.readEnd.query();
+            if (query.next()) {
+                s.exists = true;
+                s.failures = query.value(0).toLongLong();
+                s.firstFailedAt = query.value(1).toString();
+                s.lastFailedAt = query.value(2).toString();
+                s.lastSuccessAt = query.value(3).toString();
+                s.lastOutcomeAt = query.value(4).toString();
+            }
+            st.readEnd.finish();
+        }
         if (!s.exists)
             return Result::Recorded; // never failed: nothing to track
         if (at >= s.lastFailedAt) {
@@ -96,91 +182,65 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
             s.firstFailedAt.clear();
         }
         s.lastSuccessAt = later(s.lastSuccessAt, at);
-    } else {
-        if (!s.lastSuccessAt.isEmpty() && at < s.lastSuccessAt && s.exists) {
-            // Older than a success we know of: it was followed by that success, so it is not part of the run.
-            return Result::Recorded;
-        }
-        ++s.failures;
-        s.firstFailedAt = earlier(s.firstFailedAt, at);
-        if (at >= s.lastFailedAt) {
-            s.lastStatus = outcome.classification.status;
-            s.lastClass = Bounce::deliveryClassName(outcome.classification.cls);
-            s.lastReason = outcome.classification.reason;
-        }
-        s.lastFailedAt = later(s.lastFailedAt, at);
+        s.lastOutcomeAt = later(s.lastOutcomeAt, at);
+        if (!run(st.storeEnd,
+                { s.failures, textOrNull(s.firstFailedAt), textOrNull(s.lastSuccessAt), s.lastOutcomeAt, address }))
+            return failed(QStringLiteral("cannot store the failure run"));
+        // Listed or not: an address without a contact row changes nothing.
+        if (!run(st.contactSuccess, { s.lastSuccessAt, address }))
+            return failed(QStringLiteral("cannot update the contact"));
+        return Result::Recorded;
     }
+
+    Streak s;
+    QString entryStatus;
+    if (!run(st.readRun, { address }))
+        return failed(QStringLiteral("cannot read the failure run"));
+    {
+        QSqlQuery &query = st.readRun.query();
+        if (query.next()) {
+            s.exists = query.value(0).toBool();
+            s.failures = query.value(1).toLongLong();
+            s.firstFailedAt = query.value(2).toString();
+            s.lastFailedAt = query.value(3).toString();
+            s.lastStatus = query.value(4).toString();
+            s.lastClass = query.value(5).toString();
+            s.lastReason = query.value(6).toString();
+            s.lastSuccessAt = query.value(7).toString();
+            s.lastOutcomeAt = query.value(8).toString();
+            entryStatus = query.value(9).toString();
+        }
+        st.readRun.finish();
+    }
+
+    if (!s.lastSuccessAt.isEmpty() && at < s.lastSuccessAt && s.exists) {
+        // Older than a success we know of: it was followed by that success, so it is not part of the run.
+        return Result::Recorded;
+    }
+    ++s.failures;
+    s.firstFailedAt = earlier(s.firstFailedAt, at);
+    if (at >= s.lastFailedAt) {
+        s.lastStatus = outcome.classification.status;
+        s.lastClass = Bounce::deliveryClassName(outcome.classification.cls);
+        s.lastReason = outcome.classification.reason;
+    }
+    s.lastFailedAt = later(s.lastFailedAt, at);
     s.lastOutcomeAt = later(s.lastOutcomeAt, at);
 
-    {
-        QSqlQuery query(db);
-        query.prepare(QStringLiteral(
-            "INSERT INTO recipient_streaks (address, domain, failures, first_failed_at, last_failed_at, last_status,"
-            " last_class, last_reason, last_success_at, last_outcome_at)"
-            " VALUES (:address, :domain, :failures, :first, :last, :status, :class, :reason, :success, :outcome)"
-            " ON CONFLICT (address) DO UPDATE SET failures = excluded.failures,"
-            " first_failed_at = excluded.first_failed_at, last_failed_at = excluded.last_failed_at,"
-            " last_status = excluded.last_status, last_class = excluded.last_class,"
-            " last_reason = excluded.last_reason, last_success_at = excluded.last_success_at,"
-            " last_outcome_at = excluded.last_outcome_at"));
-        query.bindValue(QStringLiteral(":address"), address);
-        query.bindValue(QStringLiteral(":domain"), domain);
-        query.bindValue(QStringLiteral(":failures"), s.failures);
-        query.bindValue(QStringLiteral(":first"), textOrNull(s.firstFailedAt));
-        query.bindValue(QStringLiteral(":last"), textOrNull(s.lastFailedAt));
-        query.bindValue(QStringLiteral(":status"), textOrNull(s.lastStatus));
-        query.bindValue(QStringLiteral(":class"), textOrNull(s.lastClass));
-        query.bindValue(QStringLiteral(":reason"), textOrNull(s.lastReason));
-        query.bindValue(QStringLiteral(":success"), textOrNull(s.lastSuccessAt));
-        query.bindValue(QStringLiteral(":outcome"), s.lastOutcomeAt);
-        if (!query.exec()) {
-            sqlFail(error, QStringLiteral("cannot store the failure run"), query);
-            return Result::Failed;
-        }
-    }
-
-    // The entry, if any.
-    QString entryStatus;
-    {
-        QSqlQuery query(db);
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT status FROM contacts WHERE address = :address"));
-        query.bindValue(QStringLiteral(":address"), address);
-        if (!query.exec()) {
-            sqlFail(error, QStringLiteral("cannot read the contact"), query);
-            return Result::Failed;
-        }
-        if (query.next())
-            entryStatus = query.value(0).toString();
-    }
+    const QString domain = (outcome.domain.isEmpty() ? address.section(u'@', -1) : outcome.domain).toLower();
+    if (!run(st.storeRun,
+            { address, domain, s.failures, textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
+                textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason),
+                textOrNull(s.lastSuccessAt), s.lastOutcomeAt }))
+        return failed(QStringLiteral("cannot store the failure run"));
 
     const auto addNote = [&](const QString &status, const QString &text) {
-        QSqlQuery query(db);
-        query.prepare(QStringLiteral("INSERT INTO contact_notes (address, at, status, author, text)"
-                                     " VALUES (:address, :at, :status, 'mailpulse', :text)"));
-        query.bindValue(QStringLiteral(":address"), address);
-        query.bindValue(QStringLiteral(":at"), now);
-        query.bindValue(QStringLiteral(":status"), status);
-        query.bindValue(QStringLiteral(":text"), text);
-        return query.exec() || sqlFail(error, QStringLiteral("cannot add a note"), query);
+        return run(st.addNote, { address, now(), status, text })
+            || sqlFail(error, QStringLiteral("cannot add a note"), message);
     };
     const QString statusText = outcome.classification.status.isEmpty()
         ? QStringLiteral("an unknown status")
         : QStringLiteral("%1 (%2)").arg(outcome.classification.status, outcome.classification.reason);
-
-    if (success) {
-        if (entryStatus.isEmpty())
-            return Result::Recorded;
-        QSqlQuery query(db);
-        query.prepare(QStringLiteral("UPDATE contacts SET last_success_at = :success WHERE address = :address"));
-        query.bindValue(QStringLiteral(":success"), s.lastSuccessAt);
-        query.bindValue(QStringLiteral(":address"), address);
-        if (!query.exec()) {
-            sqlFail(error, QStringLiteral("cannot update the contact"), query);
-            return Result::Failed;
-        }
-        return Result::Recorded;
-    }
 
     if (entryStatus.isEmpty()) {
         const bool byHard = hard && m_rules.hardBounce;
@@ -188,28 +248,11 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         if (!byHard && !byRun)
             return Result::Recorded;
         const QString rule = byHard ? Rule::hardBounce() : Rule::consecutiveFailures();
-        QSqlQuery query(db);
-        query.prepare(QStringLiteral(
-            "INSERT INTO contacts (address, domain, status, rule, failures, last_status, last_class, reason,"
-            " first_failed_at, last_failed_at, last_success_at, opened_at, status_changed_at)"
-            " VALUES (:address, :domain, 'new', :rule, :failures, :status, :class, :reason, :first, :last, :success,"
-            " :now, :now2)"));
-        query.bindValue(QStringLiteral(":address"), address);
-        query.bindValue(QStringLiteral(":domain"), domain);
-        query.bindValue(QStringLiteral(":rule"), rule);
-        query.bindValue(QStringLiteral(":failures"), s.failures);
-        query.bindValue(QStringLiteral(":status"), textOrNull(s.lastStatus));
-        query.bindValue(QStringLiteral(":class"), textOrNull(s.lastClass));
-        query.bindValue(QStringLiteral(":reason"), textOrNull(s.lastReason));
-        query.bindValue(QStringLiteral(":first"), textOrNull(s.firstFailedAt));
-        query.bindValue(QStringLiteral(":last"), textOrNull(s.lastFailedAt));
-        query.bindValue(QStringLiteral(":success"), textOrNull(s.lastSuccessAt));
-        query.bindValue(QStringLiteral(":now"), now);
-        query.bindValue(QStringLiteral(":now2"), now);
-        if (!query.exec()) {
-            sqlFail(error, QStringLiteral("cannot list the recipient"), query);
-            return Result::Failed;
-        }
+        if (!run(st.list,
+                { address, domain, rule, s.failures, textOrNull(s.lastStatus), textOrNull(s.lastClass),
+                    textOrNull(s.lastReason), textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
+                    textOrNull(s.lastSuccessAt), now(), now() }))
+            return failed(QStringLiteral("cannot list the recipient"));
         const QString why = byHard
             ? QStringLiteral("Listed: hard failure %1").arg(statusText)
             : QStringLiteral("Listed: %1 consecutive failures, the last %2").arg(s.failures).arg(statusText);
@@ -218,57 +261,22 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
 
     if (entryStatus == contactStatusName(ContactStatus::Resolved)) {
         // Reopen: the count starts again with this failure; the rule becomes hard-bounce if this one is hard.
-        QSqlQuery query(db);
-        query.prepare(QStringLiteral(
-            "UPDATE contacts SET status = 'new', rule = CASE WHEN :hard THEN :hardRule ELSE rule END, failures = 1,"
-            " last_status = :status, last_class = :class, reason = :reason, first_failed_at = :at,"
-            " last_failed_at = :at2, opened_at = :now, status_changed_at = :now2 WHERE address = :address"));
-        query.bindValue(QStringLiteral(":hard"), hard && m_rules.hardBounce ? 1 : 0);
-        query.bindValue(QStringLiteral(":hardRule"), Rule::hardBounce());
-        query.bindValue(QStringLiteral(":status"), textOrNull(outcome.classification.status));
-        query.bindValue(QStringLiteral(":class"), Bounce::deliveryClassName(outcome.classification.cls));
-        query.bindValue(QStringLiteral(":reason"), textOrNull(outcome.classification.reason));
-        query.bindValue(QStringLiteral(":at"), at);
-        query.bindValue(QStringLiteral(":at2"), at);
-        query.bindValue(QStringLiteral(":now"), now);
-        query.bindValue(QStringLiteral(":now2"), now);
-        query.bindValue(QStringLiteral(":address"), address);
-        if (!query.exec()) {
-            sqlFail(error, QStringLiteral("cannot reopen the contact"), query);
-            return Result::Failed;
-        }
+        if (!run(st.reopen,
+                { hard && m_rules.hardBounce ? 1 : 0, Rule::hardBounce(), textOrNull(outcome.classification.status),
+                    Bounce::deliveryClassName(outcome.classification.cls), textOrNull(outcome.classification.reason),
+                    at, at, now(), now(), address }))
+            return failed(QStringLiteral("cannot reopen the contact"));
         return addNote(QStringLiteral("new"), QStringLiteral("Reopened: failed again with %1").arg(statusText))
             ? Result::Recorded
             : Result::Failed;
     }
 
     // new, contacted or ignored: the facts follow, the workflow status stays.
-    QSqlQuery query(db);
-    query.prepare(
-        QStringLiteral("UPDATE contacts SET failures = failures + 1,"
-                       " last_status = CASE WHEN :at >= coalesce(last_failed_at, '') THEN :status ELSE last_status END,"
-                       " last_class = CASE WHEN :at2 >= coalesce(last_failed_at, '') THEN :class ELSE last_class END,"
-                       " reason = CASE WHEN :at3 >= coalesce(last_failed_at, '') THEN :reason ELSE reason END,"
-                       " first_failed_at = min(coalesce(first_failed_at, :at4), :at5),"
-                       " last_failed_at = max(coalesce(last_failed_at, ''), :at6),"
-                       " rule = CASE WHEN :hard THEN :hardRule ELSE rule END"
-                       " WHERE address = :address"));
-    query.bindValue(QStringLiteral(":at"), at);
-    query.bindValue(QStringLiteral(":at2"), at);
-    query.bindValue(QStringLiteral(":at3"), at);
-    query.bindValue(QStringLiteral(":at4"), at);
-    query.bindValue(QStringLiteral(":at5"), at);
-    query.bindValue(QStringLiteral(":at6"), at);
-    query.bindValue(QStringLiteral(":status"), textOrNull(outcome.classification.status));
-    query.bindValue(QStringLiteral(":class"), Bounce::deliveryClassName(outcome.classification.cls));
-    query.bindValue(QStringLiteral(":reason"), textOrNull(outcome.classification.reason));
-    query.bindValue(QStringLiteral(":hard"), hard && m_rules.hardBounce ? 1 : 0);
-    query.bindValue(QStringLiteral(":hardRule"), Rule::hardBounce());
-    query.bindValue(QStringLiteral(":address"), address);
-    if (!query.exec()) {
-        sqlFail(error, QStringLiteral("cannot update the contact"), query);
-        return Result::Failed;
-    }
+    if (!run(st.follow,
+            { at, textOrNull(outcome.classification.status), at, Bounce::deliveryClassName(outcome.classification.cls),
+                at, textOrNull(outcome.classification.reason), at, at, at, hard && m_rules.hardBounce ? 1 : 0,
+                Rule::hardBounce(), address }))
+        return failed(QStringLiteral("cannot update the contact"));
     return Result::Recorded;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "contacts/contactrules.h"
 #include "tracking/outcome.h"
 
@@ -26,13 +28,21 @@ class ContactTracker final : public Tracking::OutcomeSink
 {
 public:
     ContactTracker(Store::Database &database, const Clock &clock, ContactRules rules = {});
+    ~ContactTracker() override;
+    Q_DISABLE_COPY_MOVE(ContactTracker)
 
+    /// Keeps its prepared statements between calls (they are prepared again if the Database was reopened):
+    /// destroy the tracker, or call releaseStatements(), before the Database is closed.
     Result record(const Tracking::Outcome &outcome, QString *error) override;
+    /// Drops the prepared statements; they are prepared again on the next record().
+    void releaseStatements();
 
 private:
+    struct Statements;
     Store::Database &m_database;
     const Clock &m_clock;
     ContactRules m_rules;
+    std::unique_ptr<Statements> m_statements;
 };
 
 } // namespace Mailpulse::Contacts

@@ -16,8 +16,10 @@
 #include "queue/queuelogging.h"
 #include "queue/retryladder.h"
 #include "smtp/proberesultjson.h"
+#include "store/bouncerepository.h"
 #include "store/database.h"
 #include "store/transaction.h"
+#include "tracking/preparedstatement.h"
 
 namespace Mailpulse::Queue
 {
@@ -35,7 +37,11 @@ const QString kColumns = QStringLiteral(
 
 QVariant nullText() { return QVariant(QMetaType::fromType<QString>()); }
 QVariant textOrNull(const QString &text) { return text.isEmpty() ? nullText() : QVariant(text); }
-QVariant timeOrNull(const QDateTime &time) { return time.isValid() ? QVariant(Smtp::toIsoUtc(time)) : nullText(); }
+// Smtp::toIsoUtc()'s text, without QDateTime's formatter (a noticeable share of a large import).
+QVariant timeOrNull(const QDateTime &time)
+{
+    return time.isValid() ? QVariant(Store::BounceRepository::formatTime(time)) : nullText();
+}
 QDateTime timeOf(const QVariant &value) { return value.isNull() ? QDateTime() : Smtp::fromIsoUtc(value.toString()); }
 
 QString jsonText(const QJsonObject &object)
@@ -67,6 +73,50 @@ bool prepare(QSqlQuery &query, const QString &sql, QString *error)
     return fail(error, QStringLiteral("retry queue: cannot prepare: %1").arg(query.lastError().text()));
 }
 
+bool ready(Tracking::PreparedStatement &statement, QString *error)
+{
+    QString message;
+    return statement.ready(&message) || fail(error, QStringLiteral("retry queue: cannot prepare: %1").arg(message));
+}
+
+bool run(Tracking::PreparedStatement &statement, QString *error)
+{
+    QString message;
+    return statement.exec(&message) || fail(error, QStringLiteral("retry queue: %1").arg(message));
+}
+
+// The JSON columns an import's entries share (the default ProbeConfig, the same few settings): parsed and
+// written once, not once per outcome.
+struct JsonMemo {
+    QString configText;
+    Smtp::ProbeConfig config;
+    bool hasConfig = false;
+    QString settingsText;
+    std::optional<RetrySettings> settings;
+    bool hasSettings = false;
+
+    const Smtp::ProbeConfig &configOf(const QVariant &value)
+    {
+        const QString text = value.toString();
+        if (!hasConfig || text != configText) {
+            config = probeConfigFromJson(jsonObject(text));
+            configText = text;
+            hasConfig = true;
+        }
+        return config;
+    }
+    const std::optional<RetrySettings> &settingsOf(const QVariant &value)
+    {
+        const QString text = value.toString();
+        if (!hasSettings || text != settingsText) {
+            settings = RetrySettings::fromJson(jsonObject(text));
+            settingsText = text;
+            hasSettings = true;
+        }
+        return settings;
+    }
+};
+
 bool processAlive(qint64 pid)
 {
 #ifdef Q_OS_UNIX
@@ -82,7 +132,7 @@ bool processAlive(qint64 pid)
 
 qint64 ownPid() { return QCoreApplication::applicationPid(); }
 
-RetryEntry entryFrom(const QSqlQuery &q)
+RetryEntry entryFrom(const QSqlQuery &q, JsonMemo *memo = nullptr)
 {
     RetryEntry e;
     e.id = q.value(0).toLongLong();
@@ -105,8 +155,13 @@ RetryEntry entryFrom(const QSqlQuery &q)
     e.expiresAt = timeOf(q.value(17));
     e.leasePid = q.value(18).toLongLong();
     e.leaseUntil = timeOf(q.value(19));
-    e.baseConfig = probeConfigFromJson(jsonObject(q.value(20)));
-    e.settings = RetrySettings::fromJson(jsonObject(q.value(21))).value_or(RetrySettings::of(e.baseConfig));
+    if (memo) {
+        e.baseConfig = memo->configOf(q.value(20));
+        e.settings = memo->settingsOf(q.value(21)).value_or(RetrySettings::of(e.baseConfig));
+    } else {
+        e.baseConfig = probeConfigFromJson(jsonObject(q.value(20)));
+        e.settings = RetrySettings::fromJson(jsonObject(q.value(21))).value_or(RetrySettings::of(e.baseConfig));
+    }
     e.resolvedAt = timeOf(q.value(22));
     e.resolvedBy = q.value(23).toString();
     e.recovered = q.value(24).toBool();
@@ -116,11 +171,142 @@ RetryEntry entryFrom(const QSqlQuery &q)
 
 } // namespace
 
+// record()'s statements, prepared once and kept: an import records hundreds of thousands of outcomes.
+struct RetryQueue::Statements {
+    explicit Statements(Store::Database &db)
+        : openId(db,
+            QStringLiteral("SELECT id FROM retry_entries WHERE target = ? AND state IN ('pending', 'paused',"
+                           " 'running')"))
+        , byId(db, QStringLiteral("SELECT %1 FROM retry_entries WHERE id = ?").arg(kColumns))
+        , remembered(db, QStringLiteral("SELECT settings_json FROM domain_settings WHERE domain = ?"))
+        , insertEntry(db,
+              QStringLiteral("INSERT INTO retry_entries (target, recipient, domain, state, status, class, reason,"
+                             " first_status, first_reason, source, attempts, failures, ladder_step, first_failed_at,"
+                             " last_attempt_at, next_attempt_at, expires_at, config_json, settings_json, resolved_at,"
+                             " resolved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        , insertAttempt(db,
+              QStringLiteral("INSERT INTO retry_attempts (entry_id, at, kind, source, settings_json, alternate,"
+                             " status, class, reason, probe_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        , touchClosed(
+              db, QStringLiteral("UPDATE retry_entries SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?"))
+        , succeed(db,
+              QStringLiteral("UPDATE retry_entries SET state = 'succeeded', status = ?, class = ?, reason = ?,"
+                             " attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = NULL, lease_pid = NULL,"
+                             " lease_until = NULL, resolved_at = ?, resolved_by = ?, recovered = ?,"
+                             " recovered_with_alternate = ?, settings_json = ? WHERE id = ?"))
+        , remember(db,
+              QStringLiteral("INSERT INTO domain_settings (domain, settings_json, learned_at, entry_id, cured_status)"
+                             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (domain) DO UPDATE SET"
+                             " settings_json = excluded.settings_json, learned_at = excluded.learned_at,"
+                             " entry_id = excluded.entry_id, cured_status = excluded.cured_status"))
+        , updateFailure(db,
+              QStringLiteral("UPDATE retry_entries SET state = ?, status = ?, class = ?, reason = ?,"
+                             " attempts = attempts + 1, failures = ?, ladder_step = ?, last_attempt_at = ?,"
+                             " next_attempt_at = ?, settings_json = ?, lease_pid = CASE WHEN ? THEN NULL ELSE"
+                             " lease_pid END, lease_until = CASE WHEN ? THEN NULL ELSE lease_until END,"
+                             " resolved_at = COALESCE(?, resolved_at), resolved_by = COALESCE(?, resolved_by)"
+                             " WHERE id = ?"))
+    {
+    }
+
+    QString settingsText(const RetrySettings &settings)
+    {
+        if (!lastSettings || !(*lastSettings == settings)) {
+            lastSettingsText = jsonText(settings.toJson());
+            lastSettings = settings;
+        }
+        return lastSettingsText;
+    }
+    QString configText(const Smtp::ProbeConfig *config)
+    {
+        if (config) {
+            Smtp::ProbeConfig base = *config;
+            base.mxSkip = 0; // the ladder decides skips
+            return jsonText(probeConfigToJson(base));
+        }
+        // Imports carry no config: every entry they create stores the defaults.
+        if (defaultConfigText.isEmpty())
+            defaultConfigText = jsonText(probeConfigToJson(Smtp::ProbeConfig()));
+        return defaultConfigText;
+    }
+
+    Tracking::PreparedStatement openId;
+    Tracking::PreparedStatement byId;
+    Tracking::PreparedStatement remembered;
+    Tracking::PreparedStatement insertEntry;
+    Tracking::PreparedStatement insertAttempt;
+    Tracking::PreparedStatement touchClosed;
+    Tracking::PreparedStatement succeed;
+    Tracking::PreparedStatement remember;
+    Tracking::PreparedStatement updateFailure;
+    JsonMemo json;
+    std::optional<RetrySettings> lastSettings;
+    QString lastSettingsText;
+    QString defaultConfigText;
+};
+
 RetryQueue::RetryQueue(Store::Database &database, const Clock *clock, RetryPolicy policy)
     : m_database(database)
     , m_clock(clock)
     , m_policy(std::move(policy))
 {
+}
+
+RetryQueue::~RetryQueue() = default;
+
+void RetryQueue::releaseStatements() { m_statements.reset(); }
+
+RetryQueue::Statements &RetryQueue::statements()
+{
+    if (!m_statements)
+        m_statements = std::make_unique<Statements>(m_database);
+    return *m_statements;
+}
+
+bool RetryQueue::openEntryId(const QString &target, qint64 *id, QString *error)
+{
+    *id = 0;
+    Tracking::PreparedStatement &q = statements().openId;
+    if (!ready(q, error))
+        return false;
+    q.bind(0, target);
+    if (!run(q, error))
+        return false;
+    if (q.query().next())
+        *id = q.query().value(0).toLongLong();
+    q.finish();
+    return true;
+}
+
+std::optional<RetryEntry> RetryQueue::readEntry(qint64 id, QString *error)
+{
+    Statements &st = statements();
+    Tracking::PreparedStatement &q = st.byId;
+    if (!ready(q, error))
+        return std::nullopt;
+    q.bind(0, id);
+    if (!run(q, error))
+        return std::nullopt;
+    std::optional<RetryEntry> e;
+    if (q.query().next())
+        e = entryFrom(q.query(), &st.json);
+    q.finish();
+    return e;
+}
+
+std::optional<RetrySettings> RetryQueue::remembered(const QString &domain, QString *error)
+{
+    Tracking::PreparedStatement &q = statements().remembered;
+    if (!ready(q, error))
+        return std::nullopt;
+    q.bind(0, domain);
+    if (!run(q, error))
+        return std::nullopt;
+    std::optional<RetrySettings> settings;
+    if (q.query().next())
+        settings = RetrySettings::fromJson(jsonObject(q.query().value(0)));
+    q.finish();
+    return settings;
 }
 
 // ---- the sink ----------------------------------------------------------------------------------------------------
@@ -140,8 +326,13 @@ Tracking::OutcomeSink::Result RetryQueue::record(const Outcome &o, QString *erro
         if (!ours)
             current.reset();
     }
-    if (!current && readError.isEmpty())
-        current = openEntry(o.target, &readError);
+    if (!current && readError.isEmpty()) {
+        // Most outcomes (an import's successes above all) have no open entry: an indexed lookup of the id says so
+        // without reading (and parsing) a row.
+        qint64 id = 0;
+        if (openEntryId(o.target, &id, &readError) && id > 0)
+            current = readEntry(id, &readError);
+    }
     if (!readError.isEmpty()) {
         if (error)
             *error = readError;
@@ -181,22 +372,20 @@ std::optional<RetrySettings> RetryQueue::usedSettings(const Outcome &o) const
 bool RetryQueue::insertAttempt(qint64 entryId, const Outcome &o, const QString &kind, bool alternate,
     const std::optional<RetrySettings> &settings, QString *error)
 {
-    QSqlQuery q(m_database.connection());
-    if (!prepare(q,
-            QStringLiteral("INSERT INTO retry_attempts (entry_id, at, kind, source, settings_json, alternate, status,"
-                           " class, reason, probe_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            error))
+    Statements &st = statements();
+    Tracking::PreparedStatement &q = st.insertAttempt;
+    if (!ready(q, error))
         return false;
-    q.addBindValue(entryId);
-    q.addBindValue(timeOrNull(o.at.isValid() ? o.at : m_clock->now()));
-    q.addBindValue(kind);
-    q.addBindValue(Bounce::bounceSourceName(o.source));
-    q.addBindValue(settings ? QVariant(jsonText(settings->toJson())) : nullText());
-    q.addBindValue(alternate ? 1 : 0);
-    q.addBindValue(textOrNull(o.classification.status));
-    q.addBindValue(Bounce::deliveryClassName(o.classification.cls));
-    q.addBindValue(textOrNull(o.classification.reason));
-    q.addBindValue(o.probeId > 0 ? QVariant(o.probeId) : QVariant(QMetaType::fromType<qint64>()));
+    q.bind(0, entryId);
+    q.bind(1, timeOrNull(o.at.isValid() ? o.at : m_clock->now()));
+    q.bind(2, kind);
+    q.bind(3, Bounce::bounceSourceName(o.source));
+    q.bind(4, settings ? QVariant(st.settingsText(*settings)) : nullText());
+    q.bind(5, alternate ? 1 : 0);
+    q.bind(6, textOrNull(o.classification.status));
+    q.bind(7, Bounce::deliveryClassName(o.classification.cls));
+    q.bind(8, textOrNull(o.classification.reason));
+    q.bind(9, o.probeId > 0 ? QVariant(o.probeId) : QVariant(QMetaType::fromType<qint64>()));
     return run(q, error);
 }
 
@@ -206,14 +395,14 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
     Smtp::ProbeConfig base = o.config ? *o.config : Smtp::ProbeConfig();
     base.mxSkip = 0; // the ladder decides skips
     QString readError;
-    const std::optional<RetrySettings> remembered = rememberedSettings(o.domain, &readError);
+    const std::optional<RetrySettings> learned = remembered(o.domain, &readError);
     if (!readError.isEmpty()) {
         if (error)
             *error = readError;
         return Result::Failed;
     }
     const RetrySettings next = RetryLadder::isConnectionClass(o.classification)
-        ? RetryLadder::settingsForStep(base, 0, remembered)
+        ? RetryLadder::settingsForStep(base, 0, learned)
         : RetrySettings::of(base);
     const QDateTime expires = m_policy.expiresAt(at);
     QDateTime nextAt = m_policy.nextAttempt(o.classification, 1, at, expires);
@@ -222,35 +411,32 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
     if (expired)
         nextAt = QDateTime();
 
-    QSqlQuery q(m_database.connection());
-    if (!prepare(q,
-            QStringLiteral("INSERT INTO retry_entries (target, recipient, domain, state, status, class, reason,"
-                           " first_status, first_reason, source, attempts, failures, ladder_step, first_failed_at,"
-                           " last_attempt_at, next_attempt_at, expires_at, config_json, settings_json, resolved_at,"
-                           " resolved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            error))
+    Statements &st = statements();
+    Tracking::PreparedStatement &q = st.insertEntry;
+    if (!ready(q, error))
         return Result::Failed;
-    q.addBindValue(o.target);
-    q.addBindValue(textOrNull(o.recipient));
-    q.addBindValue(o.domain);
-    q.addBindValue(entryStateName(expired ? EntryState::Expired : EntryState::Pending));
-    q.addBindValue(textOrNull(o.classification.status));
-    q.addBindValue(Bounce::deliveryClassName(o.classification.cls));
-    q.addBindValue(textOrNull(o.classification.reason));
-    q.addBindValue(textOrNull(o.classification.status));
-    q.addBindValue(textOrNull(o.classification.reason));
-    q.addBindValue(Bounce::bounceSourceName(o.source));
-    q.addBindValue(timeOrNull(at));
-    q.addBindValue(timeOrNull(at));
-    q.addBindValue(timeOrNull(nextAt));
-    q.addBindValue(timeOrNull(expires));
-    q.addBindValue(jsonText(probeConfigToJson(base)));
-    q.addBindValue(jsonText(next.toJson()));
-    q.addBindValue(expired ? timeOrNull(m_clock->now()) : nullText());
-    q.addBindValue(expired ? QVariant(QStringLiteral("lifetime")) : nullText());
+    const QVariant atText = timeOrNull(at);
+    q.bind(0, o.target);
+    q.bind(1, textOrNull(o.recipient));
+    q.bind(2, o.domain);
+    q.bind(3, entryStateName(expired ? EntryState::Expired : EntryState::Pending));
+    q.bind(4, textOrNull(o.classification.status));
+    q.bind(5, Bounce::deliveryClassName(o.classification.cls));
+    q.bind(6, textOrNull(o.classification.reason));
+    q.bind(7, textOrNull(o.classification.status));
+    q.bind(8, textOrNull(o.classification.reason));
+    q.bind(9, Bounce::bounceSourceName(o.source));
+    q.bind(10, atText);
+    q.bind(11, atText);
+    q.bind(12, timeOrNull(nextAt));
+    q.bind(13, timeOrNull(expires));
+    q.bind(14, st.configText(o.config));
+    q.bind(15, st.settingsText(next));
+    q.bind(16, expired ? timeOrNull(m_clock->now()) : nullText());
+    q.bind(17, expired ? QVariant(QStringLiteral("lifetime")) : nullText());
     if (!run(q, error))
         return Result::Failed;
-    const qint64 id = q.lastInsertId().toLongLong();
+    const qint64 id = q.query().lastInsertId().toLongLong();
     if (!insertAttempt(id, o, QStringLiteral("initial"), false, usedSettings(o), error))
         return Result::Failed;
     qCInfo(lcQueue).noquote() << "queued" << o.target << o.classification.status << "next" << Smtp::toIsoUtc(nextAt);
@@ -268,54 +454,43 @@ Tracking::OutcomeSink::Result RetryQueue::recordSuccess(
     if (e.state == EntryState::Cancelled || e.state == EntryState::Expired || e.state == EntryState::Failed
         || e.state == EntryState::Succeeded) {
         // Our attempt finished after the user (or another process) closed the entry: keep their decision.
-        QSqlQuery q(m_database.connection());
-        if (!prepare(q,
-                QStringLiteral("UPDATE retry_entries SET attempts = attempts + 1, last_attempt_at = ?"
-                               " WHERE id = ?"),
-                error))
+        Tracking::PreparedStatement &q = statements().touchClosed;
+        if (!ready(q, error))
             return Result::Failed;
-        q.addBindValue(timeOrNull(at));
-        q.addBindValue(e.id);
+        q.bind(0, timeOrNull(at));
+        q.bind(1, e.id);
         return run(q, error) ? Result::Recorded : Result::Failed;
     }
 
-    QSqlQuery q(m_database.connection());
-    if (!prepare(q,
-            QStringLiteral("UPDATE retry_entries SET state = 'succeeded', status = ?, class = ?, reason = ?,"
-                           " attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = NULL, lease_pid = NULL,"
-                           " lease_until = NULL, resolved_at = ?, resolved_by = ?, recovered = ?,"
-                           " recovered_with_alternate = ?, settings_json = ? WHERE id = ?"),
-            error))
+    Statements &st = statements();
+    Tracking::PreparedStatement &q = st.succeed;
+    if (!ready(q, error))
         return Result::Failed;
-    q.addBindValue(textOrNull(o.classification.status));
-    q.addBindValue(Bounce::deliveryClassName(o.classification.cls));
-    q.addBindValue(textOrNull(o.classification.reason));
-    q.addBindValue(timeOrNull(at));
-    q.addBindValue(timeOrNull(at));
-    q.addBindValue(ours ? QStringLiteral("retry") : Bounce::bounceSourceName(o.source));
-    q.addBindValue(ours ? 1 : 0);
-    q.addBindValue(alternate ? 1 : 0);
-    q.addBindValue(jsonText((used ? *used : e.settings).toJson()));
-    q.addBindValue(e.id);
+    const QVariant atText = timeOrNull(at);
+    q.bind(0, textOrNull(o.classification.status));
+    q.bind(1, Bounce::deliveryClassName(o.classification.cls));
+    q.bind(2, textOrNull(o.classification.reason));
+    q.bind(3, atText);
+    q.bind(4, atText);
+    q.bind(5, ours ? QStringLiteral("retry") : Bounce::bounceSourceName(o.source));
+    q.bind(6, ours ? 1 : 0);
+    q.bind(7, alternate ? 1 : 0);
+    q.bind(8, st.settingsText(used ? *used : e.settings));
+    q.bind(9, e.id);
     if (!run(q, error))
         return Result::Failed;
 
     if (alternate) {
         // Later entries of this domain start with what cured this one.
         RetrySettings remembered = *used;
-        QSqlQuery upsert(m_database.connection());
-        if (!prepare(upsert,
-                QStringLiteral("INSERT INTO domain_settings (domain, settings_json, learned_at, entry_id, cured_status)"
-                               " VALUES (?, ?, ?, ?, ?) ON CONFLICT (domain) DO UPDATE SET"
-                               " settings_json = excluded.settings_json, learned_at = excluded.learned_at,"
-                               " entry_id = excluded.entry_id, cured_status = excluded.cured_status"),
-                error))
+        Tracking::PreparedStatement &upsert = st.remember;
+        if (!ready(upsert, error))
             return Result::Failed;
-        upsert.addBindValue(e.domain);
-        upsert.addBindValue(jsonText(remembered.toJson()));
-        upsert.addBindValue(timeOrNull(at));
-        upsert.addBindValue(e.id);
-        upsert.addBindValue(textOrNull(e.classification.status));
+        upsert.bind(0, e.domain);
+        upsert.bind(1, st.settingsText(remembered));
+        upsert.bind(2, atText);
+        upsert.bind(3, e.id);
+        upsert.bind(4, textOrNull(e.classification.status));
         if (!run(upsert, error))
             return Result::Failed;
         qCInfo(lcQueue).noquote() << e.domain << "remembers" << remembered.describe();
@@ -354,13 +529,13 @@ Tracking::OutcomeSink::Result RetryQueue::recordFailure(
         if (connection && ours) {
             ++ladderStep;
             QString readError;
-            const auto remembered = rememberedSettings(e.domain, &readError);
+            const auto learned = remembered(e.domain, &readError);
             if (!readError.isEmpty()) {
                 if (error)
                     *error = readError;
                 return Result::Failed;
             }
-            next = RetryLadder::settingsForStep(e.baseConfig, ladderStep, remembered);
+            next = RetryLadder::settingsForStep(e.baseConfig, ladderStep, learned);
         } else if (ours && used) {
             // The server was reached and answered: these settings work for the connection; keep them.
             next = *used;
@@ -377,30 +552,24 @@ Tracking::OutcomeSink::Result RetryQueue::recordFailure(
     const bool closing = state != e.state && !isOpen(state);
     const bool releasing = ours; // our attempt is over, whatever the state became meanwhile
 
-    QSqlQuery q(m_database.connection());
-    if (!prepare(q,
-            QStringLiteral("UPDATE retry_entries SET state = ?, status = ?, class = ?, reason = ?,"
-                           " attempts = attempts + 1, failures = ?, ladder_step = ?, last_attempt_at = ?,"
-                           " next_attempt_at = ?, settings_json = ?, lease_pid = CASE WHEN ? THEN NULL ELSE"
-                           " lease_pid END, lease_until = CASE WHEN ? THEN NULL ELSE lease_until END,"
-                           " resolved_at = COALESCE(?, resolved_at), resolved_by = COALESCE(?, resolved_by)"
-                           " WHERE id = ?"),
-            error))
+    Statements &st = statements();
+    Tracking::PreparedStatement &q = st.updateFailure;
+    if (!ready(q, error))
         return Result::Failed;
-    q.addBindValue(entryStateName(state));
-    q.addBindValue(textOrNull(o.classification.status));
-    q.addBindValue(Bounce::deliveryClassName(o.classification.cls));
-    q.addBindValue(textOrNull(o.classification.reason));
-    q.addBindValue(failures);
-    q.addBindValue(ladderStep);
-    q.addBindValue(timeOrNull(at));
-    q.addBindValue(closing ? nullText() : timeOrNull(nextAt));
-    q.addBindValue(jsonText(next.toJson()));
-    q.addBindValue(releasing || closing ? 1 : 0);
-    q.addBindValue(releasing || closing ? 1 : 0);
-    q.addBindValue(closing ? timeOrNull(at) : nullText());
-    q.addBindValue(closing ? QVariant(resolvedBy) : nullText());
-    q.addBindValue(e.id);
+    q.bind(0, entryStateName(state));
+    q.bind(1, textOrNull(o.classification.status));
+    q.bind(2, Bounce::deliveryClassName(o.classification.cls));
+    q.bind(3, textOrNull(o.classification.reason));
+    q.bind(4, failures);
+    q.bind(5, ladderStep);
+    q.bind(6, timeOrNull(at));
+    q.bind(7, closing ? nullText() : timeOrNull(nextAt));
+    q.bind(8, st.settingsText(next));
+    q.bind(9, releasing || closing ? 1 : 0);
+    q.bind(10, releasing || closing ? 1 : 0);
+    q.bind(11, closing ? timeOrNull(at) : nullText());
+    q.bind(12, closing ? QVariant(resolvedBy) : nullText());
+    q.bind(13, e.id);
     if (!run(q, error))
         return Result::Failed;
     qCInfo(lcQueue).noquote() << e.target << o.classification.status << entryStateName(state) << "next"

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include <QDateTime>
@@ -42,11 +43,17 @@ public:
     };
 
     RetryQueue(Store::Database &database, const Clock *clock, RetryPolicy policy = RetryPolicy());
+    ~RetryQueue() override;
+    Q_DISABLE_COPY_MOVE(RetryQueue)
 
     void setPolicy(const RetryPolicy &policy) { m_policy = policy; }
     const RetryPolicy &policy() const { return m_policy; }
 
+    /// Keeps record()'s prepared statements between calls (they are prepared again if the Database was reopened):
+    /// destroy the queue, or call releaseStatements(), before the Database is closed.
     Result record(const Tracking::Outcome &outcome, QString *error) override;
+    /// Drops record()'s prepared statements; they are prepared again on the next record().
+    void releaseStatements();
 
     void beginAttempt(const Attempt &attempt) { m_attempt = attempt; }
     void endAttempt() { m_attempt.reset(); }
@@ -94,6 +101,13 @@ public:
     ActionResult retryNow(qint64 id, QString *error = nullptr);
 
 private:
+    struct Statements;
+    Statements &statements();
+    /// The id of the target's open entry, 0 for none.
+    bool openEntryId(const QString &target, qint64 *id, QString *error);
+    std::optional<RetryEntry> readEntry(qint64 id, QString *error);
+    /// rememberedSettings() through a kept statement.
+    std::optional<RetrySettings> remembered(const QString &domain, QString *error);
     Result recordSuccess(const Tracking::Outcome &o, const RetryEntry &e, bool ours, QString *error);
     Result recordFailure(const Tracking::Outcome &o, const RetryEntry &e, bool ours, QString *error);
     Result createEntry(const Tracking::Outcome &o, QString *error);
@@ -109,6 +123,7 @@ private:
     const Clock *m_clock;
     RetryPolicy m_policy;
     std::optional<Attempt> m_attempt;
+    std::unique_ptr<Statements> m_statements;
 };
 
 } // namespace Mailpulse::Queue

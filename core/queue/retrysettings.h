@@ -25,6 +25,8 @@ struct RetrySettings {
     Smtp::ProbeConfig applyTo(const Smtp::ProbeConfig &base) const;
     /// Same port, TLS mode, family and MX skip (the host is informational).
     bool sameChoice(const RetrySettings &other) const;
+    /// Every field equal, the host included.
+    bool operator==(const RetrySettings &other) const = default;
 
     /// {host, port, tls_mode, ip_family, mx_skip}; host null when empty (DESIGN.md: absent data is null).
     QJsonObject toJson() const;
