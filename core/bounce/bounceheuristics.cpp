@@ -567,6 +567,17 @@ void applyVendorCategory(BounceRecipient &r, const QString &category)
     }
 }
 
+// A bounce sent by an Amazon SES receipt rule: "Mailbox does not exist" is the rule's refusal of the address, not a
+// lookup of a mailbox (Sisimai's filtered), and the "Temporary Failure" template names no cause and is not a queue
+// that gave up (onhold).
+void applyReceiptRule(BounceRecipient &r)
+{
+    if (r.classification.reason == u"userunknown")
+        r.classification.reason = QStringLiteral("filtered");
+    else if (r.classification.reason == u"expired" || r.classification.reason == u"undefined")
+        r.classification.reason = QStringLiteral("onhold");
+}
+
 // A post to a Google Group that the group refused (no such group, or no permission to post): the notice says so in
 // the sender's language only, so the address decides.
 void groupDefaults(BounceRecipient &r)
@@ -882,6 +893,10 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         reading.recipients.append(std::move(r));
     }
     reading.arrivalDate = field(perMessage, "arrival-date");
+    // Amazon SES receiving ("inbound-smtp.<region>.amazonaws.com") holds no mailboxes: its bounces are sent by a
+    // receipt rule's bounce action, with a reply the domain owner picked from SES's templates.
+    const QString reportingMta = field(perMessage, "reporting-mta").toLower();
+    const bool receiptRule = reportingMta.contains(u"inbound-smtp.") && reportingMta.contains(u".amazonaws.com");
 
     // Only the headers the signatures look at: scanning every Received line of every mail costs more than the rest.
     QString signature = u"from: " + mail.header("from") + u"\nx-mailer: " + mail.header("x-mailer") + u'\n';
@@ -954,6 +969,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                 r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, r.command, &r.replyCode);
             holdUndecided(r, ownText);
             applyVendorCategory(r, categories.value(&r - reading.recipients.data()));
+            if (receiptRule)
+                applyReceiptRule(r);
             groupDefaults(r);
         }
         reading.kind = BounceReading::Kind::Bounce;
