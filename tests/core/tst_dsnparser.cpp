@@ -91,13 +91,14 @@ QByteArray nestedMultipart(int depth)
 }
 
 // A one-recipient RFC 3464 report: `fields` are the recipient's DSN fields, `notice` the human-readable part.
-QByteArray oneRecipientDsn(const QByteArray &fields, const QByteArray &notice = "The mail system\n")
+QByteArray oneRecipientDsn(const QByteArray &fields, const QByteArray &notice = "The mail system\n",
+    const QByteArray &reportingMta = "mx.example.net")
 {
     return "From: MAILER-DAEMON@mx.example.net\nTo: s@example.org\nSubject: Undelivered Mail Returned to Sender\n"
            "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
            "--B\nContent-Type: text/plain\n\n"
-        + notice + "\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n" + fields
-        + "\n--B--\n";
+        + notice + "\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; " + reportingMta + "\n\n"
+        + fields + "\n--B--\n";
 }
 
 } // namespace
@@ -347,6 +348,22 @@ void TestDsnParser::recipientRules_data()
                         "Diagnostic-Code: smtp; 5.1.0 - Unknown address error 550-'5.2.2 <a@example.com>... "
                         "Mailbox Full' (delivery attempts: 0)\n"),
         "5.2.2", "mailboxfull");
+    // Amazon SES receipt rules bounce with templates: the address refusal is the rule's (filtered), the temporary
+    // template names no cause (onhold).
+    row("ses receipt rule: mailbox does not exist",
+        oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n"
+                        "Diagnostic-Code: smtp; 550 5.1.1 Mailbox does not exist\n",
+            "The mail system\n", "inbound-smtp.us-west-2.amazonaws.com"),
+        "5.1.1", "filtered");
+    row("ses receipt rule: temporary failure",
+        oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 4.0.0\n"
+                        "Diagnostic-Code: smtp; 450 4.0.0 Temporary failure\n",
+            "The mail system\n", "inbound-smtp.us-west-2.amazonaws.com"),
+        "4.0.0", "onhold");
+    row("elsewhere mailbox does not exist is unknown",
+        oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n"
+                        "Diagnostic-Code: smtp; 550 5.1.1 Mailbox does not exist\n"),
+        "5.1.1", "userunknown");
     // Postfix's address verification report.
     row("deliverable",
         oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: deliverable\nStatus: 2.1.5\n"
