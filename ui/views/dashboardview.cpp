@@ -464,26 +464,43 @@ void DashboardView::rebuildStatus()
         slices.append({ it.key(), it.value() });
     std::stable_sort(slices.begin(), slices.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
 
-    m_statusSeries->clear();
+    // A donut with dozens of thin slices says nothing: the largest few, the connection failures the dashboard is
+    // about, and the rest as "other".
+    constexpr int kMaxSlices = 8;
+    qint64 other = 0;
+    QList<QPieSlice *> pieSlices;
     int fallback = 0;
     for (const auto &entry : std::as_const(slices)) {
         const QString status = entry.first;
         const qint64 count = entry.second;
-        auto *slice = m_statusSeries->append(QStringLiteral("%1 (%2)").arg(status).arg(count), double(count));
+        if (pieSlices.size() >= kMaxSlices && status != u"4.4.1" && status != u"4.4.2") {
+            other += count;
+            continue;
+        }
+        auto *slice = new QPieSlice(QStringLiteral("%1 (%2)").arg(status).arg(count), double(count));
         slice->setColor(statusColor(status, fallback++));
         slice->setProperty("status", status);
-        connect(slice, &QPieSlice::hovered, this, [slice, status, count](bool state) {
+        pieSlices.append(slice);
+    }
+    if (other > 0) {
+        auto *slice = new QPieSlice(tr("other (%1)").arg(other), double(other));
+        slice->setColor(QColor(0xad, 0xb5, 0xbd));
+        pieSlices.append(slice);
+    }
+    for (QPieSlice *slice : std::as_const(pieSlices)) {
+        connect(slice, &QPieSlice::hovered, this, [slice](bool state) {
             slice->setExploded(state);
             if (state)
                 QToolTip::showText(QCursor::pos(),
-                    tr("%1: %2 failed probes (%3%)")
-                        .arg(status)
-                        .arg(count)
-                        .arg(QLocale().toString(slice->percentage() * 100.0, 'f', 1)));
+                    tr("%1 failed probes, %2%")
+                        .arg(slice->label(), QLocale().toString(slice->percentage() * 100.0, 'f', 1)));
             else
                 QToolTip::hideText();
         });
     }
+    // One append of all slices: the chart lays out once instead of once per slice.
+    m_statusSeries->clear();
+    m_statusSeries->append(pieSlices);
     m_statusChart->setTitle(slices.isEmpty() ? tr("Failures by status: none") : tr("Failures by status"));
 }
 
