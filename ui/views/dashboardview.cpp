@@ -47,12 +47,6 @@ namespace
 // More lines than this make the trend chart unreadable; the "all domains" line is always drawn.
 constexpr int kMaxTrendDomains = 5;
 
-struct Request {
-    Stats::TimeWindow window;
-    Stats::Granularity granularity = Stats::Granularity::Hour;
-    QStringList trendDomains;
-};
-
 // Colors for the statuses people act on. 4.4.1 (no connection) and 4.4.2 (connection dropped) point at different
 // problems (firewall or dead host vs. overloaded or filtering server), so they must never look alike.
 QColor statusColor(const QString &status, int fallbackIndex)
@@ -72,6 +66,49 @@ QColor statusColor(const QString &status, int fallbackIndex)
 
 double percent(qint64 part, qint64 whole) { return whole > 0 ? 100.0 * double(part) / double(whole) : 0.0; }
 
+Stats::ProviderRules loadRules()
+{
+    Stats::ProviderRules rules = Stats::ProviderRules::defaultRules();
+    const QString userRules = Stats::ProviderRules::defaultUserFilePath();
+    QString ignored;
+    // A broken user file is reported by the CLI's `stats rules`; the dashboard falls back to the shipped rules.
+    if (QFile::exists(userRules))
+        rules.loadUserFile(userRules, &ignored);
+    return rules;
+}
+
+} // namespace
+
+struct DashboardView::Request {
+    Stats::TimeWindow window;
+    Stats::Granularity granularity = Stats::Granularity::Hour;
+    QStringList trendDomains;
+};
+
+namespace
+{
+
+DashboardData compute(
+    Store::Database &database, const Stats::ProviderRules &rules, const DashboardView::Request &request)
+{
+    DashboardData data;
+    QElapsedTimer timer;
+    timer.start();
+    const Stats::StatsEngine engine(database, rules);
+    if (!engine.domainStats(request.window, &data.domains, &data.error)
+        || !engine.providerStats(request.window, &data.providers, &data.error)
+        || !engine.trend(request.window, request.granularity, &data.trend, &data.error))
+        return data;
+    for (const QString &domain : request.trendDomains) {
+        QList<Stats::TrendPoint> points;
+        if (!engine.trend(request.window, request.granularity, &points, &data.error, domain))
+            return data;
+        data.domainTrends.insert(domain, points);
+    }
+    data.elapsedMs = timer.elapsed();
+    return data;
+}
+
 } // namespace
 
 /// Lives on the dashboard's thread and owns the store connection used there (a connection belongs to its thread).
@@ -80,39 +117,20 @@ class DashboardWorker final : public QObject
 public:
     explicit DashboardWorker(QString path)
         : m_path(std::move(path))
-        , m_rules(Stats::ProviderRules::defaultRules())
+        , m_rules(loadRules())
     {
-        const QString userRules = Stats::ProviderRules::defaultUserFilePath();
-        QString ignored;
-        // A broken user file is reported by the CLI's `stats rules`; the dashboard falls back to the shipped rules.
-        if (QFile::exists(userRules))
-            m_rules.loadUserFile(userRules, &ignored);
     }
 
-    DashboardData compute(const Request &request)
+    DashboardData compute(const DashboardView::Request &request)
     {
-        DashboardData data;
-        QElapsedTimer timer;
-        timer.start();
         if (!m_database) {
             auto database = std::make_unique<Store::Database>();
-            if (!database->open(m_path, &data.error))
-                return data;
+            DashboardData failed;
+            if (!database->open(m_path, &failed.error))
+                return failed;
             m_database = std::move(database);
         }
-        const Stats::StatsEngine engine(*m_database, m_rules);
-        if (!engine.domainStats(request.window, &data.domains, &data.error)
-            || !engine.providerStats(request.window, &data.providers, &data.error)
-            || !engine.trend(request.window, request.granularity, &data.trend, &data.error))
-            return data;
-        for (const QString &domain : request.trendDomains) {
-            QList<Stats::TrendPoint> points;
-            if (!engine.trend(request.window, request.granularity, &points, &data.error, domain))
-                return data;
-            data.domainTrends.insert(domain, points);
-        }
-        data.elapsedMs = timer.elapsed();
-        return data;
+        return Ui::compute(*m_database, m_rules, request);
     }
 
 private:
@@ -294,6 +312,16 @@ void DashboardView::request()
     m_inFlight = true;
     m_pending = false;
     m_status->setText(tr("Updating…"));
+    const Request r = currentRequest();
+    QMetaObject::invokeMethod(m_worker, [this, worker = m_worker, r] {
+        DashboardData data = worker->compute(r);
+        // Queued to the view: dropped if the view is gone by then.
+        QMetaObject::invokeMethod(this, [this, data = std::move(data)]() mutable { apply(std::move(data)); });
+    });
+}
+
+DashboardView::Request DashboardView::currentRequest() const
+{
     Request r;
     const QDateTime now = m_clock->now();
     const int days = window() == Window::Day ? 1 : window() == Window::Week ? 7 : 30;
@@ -301,12 +329,10 @@ void DashboardView::request()
     r.window.until = now.addSecs(1); // the probe recorded this second counts
     r.granularity = Stats::Granularity(m_granularity->currentData().toInt());
     r.trendDomains = selectedDomains();
-    QMetaObject::invokeMethod(m_worker, [this, worker = m_worker, r] {
-        DashboardData data = worker->compute(r);
-        // Queued to the view: dropped if the view is gone by then.
-        QMetaObject::invokeMethod(this, [this, data = std::move(data)]() mutable { apply(std::move(data)); });
-    });
+    return r;
 }
+
+void DashboardView::refreshNow() { apply(Ui::compute(*m_database, loadRules(), currentRequest())); }
 
 void DashboardView::apply(DashboardData data)
 {

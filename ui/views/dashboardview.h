@@ -68,6 +68,8 @@ public:
     /// Re-reads the store in the background; refreshed() follows.
     void refresh();
     bool isRefreshing() const { return m_inFlight; }
+    /// Reads the store on the calling (UI) thread and updates at once: for `--screenshot`, which renders and exits.
+    void refreshNow();
 
     void setWindow(Window window);
     Window window() const;
@@ -91,6 +93,9 @@ public:
     /// UI-thread time the last refresh took to rebuild charts and tables (the worker's time is in data()).
     qint64 lastApplyMs() const { return m_applyMs; }
 
+    /// What one refresh asks the worker for (public for the worker; not an API).
+    struct Request;
+
 Q_SIGNALS:
     void domainSelected(const QString &domain);
     void refreshed();
@@ -98,6 +103,7 @@ Q_SIGNALS:
 
 private:
     void request();
+    Request currentRequest() const;
     void apply(DashboardData data);
     void rebuildBars();
     void rebuildTrend();
