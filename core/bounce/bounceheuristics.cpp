@@ -754,6 +754,12 @@ Classification BounceHeuristics::classify(
     // X.2.0/X.2.1 say the mailbox exists but refused the message; with "unknown user" that is a filter.
     if (c.reason == u"userunknown" && given && given->subject == 2 && given->detail <= 1 && command != u"RCPT")
         c.reason = QStringLiteral("filtered");
+    // MAIL FROM carries only the sender: a refusal in reply to it that reads as an address problem is about our
+    // envelope sender (RFC 5321 §3.3), whatever words it uses.
+    if (command == u"MAIL"
+        && (c.reason == u"userunknown" || c.reason == u"filtered" || c.reason == u"hostunknown"
+            || c.reason == u"undefined"))
+        c.reason = QStringLiteral("rejected");
     // A local delivery program's error (X-Unix exit status, its own words such as "Quota exceeded") is the state
     // of the recipient's mailbox or of the mailer itself, whether the MTA still retries or not: it is kept.
     const bool localDelivery = command == u"PIPE";

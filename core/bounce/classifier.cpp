@@ -420,18 +420,19 @@ const TextRule TextRules[] = {
     { "unrecognized command", SyntaxError, W, 5, 1 },
     { "not implemented", SyntaxError, W, 5, 1 },
     // Words that only restate X.7.1 ("delivery not authorized, message refused") add nothing to it.
-    { "denied", SecurityError, W, 7, 1, false, "5.7.1" },
-    { "rejected", SecurityError, W, 7, 1, false, "5.7.1" },
-    { "refused", SecurityError, W, 7, 1, false, "5.7.1" },
-    { "denied", SecurityError, W, 7, 1, false, "4.7.1" },
-    { "rejected", SecurityError, W, 7, 1, false, "4.7.1" },
-    { "refused", SecurityError, W, 7, 1, false, "4.7.1" },
+    // As words only: "?p=CustomFromDenied" in a help link says nothing.
+    { "denied", SecurityError, W, 7, 1, true, "5.7.1" },
+    { "rejected", SecurityError, W, 7, 1, true, "5.7.1" },
+    { "refused", SecurityError, W, 7, 1, true, "5.7.1" },
+    { "denied", SecurityError, W, 7, 1, true, "4.7.1" },
+    { "rejected", SecurityError, W, 7, 1, true, "4.7.1" },
+    { "refused", SecurityError, W, 7, 1, true, "4.7.1" },
     // Elsewhere they say that something was refused, not why: no refinement of a codeless reply (X.0.0).
-    { "access denied", Rejected, W, 0, 0 },
+    { "access denied", Rejected, W, 0, 0, true },
     { "not allowed", PolicyViolation, W, 7, 1 },
-    { "rejected", Rejected, W, 0, 0 },
-    { "refused", Rejected, W, 0, 0 },
-    { "denied", Rejected, W, 0, 0 },
+    { "rejected", Rejected, W, 0, 0, true },
+    { "refused", Rejected, W, 0, 0, true },
+    { "denied", Rejected, W, 0, 0, true },
 };
 
 // RFC 3463 (and RFC 3886, 4954, 5248, 7372, 7505 additions) subject/detail codes mapped to reasons. `detail`

@@ -32,6 +32,9 @@ const Override Overrides[] = {
         "the text says \"421 4.4.2\"; 4.4.7 is Sisimai 4.25's own pseudo code (README; Sisimai 5 gives 4.4.2)" },
     { "maildir/bsd/lhost-amazonworkmail-07.eml", "*", nullptr, "4.4.2",
         "same mail text as amazonses-17: \"421 4.4.2\" (README; Sisimai 5 gives 4.4.2)" },
+    { "maildir/bsd/lhost-postfix-13.eml", "kijitora@example.jp", "userunknown", "5.2.1",
+        "its own group says Status 5.2.1, \"User Unknown\"; 4.25 repeats the next recipient's 5.2.2 (Sisimai 5: "
+        "5.2.1 userunknown)" },
     // Sisimai 4.25 predates RFC 7372's 5.7.25/5.7.26 and reports "onhold" for replies that name their cause;
     // Sisimai 5 gives authfailure/requireptr, which 4.25's vocabulary (README) calls blocked.
     { "maildir/bsd/lhost-opensmtpd-11.eml", "*", "blocked", nullptr,

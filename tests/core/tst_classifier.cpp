@@ -259,6 +259,8 @@ void TestClassifier::reasonFor_data()
     row("5.7.1 access denied", "5.7.1", "550-'5.7.1 <a@example.com>... Access denied'", "securityerror");
     row("5.7.1 rejected by the domain", "5.7.1", "it was rejected by the recipient domain", "securityerror");
     row("5.0.0 rejected", "5.0.0", "it was rejected by the recipient domain", "rejected");
+    row("denied inside a token is no word", "5.0.0", "see https://support.example.com/mail/?p=CustomFromDenied",
+        "undefined");
     row("5.7.1 with a hint", "5.7.1", "Service unavailable", "systemerror");
     row("4.7.1 without greylisting words", "4.7.1", "", "securityerror");
     row("5.7.13", "5.7.13", "", "suspend");

@@ -271,6 +271,16 @@ void TestDsnParser::plainTextBounces_data()
         "Message details:\n  RCPT TO: gone@example.com\n  From: s@example.org\n  Size (in bytes): 222\n")
                                      << QStringLiteral("gone@example.com") << QStringLiteral("5.1.1")
                                      << QStringLiteral("userunknown");
+    // A refusal in reply to MAIL FROM is about the sender, even in the words of an unknown address.
+    QTest::newRow("refused at MAIL FROM")
+        << QByteArray("From: Mail Delivery System <Mailer-Daemon@example.net>\nTo: s@example.org\n"
+                      "Subject: Mail delivery failed: returning message to sender\n\n"
+                      "A message that you sent could not be delivered to one or more of its\n"
+                      "recipients. This is a permanent error. The following address(es) failed:\n\n"
+                      "  box@example.com\n    host mx.example.com [192.0.2.1]\n"
+                      "    SMTP error from remote mail server after MAIL FROM:<s@example.org> SIZE=1022:\n"
+                      "    553 5.1.0 no such user\n")
+        << QStringLiteral("box@example.com") << QStringLiteral("5.1.0") << QStringLiteral("rejected");
     // The recipient is named only in a header: nothing of its own to read, undefined (not onhold).
     QTest::newRow("x-failed-recipients only")
         << QByteArray("From: postmaster@example.net\nTo: s@example.org\nSubject: Undeliverable\n"
