@@ -24,6 +24,17 @@ QString normalizedAddress(const QString &address)
     const qsizetype at = trimmed.lastIndexOf(u'@');
     if (at < 0)
         return trimmed;
+    // Importers hand over domains lower-cased already: then the address is returned as is, without the three
+    // allocations of the general case (this runs once per recorded outcome).
+    bool lower = true;
+    for (const QChar c : QStringView(trimmed).mid(at + 1)) {
+        if (c.unicode() >= 0x80 || (c >= u'A' && c <= u'Z')) {
+            lower = false;
+            break;
+        }
+    }
+    if (lower)
+        return trimmed;
     return trimmed.left(at + 1) + trimmed.mid(at + 1).toLower();
 }
 

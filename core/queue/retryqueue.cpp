@@ -1,6 +1,7 @@
 #include "queue/retryqueue.h"
 
 #include <cerrno>
+#include <utility>
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -211,11 +212,16 @@ struct RetryQueue::Statements {
 
     QString settingsText(const RetrySettings &settings)
     {
-        if (!lastSettings || !(*lastSettings == settings)) {
-            lastSettingsText = jsonText(settings.toJson());
-            lastSettings = settings;
+        // An import's entries use a handful of settings (the base ones, the ladder's first rung per family).
+        for (const auto &[known, text] : std::as_const(settingsTexts)) {
+            if (known == settings)
+                return text;
         }
-        return lastSettingsText;
+        const QString text = jsonText(settings.toJson());
+        if (settingsTexts.size() >= 8)
+            settingsTexts.removeFirst();
+        settingsTexts.append({ settings, text });
+        return text;
     }
     QString configText(const Smtp::ProbeConfig *config)
     {
@@ -240,8 +246,7 @@ struct RetryQueue::Statements {
     Tracking::PreparedStatement remember;
     Tracking::PreparedStatement updateFailure;
     JsonMemo json;
-    std::optional<RetrySettings> lastSettings;
-    QString lastSettingsText;
+    QList<std::pair<RetrySettings, QString>> settingsTexts;
     QString defaultConfigText;
 };
 
