@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -138,6 +139,25 @@ private Q_SLOTS:
         QCOMPARE(view.proxy()->index(0, Ui::RetryQueueModel::Target).data().toString(), QStringLiteral("a@one.test"));
         view.proxy()->setFilterFixedString(QStringLiteral("two.test"));
         QCOMPARE(view.proxy()->rowCount(), 1);
+    }
+
+    void shortcutsAct()
+    {
+        Ui::QueueView view(m_db.get(), &m_clock);
+        probe(QStringLiteral("keys@soft.test"), kDrop);
+        view.show();
+        QApplication::setActiveWindow(&view);
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        view.refresh();
+        const qint64 id = view.model()->index(0, 0).data(Ui::RetryQueueModel::IdRole).toLongLong();
+        QVERIFY(view.select(id));
+        view.table()->setFocus();
+        QTest::keyClick(view.table(), Qt::Key_P, Qt::ControlModifier);
+        QCOMPARE(storedState(id), Queue::EntryState::Paused);
+        QTest::keyClick(view.table(), Qt::Key_P, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(storedState(id), Queue::EntryState::Pending);
+        QTest::keyClick(view.table(), Qt::Key_Delete);
+        QCOMPARE(storedState(id), Queue::EntryState::Cancelled);
     }
 
     void countdownText_data()

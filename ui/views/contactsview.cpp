@@ -226,6 +226,7 @@ bool ContactsView::saveDetails(const QString &name, const QString &phone, const 
         return false;
     }
     m_statusLine->setText(tr("Saved the details of %1.").arg(address));
+    m_shownAddress.clear();
     refresh();
     return true;
 }
@@ -270,6 +271,7 @@ bool ContactsView::importContacts()
         return false;
     }
     m_statusLine->setText(tr("Imported the details of %n address(es).", nullptr, imported));
+    m_shownAddress.clear();
     refresh();
     return true;
 }
@@ -281,6 +283,7 @@ void ContactsView::showDetail()
     const std::optional<Contacts::ContactEntry> e = selectedEntry();
     m_detail->setEnabled(e.has_value());
     if (!e) {
+        m_shownAddress.clear();
         m_why->clear();
         m_notes->clear();
         m_name->clear();
@@ -293,9 +296,12 @@ void ContactsView::showDetail()
                        .arg(e->address.toHtmlEscaped(), ContactsModel::ruleText(e->rule), e->lastStatus,
                            e->reason.toHtmlEscaped(), timeText(e->lastFailedAt), timeText(e->firstFailedAt)));
     m_status->setCurrentIndex(m_status->findData(Contacts::contactStatusName(e->status)));
-    m_name->setText(e->details.name);
-    m_phone->setText(e->details.phone);
-    m_altEmail->setText(e->details.altEmail);
+    if (e->address != m_shownAddress) {
+        m_shownAddress = e->address;
+        m_name->setText(e->details.name);
+        m_phone->setText(e->details.phone);
+        m_altEmail->setText(e->details.altEmail);
+    }
     QString notes;
     for (const Contacts::ContactNote &n : e->notes) {
         notes += QStringLiteral("%1  %2  %3  %4\n").arg(timeText(n.at), n.status, n.author, n.text);

@@ -84,6 +84,7 @@ private:
     UrlOpener m_openUrl;
     FileChooser m_chooseFile;
     QString m_sender;
+    QString m_shownAddress; // whose details the form holds: a refresh must not wipe what the user is typing
     ContactsModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QComboBox *m_statusFilter;

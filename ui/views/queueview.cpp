@@ -45,6 +45,7 @@ QueueView::QueueView(Store::Database *database, const Clock *clock, QWidget *par
     , m_detail(new QTextEdit(this))
     , m_status(new QLabel(this))
     , m_countdown(new QTimer(this))
+    , m_poll(new QTimer(this))
     , m_retryNow(new QAction(tr("Retry &now"), this))
     , m_pause(new QAction(tr("&Pause"), this))
     , m_resume(new QAction(tr("&Resume"), this))
@@ -123,7 +124,24 @@ QueueView::QueueView(Store::Database *database, const Clock *clock, QWidget *par
     m_countdown->setInterval(1000);
     connect(m_countdown, &QTimer::timeout, m_model, &RetryQueueModel::tick);
     m_countdown->start();
+    // The CLI (`queue run`, `queue cancel`) and other windows change the shared store too; nothing signals those,
+    // so a visible view re-reads now and then.
+    m_poll->setInterval(30'000);
+    connect(m_poll, &QTimer::timeout, this, &QueueView::refresh);
     refresh();
+}
+
+void QueueView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
+    m_poll->start();
+}
+
+void QueueView::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_poll->stop();
 }
 
 QueueView::~QueueView() = default;

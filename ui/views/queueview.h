@@ -72,6 +72,10 @@ public:
 public Q_SLOTS:
     void refresh();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
 private:
     bool act(Queue::RetryQueue::ActionResult (Queue::RetryQueue::*action)(qint64, QString *), const QString &done);
     void onAttemptFinished(const Queue::RetryAttemptReport &report);
@@ -89,6 +93,7 @@ private:
     QTextEdit *m_detail;
     QLabel *m_status;
     QTimer *m_countdown;
+    QTimer *m_poll;
     QAction *m_retryNow;
     QAction *m_pause;
     QAction *m_resume;
