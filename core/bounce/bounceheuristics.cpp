@@ -652,9 +652,12 @@ QString BounceHeuristics::commandIn(QStringView text)
     static const QRegularExpression data(QStringLiteral("end of data|after data|in reply to data|data command|"
                                                         "after end of|>>> data|\\bdata\\b:"),
         QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression rcpt(QStringLiteral("\\brcpt(?![a-z])"), QRegularExpression::CaseInsensitiveOption);
+    // Not a bare "RCPT TO: a@x" or "MAIL FROM: a@x", which list the envelope ("Message details: ... RCPT TO: a@x")
+    // rather than quote the dialogue: the command with its argument in angle brackets, or named as the command.
+    static const QRegularExpression rcpt(
+        QStringLiteral("\\brcpt(?![a-z])(?!\\s*to:\\s*[^<\\s])"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression mail(
-        QStringLiteral("mail from|\\bmail command"), QRegularExpression::CaseInsensitiveOption);
+        QStringLiteral("mail from(?!:\\s*[^<\\s])|\\bmail command"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression helo(
         QStringLiteral("\\b(?:helo|ehlo)\\b"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression conn(

@@ -264,13 +264,19 @@ void TestDsnParser::plainTextBounces_data()
         "------ This is a copy of the message, including all the headers. ------\n")
                           << QStringLiteral("box@example.com") << QStringLiteral("5.2.2")
                           << QStringLiteral("mailboxfull");
-    // Lines that only look like a code ("Size (in bytes): 222") do not keep the notice's error paragraph away.
+    // Lines that only look like a code ("Size (in bytes): 222") do not keep the notice's error paragraph away. The
+    // envelope listing ("RCPT TO: a@x") does not say the refusal came at RCPT: an unknown user at an unknown stage
+    // is a filter's answer.
     QTest::newRow("message details") << QByteArray(
         "From: postmaster@example.net\nTo: s@example.org\nSubject: Undeliverable\n\n"
         "Error: Invalid user address\n\nError message below:\n550 - Requested action not taken: no such user here\n\n"
         "Message details:\n  RCPT TO: gone@example.com\n  From: s@example.org\n  Size (in bytes): 222\n")
                                      << QStringLiteral("gone@example.com") << QStringLiteral("5.1.1")
-                                     << QStringLiteral("userunknown");
+                                     << QStringLiteral("filtered");
+    QTest::newRow("rcpt in the dialogue")
+        << QByteArray("From: postmaster@example.net\nTo: s@example.org\nSubject: Undeliverable\n\n"
+                      "<gone@example.com>: 550 No such user here (in reply to RCPT TO command)\n")
+        << QStringLiteral("gone@example.com") << QStringLiteral("5.1.1") << QStringLiteral("userunknown");
     // A refusal in reply to MAIL FROM is about the sender, even in the words of an unknown address.
     QTest::newRow("refused at MAIL FROM")
         << QByteArray("From: Mail Delivery System <Mailer-Daemon@example.net>\nTo: s@example.org\n"
