@@ -7,7 +7,7 @@
 #include <QChart>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QHorizontalBarSeries>
+#include <QHorizontalStackedBarSeries>
 #include <QItemSelectionModel>
 #include <QLineSeries>
 #include <QPieSeries>
@@ -118,9 +118,9 @@ private Q_SLOTS:
         const QStringList expected = { QStringLiteral("few.test"), QStringLiteral("bad.test"),
             QStringLiteral("mid.test"), QStringLiteral("good.test") };
         QCOMPARE(view.barDomains(), expected);
-        QHorizontalBarSeries *bars = view.barSeries();
+        QHorizontalStackedBarSeries *bars = view.barSeries();
         QVERIFY(bars);
-        QCOMPARE(bars->count(), 1);
+        QCOMPARE(bars->count(), 2); // successful and failed, stacked
         QBarSet *set = bars->barSets().first();
         // The chart lists categories bottom-up: the worst domain is the last category, drawn on top.
         auto *axis = qobject_cast<QBarCategoryAxis *>(bars->attachedAxes().value(0));
@@ -131,8 +131,10 @@ private Q_SLOTS:
         std::reverse(topDown.begin(), topDown.end());
         QCOMPARE(topDown, expected);
         const QList<double> rates = { 0.0, 20.0, 70.0, 100.0 };
-        for (int i = 0; i < rates.size(); ++i)
+        for (int i = 0; i < rates.size(); ++i) {
             QCOMPARE(set->at(int(rates.size()) - 1 - i), rates.at(i));
+            QCOMPARE(bars->barSets().at(1)->at(int(rates.size()) - 1 - i), 100.0 - rates.at(i));
+        }
 
         view.setTopDomains(2);
         QCOMPARE(view.barDomains(), expected.mid(0, 2));

@@ -13,7 +13,7 @@
 #include <QFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QHorizontalBarSeries>
+#include <QHorizontalStackedBarSeries>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineSeries>
@@ -175,7 +175,7 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
     m_order->addItem(tr("Most probes"), int(BarOrder::MostProbes));
     m_order->addItem(tr("By name"), int(BarOrder::Name));
     m_top->setRange(1, 100);
-    m_top->setValue(15);
+    m_top->setValue(10);
     m_top->setToolTip(tr("How many domains the bar chart shows"));
     auto *refreshButton = new QPushButton(tr("Refresh"), this);
     refreshButton->setToolTip(tr("Re-read the store (F5)"));
@@ -245,7 +245,9 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
     bottomLayout->addWidget(tabs, 1);
 
     auto *top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(makeView(m_barChart));
+    QChartView *barView = makeView(m_barChart);
+    barView->setMinimumHeight(300); // ten domain labels, legible
+    top->addWidget(barView);
     top->addWidget(makeView(m_statusChart));
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 2);
@@ -253,6 +255,11 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
     main->addWidget(top);
     main->addWidget(makeView(m_trendChart));
     main->addWidget(bottom);
+    // The bars need height for their domain labels; the trend reads well when flat.
+    main->setStretchFactor(0, 4);
+    main->setStretchFactor(1, 2);
+    main->setStretchFactor(2, 3);
+    main->setSizes({ 400, 200, 300 });
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(main, 1);
@@ -424,21 +431,27 @@ void DashboardView::rebuildBars()
         delete axis;
     }
     m_barDomains.clear();
-    m_barSeries = new QHorizontalBarSeries;
-    m_barSet = new QBarSet(tr("Successful probes (%)"));
+    // Success and failure stacked to 100%: a domain at 0% shows as a full red bar, not as nothing.
+    m_barSeries = new QHorizontalStackedBarSeries;
+    m_barSet = new QBarSet(tr("Successful (%)"));
     m_barSet->setColor(QColor(0x2f, 0x9e, 0x44));
+    auto *failed = new QBarSet(tr("Failed (%)"));
+    failed->setColor(QColor(0xe0, 0x31, 0x31));
     QStringList categories;
     // A horizontal bar chart draws its first category at the bottom; insert in reverse so the first is on top.
     for (auto it = groups.crbegin(); it != groups.crend(); ++it) {
-        *m_barSet << (*it)->successRate().value_or(0.0) * 100.0;
+        const double rate = (*it)->successRate().value_or(0.0) * 100.0;
+        *m_barSet << rate;
+        *failed << 100.0 - rate;
         categories << (*it)->key;
     }
     for (const Stats::GroupStats *g : std::as_const(groups))
         m_barDomains << g->key;
-    m_barSeries->append(m_barSet);
+    m_barSeries->append({ m_barSet, failed });
     m_barChart->addSeries(m_barSeries);
     auto *domains = new QBarCategoryAxis;
     domains->append(categories);
+    domains->setTruncateLabels(false); // a domain cut to "…" tells nothing; the plot gives way instead
     auto *values = new QValueAxis;
     values->setRange(0, 100);
     values->setLabelFormat(QStringLiteral("%d%%"));
@@ -446,8 +459,10 @@ void DashboardView::rebuildBars()
     m_barChart->addAxis(values, Qt::AlignBottom);
     m_barSeries->attachAxis(domains);
     m_barSeries->attachAxis(values);
-    connect(m_barSet, &QBarSet::clicked, this, &DashboardView::onBarClicked);
-    connect(m_barSet, &QBarSet::hovered, this, &DashboardView::onBarHovered);
+    for (QBarSet *set : { m_barSet, failed }) {
+        connect(set, &QBarSet::clicked, this, &DashboardView::onBarClicked);
+        connect(set, &QBarSet::hovered, this, &DashboardView::onBarHovered);
+    }
 }
 
 void DashboardView::onBarClicked(int index)

@@ -13,7 +13,7 @@ class QBarSet;
 class QChart;
 class QChartView;
 class QComboBox;
-class QHorizontalBarSeries;
+class QHorizontalStackedBarSeries;
 class QLabel;
 class QModelIndex;
 class QPieSeries;
@@ -83,7 +83,7 @@ public:
     DomainStatsModel *domainModel() const { return m_domainModel; }
     DomainStatsModel *providerModel() const { return m_providerModel; }
     DomainStatsModel *flaggedModel() const { return m_flaggedModel; }
-    QHorizontalBarSeries *barSeries() const { return m_barSeries; }
+    QHorizontalStackedBarSeries *barSeries() const { return m_barSeries; }
     /// The domains of the bar chart as the user reads them, top to bottom.
     QStringList barDomains() const { return m_barDomains; }
     QPieSeries *statusSeries() const { return m_statusSeries; }
@@ -131,7 +131,7 @@ private:
     QLabel *m_recovery;
 
     QChart *m_barChart;
-    QHorizontalBarSeries *m_barSeries = nullptr;
+    QHorizontalStackedBarSeries *m_barSeries = nullptr;
     QBarSet *m_barSet = nullptr;
     QStringList m_barDomains;
     QChart *m_trendChart;
