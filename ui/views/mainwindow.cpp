@@ -89,6 +89,8 @@ bool MainWindow::saveScreenshots(const QString &directory, QString *error)
         *error = tr("cannot create %1").arg(directory);
         return false;
     }
+    // The dashboard normally fills in from a background thread; a screenshot is taken before that could land.
+    m_dashboard->refreshNow();
     static const char *const names[] = { "dashboard", "probe", "history", "queue", "contacts", "import", "lab" };
     for (int i = 0; i < m_tabs->count() && i < int(std::size(names)); ++i) {
         m_tabs->setCurrentIndex(i);
