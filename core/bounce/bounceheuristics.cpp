@@ -662,6 +662,10 @@ QString BounceHeuristics::commandIn(QStringView text)
         QStringLiteral("\\b(?:helo|ehlo)\\b"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression conn(
         QStringLiteral("initial connection|after connect|greeting"), QRegularExpression::CaseInsensitiveOption);
+    // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
+    // with "no valid recipients" says the refusals before it were the RCPT replies.
+    if (text.contains(QLatin1String("no valid recipients"), Qt::CaseInsensitive))
+        return QStringLiteral("RCPT");
     if (data.match(text).hasMatch())
         return QStringLiteral("DATA");
     if (rcpt.match(text).hasMatch())

@@ -385,6 +385,19 @@ void TestDsnParser::recipientRules_data()
         oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: deliverable\nStatus: 2.1.5\n"
                         "Diagnostic-Code: smtp; 250 2.1.5 Ok\n"),
         "2.1.5", "delivered");
+    // PIPELINING: the RCPT reply arrives after ">>> DATA"; "no valid recipients" to DATA says it was the RCPT's.
+    row("pipelined rcpt reply after data",
+        oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.5.0\n"
+                        "Diagnostic-Code: smtp; 550 5.5.0 Invalid recipient\n",
+            "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> DATA\n"
+            "<<< 550 5.5.0 Invalid recipient\n<<< 554 5.5.1 Error: no valid recipients\n"),
+        "5.5.0", "userunknown");
+    row("refused after data is a filter",
+        oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.5.0\n"
+                        "Diagnostic-Code: smtp; 550 5.5.0 Invalid recipient\n",
+            "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> DATA\n"
+            "<<< 550 5.5.0 Invalid recipient\n"),
+        "5.5.0", "filtered");
     // A local delivery agent's "unknown user" is an unknown user, even without the SMTP command.
     row("mail.local unknown user",
         oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.5.0\n"
