@@ -1,11 +1,15 @@
 // The import view driven offscreen: a small generated Postfix log is imported in the worker thread, the summary
 // appears, and what was imported reached the store, the retry queue and the contact list; missing paths are shown.
 #include <QApplication>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
 #include <QLocale>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 #include "common/clock.h"
 #include "contacts/contactlist.h"
@@ -101,13 +105,46 @@ private Q_SLOTS:
         QVERIFY2(view.summaryText().contains(QStringLiteral("Not found:")), qPrintable(view.summaryText()));
     }
 
-    void destroyedWhileIdleAndNeverStarted()
+    void dropStartsImport()
     {
-        // A view that never imported has no thread; one that did shuts its thread down cleanly.
+        const QString path = m_dir.filePath(QStringLiteral("dropped.log"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(stamp(100)
+            + " mx postfix/smtp[21]: J1K2L3: to=<gina@drop.test>, relay=none, delay=30, "
+              "delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.drop.test[192.0.2.10]:25: "
+              "Connection refused)\n");
+        file.close();
+
+        Ui::ImportView view(&m_db, &m_clock);
+        view.show();
+        QSignalSpy finished(&view, &Ui::ImportView::importFinished);
+        QMimeData mime;
+        mime.setUrls({ QUrl::fromLocalFile(path) });
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &drop);
+        QVERIFY(view.isRunning());
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().at(0).value<Ui::ImportReport>().summary.records, qint64(1));
+        QVERIFY(Queue::RetryQueue(m_db, &m_clock).openEntry(QStringLiteral("gina@drop.test")));
+    }
+
+    void destroyedIdleAndBusy()
+    {
+        // A view that never imported has no thread to stop.
         {
             Ui::ImportView idle(&m_db, &m_clock);
         }
-        QVERIFY(true);
+        const QString path = m_dir.filePath(QStringLiteral("maillog"));
+        {
+            // Closing the window mid-import waits for the worker instead of pulling its connection away.
+            Ui::ImportView busy(&m_db, &m_clock);
+            QVERIFY(busy.startImport({ path }));
+        }
+        QVERIFY(QFile::exists(path));
     }
 };
 
