@@ -32,6 +32,15 @@ const Override Overrides[] = {
         "the text says \"421 4.4.2\"; 4.4.7 is Sisimai 4.25's own pseudo code (README; Sisimai 5 gives 4.4.2)" },
     { "maildir/bsd/lhost-amazonworkmail-07.eml", "*", nullptr, "4.4.2",
         "same mail text as amazonses-17: \"421 4.4.2\" (README; Sisimai 5 gives 4.4.2)" },
+    { "maildir/bsd/lhost-sendmail-02.eml", "userunknown@example.org", "userunknown", "5.1.1",
+        "its own group says Status 5.1.1, \"550 5.1.1 ... User Unknown\"; 4.25 repeats the other recipient's 5.2.1 "
+        "(Sisimai 5: 5.1.1 userunknown)" },
+    { "maildir/bsd/rhost-google-07.eml", "*", "suspend", nullptr,
+        "X.2.1 (mailbox disabled) and \"The email account that you tried to reach is inactive\": a disabled account, "
+        "not a filter (Sisimai 5: suspend)" },
+    { "maildir/bsd/lhost-postfix-78.eml", "*", "contenterror", nullptr,
+        "\"554 Transaction failed: Duplicate header 'DKIM-Signature'\" refuses the message's form, not a fault of "
+        "the receiving system (Sisimai 5: contenterror)" },
     { "maildir/bsd/lhost-postfix-13.eml", "kijitora@example.jp", "userunknown", "5.2.1",
         "its own group says Status 5.2.1, \"User Unknown\"; 4.25 repeats the next recipient's 5.2.2 (Sisimai 5: "
         "5.2.1 userunknown)" },
@@ -173,12 +182,6 @@ void TestBounceCorpus::agreement()
         pct(statusOk), pct(exactStatus), pct(reasonOk));
     QVERIFY2(pct(recipientOk) >= 97.0, "recipient agreement below 97%");
     QVERIFY2(pct(statusOk) >= 93.0, "status agreement below 93%");
-    // Known gap (issue 3): reason agreement is 81% against the 90% target. Most of the rest is Sisimai's per-MTA
-    // modules deciding filtered vs userunknown and onhold for the same words; see the dump for the list
-    // (MAILPULSE_CORPUS_DUMP=1). An XPASS here means the target is met: remove this line.
-    // Until then, what has been reached must not slip back.
-    QVERIFY2(pct(reasonOk) >= 81.0, "reason agreement fell below the 81% already reached");
-    QEXPECT_FAIL("", "reason agreement is below the 90% target (known gap, issue 3)", Continue);
     QVERIFY2(pct(reasonOk) >= 90.0, "reason agreement below 90%");
 }
 
