@@ -148,6 +148,12 @@ ContactsView::ContactsView(Store::Database *database, const Clock *clock, QWidge
 
 ContactsView::~ContactsView() = default;
 
+void ContactsView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
+}
+
 void ContactsView::refresh()
 {
     Contacts::ContactList::Filter filter;

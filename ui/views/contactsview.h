@@ -76,6 +76,10 @@ public:
 public Q_SLOTS:
     void refresh();
 
+protected:
+    /// Re-reads the list: retries and the CLI change it without telling this view.
+    void showEvent(QShowEvent *event) override;
+
 private:
     void showDetail();
     std::optional<Contacts::ContactEntry> selectedEntry() const;

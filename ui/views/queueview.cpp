@@ -120,10 +120,10 @@ QueueView::QueueView(Store::Database *database, const Clock *clock, QWidget *par
         menu->addActions({ m_retryNow, m_pause, m_resume, m_cancel });
         menu->popup(m_table->viewport()->mapToGlobal(pos));
     });
-    // The countdown is the only thing that changes by itself; everything else changes through refresh().
+    // The countdown is the only thing that changes by itself; everything else changes through refresh(). Both run
+    // only while the view is shown.
     m_countdown->setInterval(1000);
     connect(m_countdown, &QTimer::timeout, m_model, &RetryQueueModel::tick);
-    m_countdown->start();
     // The CLI (`queue run`, `queue cancel`) and other windows change the shared store too; nothing signals those,
     // so a visible view re-reads now and then.
     m_poll->setInterval(30'000);
@@ -136,12 +136,15 @@ void QueueView::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
     refresh();
     m_poll->start();
+    m_countdown->start();
 }
 
 void QueueView::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
+    // A hidden tab needs neither: showing it re-reads everything.
     m_poll->stop();
+    m_countdown->stop();
 }
 
 QueueView::~QueueView() = default;
