@@ -13,6 +13,8 @@
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -84,6 +86,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
+        QLocale::setDefault(QLocale::c()); // the figures below are compared as text
         QString error;
         QVERIFY2(m_db.open(m_dir.filePath(QStringLiteral("dash.sqlite")), &error), qPrintable(error));
         QList<Smtp::ProbeResult> results;
@@ -99,6 +102,25 @@ private Q_SLOTS:
         // Outside the 24 h window: counts in the 7-day view only.
         results << probe(QStringLiteral("old.test"), 72, QStringLiteral("4.4.1"));
         QVERIFY2(Store::ProbeRepository(m_db).insertAll(results, &error), qPrintable(error));
+
+        // The retry queue's record of bad.test: four entries retried, three recovered. Written as the queue would.
+        QSqlQuery q(m_db.connection());
+        for (int id = 1; id <= 4; ++id) {
+            q.prepare(QStringLiteral(
+                "INSERT INTO retry_entries (id, target, recipient, domain, state, status, class, source, attempts,"
+                " first_failed_at, expires_at, config_json, settings_json, recovered, resolved_at)"
+                " VALUES (:id, 'user@bad.test', 'user@bad.test', 'bad.test', :state, '4.4.1', 'soft', 'probe', 2,"
+                " '2026-01-01T08:00:00.000Z', '2026-01-06T08:00:00.000Z', '{}', '{}', :recovered,"
+                " '2026-01-01T09:00:00.000Z')"));
+            q.bindValue(QStringLiteral(":id"), id);
+            q.bindValue(QStringLiteral(":state"), id <= 3 ? QStringLiteral("succeeded") : QStringLiteral("expired"));
+            q.bindValue(QStringLiteral(":recovered"), id <= 3 ? 1 : 0);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            q.prepare(QStringLiteral("INSERT INTO retry_attempts (entry_id, at, kind, source, class)"
+                                     " VALUES (:id, '2026-01-01T09:00:00.000Z', 'retry', 'queue', 'soft')"));
+            q.bindValue(QStringLiteral(":id"), id);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        }
     }
 
     void chartsAndTables()
@@ -167,7 +189,14 @@ private Q_SLOTS:
                 QStringLiteral("provider bad.test 4.4.1"), QStringLiteral("provider mid.test 4.4.2") }));
         QCOMPARE(view.domainModel()->rowCount(), 4);
         QCOMPARE(view.providerModel()->rowCount(), 4);
-        QVERIFY(view.recoveryText().contains(QStringLiteral("no retries")));
+        QVERIFY2(view.recoveryText().contains(QStringLiteral("75.0% (3 of 4")), qPrintable(view.recoveryText()));
+        for (int row = 0; row < view.domainModel()->rowCount(); ++row) {
+            const auto cell = [&](int column) { return view.domainModel()->index(row, column).data(); };
+            const bool bad = cell(Ui::DomainStatsModel::Key).toString() == u"bad.test";
+            QCOMPARE(cell(Ui::DomainStatsModel::Retries).toLongLong(), bad ? 4 : 0);
+            QCOMPARE(cell(Ui::DomainStatsModel::Recovered).toLongLong(), bad ? 3 : 0);
+            QCOMPARE(cell(Ui::DomainStatsModel::RecoveryRate).toString(), bad ? QStringLiteral("75.0%") : QString());
+        }
 
         // The trend has the "all domains" line.
         QCOMPARE(view.trendChart()->series().size(), 1);
