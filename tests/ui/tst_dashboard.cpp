@@ -331,6 +331,22 @@ private Q_SLOTS:
             qPrintable(domainLines.first()));
         QVERIFY2(data.contains("\r\nbad.test;10;2;8;0,2;"), data.constData());
 
+        // What the dialog does with the file the user picked: the same, on a background thread.
+        dialog.setExcel(false);
+        dialog.setKind(Report::ReportKind::Probes);
+        dialog.setDomain(QStringLiteral("mid.test"));
+        QSignalSpy exported(&dialog, &Ui::ExportDialog::exported);
+        const QString background = m_dir.filePath(QStringLiteral("background.csv"));
+        QVERIFY(dialog.startExport(background));
+        QVERIFY(dialog.isExporting());
+        QVERIFY(exported.wait(10000));
+        QCOMPARE(exported.first().at(0).toString(), background);
+        QCOMPARE(exported.first().at(1).toLongLong(), 10);
+        QVERIFY(!dialog.isExporting());
+        QFile backgroundFile(background);
+        QVERIFY(backgroundFile.open(QIODevice::ReadOnly));
+        QCOMPARE(compact(backgroundFile.readAll()).count(u'\n'), 11);
+
         // A bad window is refused before any file is written.
         dialog.setSince(QStringLiteral("yesterday-ish"));
         const QString none = m_dir.filePath(QStringLiteral("none.csv"));

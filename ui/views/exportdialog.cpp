@@ -6,14 +6,17 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QThread>
 
 #include "common/clock.h"
 #include "report/reportexporter.h"
 #include "stats/timewindow.h"
+#include "store/database.h"
 
 namespace Mailpulse::Ui
 {
@@ -25,6 +28,8 @@ ExportDialog::ExportDialog(Store::Database *database, const Clock *clock, QWidge
     , m_kind(new QComboBox(this))
     , m_since(new QComboBox(this))
     , m_domain(new QLineEdit(this))
+    , m_progress(new QLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
     , m_excel(new QCheckBox(tr("For spreadsheets (Excel): byte order mark, local separator and decimal point"), this))
 {
     setWindowTitle(tr("Export CSV"));
@@ -48,17 +53,17 @@ ExportDialog::ExportDialog(Store::Database *database, const Clock *clock, QWidge
     m_domain->setPlaceholderText(tr("All domains"));
     m_domain->setClearButtonEnabled(true);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
-    buttons->addButton(tr("Export…"), QDialogButtonBox::AcceptRole);
+    m_buttons->addButton(tr("Export…"), QDialogButtonBox::AcceptRole);
     auto *form = new QFormLayout(this);
     form->addRow(tr("Report:"), m_kind);
     form->addRow(tr("Since:"), m_since);
     form->addRow(tr("Domain:"), m_domain);
     form->addRow(m_excel);
-    form->addRow(buttons);
+    form->addRow(m_progress);
+    form->addRow(m_buttons);
 
-    connect(buttons, &QDialogButtonBox::accepted, this, &ExportDialog::chooseFile);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &ExportDialog::chooseFile);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
 
 void ExportDialog::setKind(Report::ReportKind kind) { m_kind->setCurrentIndex(m_kind->findData(int(kind))); }
@@ -85,35 +90,108 @@ QString ExportDialog::sinceText() const
     return index >= 0 ? m_since->itemData(index).toString() : m_since->currentText().trimmed();
 }
 
-bool ExportDialog::exportTo(const QString &path, qint64 *rows, QString *error)
+namespace
 {
-    Report::ReportExporter::Options options;
-    if (!Stats::TimeWindow::parse(sinceText(), QString(), *m_clock, &options.window, error))
-        return false;
-    options.domain = m_domain->text().trimmed();
-    if (m_excel->isChecked())
-        options.format = Report::CsvFormat::excel(QLocale());
-    const QString userRules = Stats::ProviderRules::defaultUserFilePath();
-    if (QFile::exists(userRules)) {
-        QString ignored;
-        options.rules.loadUserFile(userRules, &ignored);
-    }
 
+// Writes atomically: a failed export leaves no half file.
+bool writeReport(Store::Database &database, Report::ReportKind kind, const Report::ReportExporter::Options &options,
+    const QString &path, qint64 *rows, QString *error)
+{
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
-        *error = tr("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        *error = ExportDialog::tr("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
         return false;
     }
-    Report::ReportExporter exporter(*m_database);
-    if (!exporter.write(kind(), options, &file, rows, error)) {
+    Report::ReportExporter exporter(database);
+    if (!exporter.write(kind, options, &file, rows, error)) {
         file.cancelWriting();
         return false;
     }
     if (!file.commit()) {
-        *error = tr("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        *error = ExportDialog::tr("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
         return false;
     }
     return true;
+}
+
+} // namespace
+
+ExportDialog::~ExportDialog()
+{
+    // A running export writes through its own connection and into its own file; let it finish rather than tear the
+    // file down under it (QSaveFile keeps the target intact either way).
+    if (m_thread)
+        m_thread->wait();
+}
+
+bool ExportDialog::options(Report::ReportExporter::Options *options, QString *error) const
+{
+    if (!Stats::TimeWindow::parse(sinceText(), QString(), *m_clock, &options->window, error))
+        return false;
+    options->domain = m_domain->text().trimmed();
+    if (m_excel->isChecked())
+        options->format = Report::CsvFormat::excel(QLocale());
+    const QString userRules = Stats::ProviderRules::defaultUserFilePath();
+    if (QFile::exists(userRules)) {
+        QString ignored;
+        options->rules.loadUserFile(userRules, &ignored);
+    }
+    return true;
+}
+
+bool ExportDialog::exportTo(const QString &path, qint64 *rows, QString *error)
+{
+    Report::ReportExporter::Options o;
+    return options(&o, error) && writeReport(*m_database, kind(), o, path, rows, error);
+}
+
+bool ExportDialog::startExport(const QString &path)
+{
+    Report::ReportExporter::Options o;
+    QString error;
+    if (m_thread || !options(&o, &error)) {
+        if (!m_thread)
+            showFailure(error);
+        return false;
+    }
+    // A million probes take seconds to write: the UI thread only waits for the result. The thread opens its own
+    // connection (a connection belongs to the thread that opened it).
+    m_buttons->setEnabled(false);
+    m_progress->setText(tr("Exporting…"));
+    m_thread = QThread::create([this, databasePath = m_database->path(), kind = kind(), o, path] {
+        Store::Database database;
+        qint64 rows = 0;
+        QString error;
+        const bool ok = database.open(databasePath, &error) && writeReport(database, kind, o, path, &rows, &error);
+        QMetaObject::invokeMethod(this, [this, ok, path, rows, error] { finishExport(ok, path, rows, error); });
+    });
+    m_thread->setParent(this);
+    m_thread->start(QThread::LowPriority);
+    return true;
+}
+
+void ExportDialog::finishExport(bool ok, const QString &path, qint64 rows, const QString &error)
+{
+    m_thread->wait();
+    m_thread->deleteLater();
+    m_thread = nullptr;
+    m_buttons->setEnabled(true);
+    m_progress->clear();
+    if (!ok) {
+        showFailure(error);
+        return;
+    }
+    Q_EMIT exported(path, rows);
+    accept();
+}
+
+void ExportDialog::showFailure(const QString &error)
+{
+    Q_EMIT exportFailed(error);
+    auto *box = new QMessageBox(
+        QMessageBox::Warning, tr("Export CSV"), tr("The export failed: %1").arg(error), QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void ExportDialog::chooseFile()
@@ -125,19 +203,7 @@ void ExportDialog::chooseFile()
     dialog->setNameFilter(tr("CSV files (*.csv)"));
     dialog->setDefaultSuffix(QStringLiteral("csv"));
     dialog->selectFile(Report::reportKindName(kind()) + QStringLiteral(".csv"));
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
-        qint64 rows = 0;
-        QString error;
-        if (!exportTo(path, &rows, &error)) {
-            auto *box = new QMessageBox(
-                QMessageBox::Warning, tr("Export CSV"), tr("The export failed: %1").arg(error), QMessageBox::Ok, this);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-            return;
-        }
-        Q_EMIT exported(path, rows);
-        accept();
-    });
+    connect(dialog, &QFileDialog::fileSelected, this, &ExportDialog::startExport);
     dialog->open();
 }
 

@@ -2,11 +2,15 @@
 
 #include <QDialog>
 
+#include "report/reportexporter.h"
 #include "report/reportkind.h"
 
 class QCheckBox;
 class QComboBox;
+class QDialogButtonBox;
+class QLabel;
 class QLineEdit;
+class QThread;
 
 namespace Mailpulse
 {
@@ -30,6 +34,7 @@ class ExportDialog final : public QDialog
 
 public:
     ExportDialog(Store::Database *database, const Clock *clock, QWidget *parent = nullptr);
+    ~ExportDialog() override;
 
     void setKind(Report::ReportKind kind);
     Report::ReportKind kind() const;
@@ -40,12 +45,20 @@ public:
 
     /// Writes the chosen report to `path` (atomically: a failed export leaves no half file). False and `error`.
     bool exportTo(const QString &path, qint64 *rows, QString *error);
+    /// As exportTo(), on a background thread with its own store connection: exported() or exportFailed() follows
+    /// (false, and no signal, while another export runs). What the dialog does with the file the user picked.
+    bool startExport(const QString &path);
+    bool isExporting() const { return m_thread != nullptr; }
 
 Q_SIGNALS:
     void exported(const QString &path, qint64 rows);
+    void exportFailed(const QString &error);
 
 private:
     void chooseFile();
+    bool options(Report::ReportExporter::Options *options, QString *error) const;
+    void finishExport(bool ok, const QString &path, qint64 rows, const QString &error);
+    void showFailure(const QString &error);
     QString sinceText() const;
 
     Store::Database *m_database;
@@ -53,7 +66,10 @@ private:
     QComboBox *m_kind;
     QComboBox *m_since;
     QLineEdit *m_domain;
+    QLabel *m_progress;
+    QDialogButtonBox *m_buttons;
     QCheckBox *m_excel;
+    QThread *m_thread = nullptr;
 };
 
 } // namespace Mailpulse::Ui
