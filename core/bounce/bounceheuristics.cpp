@@ -1066,7 +1066,13 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             if (retry.classification.reason != u"undefined")
                 r = std::move(retry);
         }
-        holdUndecided(r, !collapseSpaces(c.block.join(u' ')).isEmpty());
+        // The notice's error paragraph is the recipient's own text when the notice has only this recipient and
+        // states an error (a reply code, or says "error"), not only the boilerplate that something failed.
+        static const QRegularExpression errorWord(
+            QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
+        const bool noticeError = candidates.size() == 1
+            && (replyCodePattern().match(fallbackText).hasMatch() || errorWord.match(fallbackText).hasMatch());
+        holdUndecided(r, noticeError || !collapseSpaces(c.block.join(u' ')).isEmpty());
         groupDefaults(r);
         if (r.classification.cls == DeliveryClass::Soft)
             r.action = QStringLiteral("delayed");

@@ -287,6 +287,15 @@ void TestDsnParser::plainTextBounces_data()
                       "    SMTP error from remote mail server after MAIL FROM:<s@example.org> SIZE=1022:\n"
                       "    553 5.1.0 no such user\n")
         << QStringLiteral("box@example.com") << QStringLiteral("5.1.0") << QStringLiteral("rejected");
+    // Only the returned message names the recipient, but the notice states an error that names no cause: onhold.
+    QTest::newRow("notice error without a cause") << QByteArray(
+        "From: Mail Delivery Subsystem <mailer-daemon@example.net>\nTo: s@example.org\n"
+        "Subject: Delivery Status Notification (Failure)\nContent-Type: multipart/mixed; boundary=\"B\"\n\n"
+        "--B\nContent-Type: text/plain\n\n** Message not delivered **\n\nThe response was:\n\n"
+        "Unspecified Error (SENT_SECOND_EHLO): Smtp server does not advertise AUTH capability\n\n"
+        "--B\nContent-Type: message/rfc822\n\nFrom: s@example.org\nTo: list@example.com\nSubject: hi\n\nhi\n--B--\n")
+                                                  << QStringLiteral("list@example.com") << QStringLiteral("5.0.0")
+                                                  << QStringLiteral("onhold");
     // The recipient is named only in a header: nothing of its own to read, undefined (not onhold).
     QTest::newRow("x-failed-recipients only")
         << QByteArray("From: postmaster@example.net\nTo: s@example.org\nSubject: Undeliverable\n"
