@@ -2,6 +2,7 @@
 // values, 4.4.1 and 4.4.2 stay apart, flagged groups are listed, selecting a domain is announced, and the export
 // writes the report the CLI would.
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
@@ -9,12 +10,15 @@
 #include <QFile>
 #include <QHorizontalStackedBarSeries>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -26,8 +30,11 @@
 #include "store/database.h"
 #include "store/proberepository.h"
 #include "testsupport.h"
+#include "tracking/outcomerecorder.h"
 #include "views/dashboardview.h"
 #include "views/exportdialog.h"
+#include "views/historyview.h"
+#include "views/mainwindow.h"
 
 using namespace Mailpulse;
 
@@ -231,6 +238,21 @@ private Q_SLOTS:
         QCOMPARE(selected.size(), 1);
         QCOMPARE(selected.takeFirst().at(0).toString(), row.data().toString());
         QVERIFY(refreshed(view));
+    }
+
+    void mainWindowWiring()
+    {
+        Tracking::OutcomeRecorder recorder(m_db);
+        Ui::MainWindow window(&m_db, &recorder, &m_clock);
+        QCOMPARE(window.tabs()->widget(0), window.dashboardView());
+        // A domain picked on the dashboard filters the history, visibly in its filter box.
+        Q_EMIT window.dashboardView()->domainSelected(QStringLiteral("bad.test"));
+        QCOMPARE(window.historyView()->findChild<QLineEdit *>()->text(), QStringLiteral("bad.test"));
+        QCOMPARE(window.historyView()->proxy()->rowCount(), 10);
+        // Export… is on Ctrl+E.
+        const QList<QAction *> actions = window.findChildren<QAction *>();
+        QVERIFY(std::any_of(actions.cbegin(), actions.cend(),
+            [](const QAction *a) { return a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_E); }));
     }
 
     void refreshNowForScreenshots()

@@ -1,11 +1,11 @@
 #include "mainwindow.h"
 
 #include <QDir>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPixmap>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QTabWidget>
 
 #include "dialogs/settingsdialog.h"
@@ -52,8 +52,8 @@ MainWindow::MainWindow(
     connect(m_import, &ImportView::importFinished, m_queue, &QueueView::refresh);
     connect(m_import, &ImportView::importFinished, m_contacts, &ContactsView::refresh);
     connect(m_probe, &ProbeView::probeRecorded, m_dashboard, &DashboardView::refresh);
-    connect(
-        m_dashboard, &DashboardView::domainSelected, m_history->proxy(), &QSortFilterProxyModel::setFilterFixedString);
+    // Through the history's filter box, so the user sees the filter and can clear it.
+    connect(m_dashboard, &DashboardView::domainSelected, m_history->findChild<QLineEdit *>(), &QLineEdit::setText);
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *exportAction = file->addAction(tr("&Export…"), this, [this, database, clock] {
         auto *dialog = new ExportDialog(database, clock, this);
