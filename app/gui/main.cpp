@@ -1,11 +1,13 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QSettings>
 
 #include "common/clock.h"
-#include "store/database.h"
+#include "dialogs/settingsdialog.h"
 #include "queue/retryscheduler.h"
 #include "smtp/probeengine.h"
+#include "store/database.h"
 #include "tracking/trackingpipeline.h"
 #include "views/mainwindow.h"
 #include "views/queueview.h"
@@ -39,7 +41,9 @@ int main(int argc, char *argv[])
         return 70;
     }
     Mailpulse::SystemClock clock;
-    Mailpulse::Tracking::TrackingPipeline pipeline(database, clock);
+    const QSettings settings;
+    Mailpulse::Tracking::TrackingPipeline pipeline(
+        database, clock, Mailpulse::Ui::retryPolicy(settings), Mailpulse::Ui::contactRules(settings));
     Mailpulse::Ui::MainWindow window(&database, &pipeline.recorder(), &clock);
     if (parser.isSet(QStringLiteral("screenshot")))
         return window.saveScreenshots(parser.value(QStringLiteral("screenshot")), &error) ? 0 : 73;
@@ -47,6 +51,8 @@ int main(int argc, char *argv[])
     // The retry queue works while the app is open: due entries run in the background, with their own engine so
     // that manual probes never wait behind retries.
     Mailpulse::Smtp::ProbeEngine retryEngine(&clock);
+    const Mailpulse::Ui::ConcurrencyLimits limits = Mailpulse::Ui::concurrencyLimits(settings);
+    retryEngine.setLimits({ limits.maxConcurrent, limits.maxPerDomain });
     Mailpulse::Queue::RetryScheduler scheduler(pipeline.retryQueue(), pipeline.recorder(), retryEngine, &clock);
     if (!scheduler.start(&error))
         qWarning("retry scheduler: %s", qPrintable(error));

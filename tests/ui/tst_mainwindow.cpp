@@ -89,6 +89,27 @@ private Q_SLOTS:
         QCOMPARE(proxy->rowCount(), 0);
     }
 
+    void settingsDefaultsReachTheProbe()
+    {
+        // The settings' HELO name and TLS mode are what a probe from the form uses.
+        Lab::SmtpLab lab;
+        QVERIFY(lab.start({ QStringLiteral("implicit-tls") }));
+        Ui::ProbeView view(m_recorder.get(), &m_clock);
+        Smtp::ProbeConfig defaults;
+        defaults.tlsMode = Smtp::TlsMode::Implicit;
+        defaults.heloName = QStringLiteral("settings.mailpulse.test");
+        view.setDefaults(defaults, 4, 1);
+        view.prepare(QStringLiteral("d@e.test"),
+            QStringLiteral("127.0.0.1:%1").arg(lab.port(QStringLiteral("implicit-tls"))), lab.caCertificatePath());
+        QSignalSpy recorded(&view, &Ui::ProbeView::probeRecorded);
+        QVERIFY(view.run());
+        QVERIFY(recorded.wait(20000));
+        const auto result = recorded.first().first().value<Smtp::ProbeResult>();
+        QVERIFY2(result.succeeded(), qPrintable(result.detail));
+        QCOMPARE(result.tlsMode, Smtp::TlsMode::Implicit);
+        QVERIFY(view.transcriptText().contains(QStringLiteral("C EHLO settings.mailpulse.test")));
+    }
+
     void batchWithProgress()
     {
         Lab::SmtpLab lab;

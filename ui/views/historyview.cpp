@@ -60,6 +60,8 @@ HistoryView::HistoryView(Store::Database *database, QWidget *parent)
 
 void HistoryView::refresh() { m_model->setResults(Store::ProbeRepository(*m_database).recent(kHistoryRows)); }
 
+void HistoryView::setFilterText(const QString &text) { m_filter->setText(text); }
+
 void HistoryView::showDetail()
 {
     const QModelIndex index = m_proxy->mapToSource(m_table->currentIndex());

@@ -28,6 +28,8 @@ public:
 
     /// Reloads the newest probes from the store.
     void refresh();
+    /// Shows only rows that contain `text` (visible in the filter box, so the user can clear it).
+    void setFilterText(const QString &text);
     ProbeResultModel *model() const { return m_model; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
 

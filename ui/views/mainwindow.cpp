@@ -1,7 +1,6 @@
 #include "mainwindow.h"
 
 #include <QDir>
-#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPixmap>
@@ -38,6 +37,7 @@ MainWindow::MainWindow(
     m_contacts = new ContactsView(database, clock, m_tabs);
     m_import = new ImportView(database, clock, m_tabs);
     m_import->setRules(retryPolicy(QSettings()), contactRules(QSettings()));
+    applyProbeDefaults();
     m_tabs->addTab(m_queue, tr("Retry queue"));
     m_tabs->addTab(m_contacts, tr("Contacts"));
     m_tabs->addTab(m_import, tr("Import"));
@@ -53,7 +53,7 @@ MainWindow::MainWindow(
     connect(m_import, &ImportView::importFinished, m_contacts, &ContactsView::refresh);
     connect(m_probe, &ProbeView::probeRecorded, m_dashboard, &DashboardView::refresh);
     // Through the history's filter box, so the user sees the filter and can clear it.
-    connect(m_dashboard, &DashboardView::domainSelected, m_history->findChild<QLineEdit *>(), &QLineEdit::setText);
+    connect(m_dashboard, &DashboardView::domainSelected, m_history, &HistoryView::setFilterText);
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *exportAction = file->addAction(tr("&Export…"), this, [this, database, clock] {
         auto *dialog = new ExportDialog(database, clock, this);
@@ -72,10 +72,18 @@ MainWindow::MainWindow(
         auto *settings = new QSettings;
         auto *dialog = new SettingsDialog(settings, this);
         settings->setParent(dialog);
+        connect(dialog, &QDialog::accepted, this, &MainWindow::applyProbeDefaults);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     });
     settingsAction->setShortcut(QKeySequence::Preferences);
+}
+
+void MainWindow::applyProbeDefaults()
+{
+    const QSettings settings;
+    const ConcurrencyLimits limits = concurrencyLimits(settings);
+    m_probe->setDefaults(defaultProbeConfig(settings), limits.maxConcurrent, limits.maxPerDomain);
 }
 
 } // namespace Mailpulse::Ui

@@ -51,6 +51,7 @@ public:
     bool saveScreenshots(const QString &directory, QString *error);
 
 private:
+    void applyProbeDefaults();
     QTabWidget *m_tabs;
     DashboardView *m_dashboard;
     ProbeView *m_probe;

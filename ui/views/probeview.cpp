@@ -132,6 +132,21 @@ ProbeView::ProbeView(Tracking::OutcomeRecorder *recorder, const Clock *clock, QW
 
 ProbeView::~ProbeView() = default;
 
+void ProbeView::setDefaults(const Smtp::ProbeConfig &config, int maxConcurrent, int maxPerDomain)
+{
+    m_defaults = config;
+    m_port->setValue(config.port);
+    const int tls = m_tls->findData(int(config.tlsMode));
+    if (tls >= 0)
+        m_tls->setCurrentIndex(tls);
+    m_connectTimeout->setValue(config.timeouts.connectMs / 1000.0);
+    m_greetingTimeout->setValue(config.timeouts.greetingMs / 1000.0);
+    m_commandTimeout->setValue(config.timeouts.commandMs / 1000.0);
+    m_tlsTimeout->setValue(config.timeouts.tlsMs / 1000.0);
+    m_verify->setChecked(config.verifyCertificate);
+    m_engine->setLimits({ maxConcurrent, maxPerDomain });
+}
+
 void ProbeView::prepare(const QString &targets, const QString &mx, const QString &caFile)
 {
     m_targets->setPlainText(targets);
@@ -141,11 +156,11 @@ void ProbeView::prepare(const QString &targets, const QString &mx, const QString
 
 std::optional<Smtp::ProbeConfig> ProbeView::configFromForm(QString *error) const
 {
-    Smtp::ProbeConfig config;
+    Smtp::ProbeConfig config = m_defaults; // whole-probe and DNS timeouts, HELO name, MAIL FROM
     config.port = quint16(m_port->value());
-    config.portPinned = config.port != 25;
+    config.portPinned = config.port != m_defaults.port;
     config.tlsMode = Smtp::TlsMode(m_tls->currentData().toInt());
-    config.tlsPinned = config.tlsMode != Smtp::TlsMode::StartTls;
+    config.tlsPinned = config.tlsMode != m_defaults.tlsMode;
     config.timeouts.connectMs = int(m_connectTimeout->value() * 1000);
     config.timeouts.greetingMs = int(m_greetingTimeout->value() * 1000);
     config.timeouts.commandMs = int(m_commandTimeout->value() * 1000);

@@ -43,6 +43,10 @@ public:
     ProbeView(Tracking::OutcomeRecorder *recorder, const Clock *clock, QWidget *parent = nullptr);
     ~ProbeView() override;
 
+    /// The settings' defaults: port, TLS mode, timeouts, HELO name and MAIL FROM for the form, and the engine's
+    /// concurrency limits. Called at start and whenever the settings change.
+    void setDefaults(const Smtp::ProbeConfig &config, int maxConcurrent, int maxPerDomain);
+
     /// Fills the form, e.g. from the lab view: targets, MX override and an extra CA file.
     void prepare(const QString &targets, const QString &mx, const QString &caFile);
     /// Starts probing what the form says. Returns false (and shows why) when the form is invalid.
@@ -67,6 +71,7 @@ private:
 
     Tracking::OutcomeRecorder *m_recorder;
     Smtp::ProbeEngine *m_engine;
+    Smtp::ProbeConfig m_defaults; // HELO name and MAIL FROM come from here; the form shows the rest
     Smtp::ProbeConfig m_config; // of the running batch
     bool m_multiple = false;
 
