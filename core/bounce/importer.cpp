@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include "tracking/outcomerecorder.h"
+
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
 #endif
@@ -304,15 +306,8 @@ void Importer::importFile(const QString &path, ImportFormat format, const Option
 
 bool Importer::feed(const BounceEvent &event, FileRun &run)
 {
-    // As OutcomeRecorder::recordEvents() builds its outcomes, without its transaction: the file's is open.
-    Tracking::Outcome o;
-    o.target = event.recipient.isEmpty() ? event.domain : event.recipient;
-    o.recipient = event.recipient;
-    o.domain = event.domain;
-    o.classification = event.classification;
-    o.source = event.source;
-    o.at = event.occurredAt;
-    o.event = &event;
+    // The sinks run inside the file's open transaction (OutcomeRecorder::recordEvents() would open its own).
+    const Tracking::Outcome o = Tracking::OutcomeRecorder::outcomeOf(event);
     for (Tracking::OutcomeSink *sink : std::as_const(m_sinks)) {
         QString error;
         switch (sink->record(o, &error)) {

@@ -14,6 +14,19 @@ OutcomeRecorder::OutcomeRecorder(Store::Database &database)
 
 void OutcomeRecorder::addSink(OutcomeSink *sink) { m_sinks.append(sink); }
 
+Outcome OutcomeRecorder::outcomeOf(const Bounce::BounceEvent &event)
+{
+    Outcome o;
+    o.target = event.recipient.isEmpty() ? event.domain : event.recipient;
+    o.recipient = event.recipient;
+    o.domain = event.domain;
+    o.classification = event.classification;
+    o.source = event.source;
+    o.at = event.occurredAt;
+    o.event = &event;
+    return o;
+}
+
 QList<Outcome> OutcomeRecorder::outcomesOf(
     const Smtp::ProbeResult &result, const Smtp::ProbeConfig &config, qint64 probeId)
 {
@@ -96,16 +109,8 @@ bool OutcomeRecorder::recordEvents(const QList<Bounce::BounceEvent> &events, int
         return false;
     int fresh = 0;
     for (const Bounce::BounceEvent &event : events) {
-        Outcome o;
-        o.target = event.recipient.isEmpty() ? event.domain : event.recipient;
-        o.recipient = event.recipient;
-        o.domain = event.domain;
-        o.classification = event.classification;
-        o.source = event.source;
-        o.at = event.occurredAt;
-        o.event = &event;
         bool duplicate = false;
-        if (!feed(o, &duplicate, error))
+        if (!feed(outcomeOf(event), &duplicate, error))
             return false;
         fresh += duplicate ? 0 : 1;
     }

@@ -29,6 +29,9 @@ public:
     /// Feeds imported events to the sinks in one transaction. `recorded` counts events that were new.
     bool recordEvents(const QList<Bounce::BounceEvent> &events, int *recorded, QString *error);
 
+    /// The outcome an imported event stands for.
+    static Outcome outcomeOf(const Bounce::BounceEvent &event);
+
     /// The outcomes a probe result stands for. Recipients that got a reply carry their own classification;
     /// when the probe ended before RCPT (DNS, connection, TLS, MAIL), every recipient shares the probe's.
     static QList<Outcome> outcomesOf(const Smtp::ProbeResult &result, const Smtp::ProbeConfig &config, qint64 probeId);
