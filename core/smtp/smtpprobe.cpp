@@ -291,9 +291,9 @@ void SmtpProbe::afterHello()
             return;
         }
         if (m_config.tlsMode == TlsMode::StartTlsRequired) {
+            // The server still listens: say goodbye.
             finishWithFailure(Failure::StartTlsNotOffered, Phase::StartTls,
-                QStringLiteral("the server does not offer STARTTLS, and TLS is required"));
-            quitThenFinish();
+                QStringLiteral("the server does not offer STARTTLS, and TLS is required"), true);
             return;
         }
         m_result.findings.append({ QStringLiteral("warning"), QStringLiteral("no-starttls"),
@@ -562,7 +562,7 @@ void SmtpProbe::finishWithReply(const SmtpReply &reply, Phase phase, bool sendQu
         finish();
 }
 
-void SmtpProbe::finishWithFailure(Failure failure, Phase phase, const QString &detail)
+void SmtpProbe::finishWithFailure(Failure failure, Phase phase, const QString &detail, bool sendQuit)
 {
     if (m_state == State::Finished)
         return;
@@ -570,10 +570,10 @@ void SmtpProbe::finishWithFailure(Failure failure, Phase phase, const QString &d
     m_result.phase = phase;
     m_result.detail = detail;
     info(detail);
-    // Failures that are not about the connection itself leave a server that still listens: say goodbye.
-    if (failure == Failure::StartTlsNotOffered)
-        return; // the caller sends QUIT
-    finish();
+    if (sendQuit)
+        quitThenFinish();
+    else
+        finish();
 }
 
 void SmtpProbe::finishWithSuccess()

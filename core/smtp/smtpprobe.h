@@ -96,7 +96,7 @@ private:
 
     /// Classifies the reply and ends the conversation (sending QUIT where the server still listens).
     void finishWithReply(const SmtpReply &reply, Phase phase, bool sendQuit);
-    void finishWithFailure(Bounce::Failure failure, Phase phase, const QString &detail);
+    void finishWithFailure(Bounce::Failure failure, Phase phase, const QString &detail, bool sendQuit = false);
     void finishWithSuccess();
     /// The only way out: stops timers, closes the socket, emits finished() once.
     void finish();
