@@ -1,7 +1,10 @@
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QMessageBox>
 #include <QSettings>
+#include <QTranslator>
 
 #include "common/clock.h"
 #include "dialogs/settingsdialog.h"
@@ -21,13 +24,26 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(
         QIcon::fromTheme(QStringLiteral("mailpulse"), QIcon(QStringLiteral(":/icons/mailpulse.svg"))));
 
+    // The language chosen in the settings, else the system's (its whole list of preferred languages); a language
+    // without a translation falls back to the English source texts. Qt's own translations cover standard dialogs.
+    const QString language = Mailpulse::Ui::uiLanguage(QSettings());
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    QTranslator appTranslator;
+    if (appTranslator.load(locale, QStringLiteral("mailpulse"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&appTranslator);
+    QTranslator qtTranslator;
+    if (qtTranslator.load(
+            locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Mailpulse: SMTP deliverability monitor"));
+    parser.setApplicationDescription(QApplication::translate("main", "Mailpulse: SMTP deliverability monitor"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({ QStringLiteral("db"), QStringLiteral("SQLite store path."), QStringLiteral("PATH") });
+    parser.addOption(
+        { QStringLiteral("db"), QApplication::translate("main", "SQLite store path."), QStringLiteral("PATH") });
     parser.addOption({ QStringLiteral("screenshot"),
-        QStringLiteral("Render each main view with the current store to DIR/<view>.png and exit."),
+        QApplication::translate("main", "Render each main view with the current store to DIR/<view>.png and exit."),
         QStringLiteral("DIR") });
     parser.process(app);
 
@@ -58,6 +74,7 @@ int main(int argc, char *argv[])
         qWarning("retry scheduler: %s", qPrintable(error));
     // The queue view refreshes after each attempt and hands "retry now" to the scheduler.
     window.queueView()->setScheduler(&scheduler);
+    window.restoreLayout();
     window.show();
     return QApplication::exec();
 }

@@ -34,6 +34,7 @@ const QString kConsecutive = QStringLiteral("contacts/consecutiveFailures");
 const QString kHardBounce = QStringLiteral("contacts/hardBounce");
 const QString kMaxConcurrent = QStringLiteral("engine/maxConcurrent");
 const QString kMaxPerDomain = QStringLiteral("engine/maxPerDomain");
+const QString kLanguage = QStringLiteral("ui/language");
 
 int intValue(const QSettings &settings, const QString &key, int fallback, int min, int max)
 {
@@ -107,6 +108,13 @@ ConcurrencyLimits concurrencyLimits(const QSettings &settings)
     return limits;
 }
 
+QString uiLanguage(const QSettings &settings)
+{
+    const QString language = settings.value(kLanguage).toString();
+    // Anything else (a hand-edited file, a language that was dropped) means the system's.
+    return language == QLatin1String("en") || language == QLatin1String("de") ? language : QString();
+}
+
 SettingsDialog::SettingsDialog(QSettings *settings, QWidget *parent)
     : QDialog(parent)
     , m_settings(settings)
@@ -126,6 +134,7 @@ SettingsDialog::SettingsDialog(QSettings *settings, QWidget *parent)
     , m_hardBounce(new QCheckBox(tr("List a recipient at its first hard bounce"), this))
     , m_maxConcurrent(intBox(1, 1000, {}, this))
     , m_maxPerDomain(intBox(1, 100, {}, this))
+    , m_language(new QComboBox(this))
 {
     setWindowTitle(tr("Settings"));
     m_tls->addItem(tr("None"), Smtp::tlsModeName(Smtp::TlsMode::None));
@@ -164,6 +173,15 @@ SettingsDialog::SettingsDialog(QSettings *settings, QWidget *parent)
     limitsForm->addRow(tr("Probes at once:"), m_maxConcurrent);
     limitsForm->addRow(tr("Probes per domain:"), m_maxPerDomain);
 
+    // Each language is named in itself, so that a user who cannot read the current one still finds theirs.
+    m_language->addItem(tr("System"), QString());
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_language->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
+    auto *language = new QGroupBox(tr("Language"), this);
+    auto *languageForm = new QFormLayout(language);
+    languageForm->addRow(tr("Interface language:"), m_language);
+    languageForm->addRow(new QLabel(tr("The language changes at the next start of Mailpulse."), language));
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
@@ -173,6 +191,7 @@ SettingsDialog::SettingsDialog(QSettings *settings, QWidget *parent)
     layout->addWidget(retry);
     layout->addWidget(contacts);
     layout->addWidget(limits);
+    layout->addWidget(language);
     layout->addWidget(new QLabel(tr("Retry and contact rules apply from the next start."), this));
     layout->addWidget(buttons);
     load();
@@ -203,6 +222,8 @@ void SettingsDialog::load()
     const ConcurrencyLimits limits = concurrencyLimits(*m_settings);
     m_maxConcurrent->setValue(limits.maxConcurrent);
     m_maxPerDomain->setValue(limits.maxPerDomain);
+
+    m_language->setCurrentIndex(std::max(0, m_language->findData(uiLanguage(*m_settings))));
 }
 
 void SettingsDialog::save()
@@ -224,6 +245,7 @@ void SettingsDialog::save()
     m_settings->setValue(kHardBounce, m_hardBounce->isChecked());
     m_settings->setValue(kMaxConcurrent, m_maxConcurrent->value());
     m_settings->setValue(kMaxPerDomain, m_maxPerDomain->value());
+    m_settings->setValue(kLanguage, m_language->currentData().toString());
     m_settings->sync();
 }
 

@@ -30,6 +30,9 @@ Smtp::ProbeConfig defaultProbeConfig(const QSettings &settings);
 Queue::RetryPolicy retryPolicy(const QSettings &settings);
 Contacts::ContactRules contactRules(const QSettings &settings);
 ConcurrencyLimits concurrencyLimits(const QSettings &settings);
+/// The interface language chosen in the settings (`ui/language`): empty for the system's, else "en" or "de".
+/// Read once at start; main.cpp installs the matching translator.
+QString uiLanguage(const QSettings &settings);
 
 /// The settings dialog: probe defaults, retry schedule, contact rules and concurrency limits, kept in QSettings.
 /// The settings object is injected so that tests use a scratch file.
@@ -65,6 +68,7 @@ private:
     QCheckBox *m_hardBounce;
     QSpinBox *m_maxConcurrent;
     QSpinBox *m_maxPerDomain;
+    QComboBox *m_language;
 };
 
 } // namespace Mailpulse::Ui

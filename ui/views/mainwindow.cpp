@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include <QCloseEvent>
 #include <QDir>
 #include <QMenu>
 #include <QMenuBar>
@@ -19,6 +20,13 @@
 
 namespace Mailpulse::Ui
 {
+
+namespace
+{
+const QString kGeometry = QStringLiteral("mainWindow/geometry");
+const QString kState = QStringLiteral("mainWindow/state");
+const QString kTab = QStringLiteral("mainWindow/currentTab");
+} // namespace
 
 MainWindow::MainWindow(
     Store::Database *database, Tracking::OutcomeRecorder *recorder, const Clock *clock, QWidget *parent)
@@ -77,6 +85,27 @@ MainWindow::MainWindow(
         dialog->open();
     });
     settingsAction->setShortcut(QKeySequence::Preferences);
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    // restoreGeometry() keeps the window on a screen that still exists; a missing or stale value keeps the default.
+    restoreGeometry(settings.value(kGeometry).toByteArray());
+    restoreState(settings.value(kState).toByteArray());
+    bool ok = false;
+    const int tab = settings.value(kTab).toInt(&ok);
+    if (ok && tab >= 0 && tab < m_tabs->count())
+        m_tabs->setCurrentIndex(tab);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(kGeometry, saveGeometry());
+    settings.setValue(kState, saveState());
+    settings.setValue(kTab, m_tabs->currentIndex());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::applyProbeDefaults()

@@ -49,6 +49,13 @@ public:
 
     /// Renders every tab to DIR/<view>.png (lower-case tab names). For the README's pictures and for checks.
     bool saveScreenshots(const QString &directory, QString *error);
+    /// Puts back the geometry, window state and current tab saved when the window last closed (QSettings). main.cpp
+    /// calls it for an interactive start only, so screenshots and tests get the default layout.
+    void restoreLayout();
+
+protected:
+    /// Remembers geometry, window state and the current tab for the next start.
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void applyProbeDefaults();
