@@ -2,9 +2,11 @@
 // the history; the lab view starts the lab and feeds the probe view; the history model passes Qt's model checks.
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QHeaderView>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -87,6 +89,26 @@ private Q_SLOTS:
         QVERIFY(proxy->rowCount() >= 1);
         proxy->setFilterFixedString(QStringLiteral("no-such-thing"));
         QCOMPARE(proxy->rowCount(), 0);
+    }
+
+    void columnsAreAtLeastAsWideAsTheirTitles()
+    {
+        // Longer translations must not be clipped: every table starts with columns as wide as their titles.
+        Ui::MainWindow window(&m_db, m_recorder.get(), &m_clock);
+        const QList<QTableView *> tables = window.findChildren<QTableView *>();
+        QVERIFY(!tables.isEmpty());
+        int checked = 0;
+        for (QTableView *table : tables) {
+            if (!table->model())
+                continue;
+            QHeaderView *header = table->horizontalHeader();
+            for (int c = 0; c + 1 < table->model()->columnCount(); ++c) { // the last one stretches
+                QVERIFY2(header->sectionSize(c) >= header->sectionSizeHint(c),
+                    qPrintable(table->model()->headerData(c, Qt::Horizontal).toString()));
+                ++checked;
+            }
+        }
+        QVERIFY(checked > 10);
     }
 
     void settingsDefaultsReachTheProbe()

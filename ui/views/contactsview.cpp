@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "contacts/contactlist.h"
 #include "models/contactsmodel.h"
+#include "widgets/tableheaders.h"
 
 namespace Mailpulse::Ui
 {
@@ -89,6 +90,7 @@ ContactsView::ContactsView(Store::Database *database, const Clock *clock, QWidge
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    fitColumnsToHeaders(m_table);
     m_table->verticalHeader()->hide();
 
     auto *applyStatus = new QPushButton(tr("Set status"), m_detail);

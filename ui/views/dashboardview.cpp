@@ -37,6 +37,7 @@
 #include "stats/statsengine.h"
 #include "stats/timewindow.h"
 #include "store/database.h"
+#include "widgets/tableheaders.h"
 
 namespace Mailpulse::Ui
 {
@@ -226,6 +227,7 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
         table->setSelectionBehavior(QAbstractItemView::SelectRows);
         table->verticalHeader()->hide();
         table->horizontalHeader()->setStretchLastSection(true);
+        fitColumnsToHeaders(table);
     }
     flaggedTable->setSelectionMode(QAbstractItemView::SingleSelection);
     providerTable->setSelectionMode(QAbstractItemView::SingleSelection);

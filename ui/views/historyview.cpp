@@ -11,6 +11,7 @@
 
 #include "models/proberesultmodel.h"
 #include "store/proberepository.h"
+#include "widgets/tableheaders.h"
 
 namespace Mailpulse::Ui
 {
@@ -42,6 +43,7 @@ HistoryView::HistoryView(Store::Database *database, QWidget *parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    fitColumnsToHeaders(m_table);
     m_table->verticalHeader()->hide();
     m_detail->setReadOnly(true);
     m_detail->setFontFamily(QStringLiteral("monospace"));

@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "models/retryqueuemodel.h"
 #include "queue/retryscheduler.h"
+#include "widgets/tableheaders.h"
 
 namespace Mailpulse::Ui
 {
@@ -67,6 +68,7 @@ QueueView::QueueView(Store::Database *database, const Clock *clock, QWidget *par
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    fitColumnsToHeaders(m_table);
     m_table->verticalHeader()->hide();
     m_detail->setReadOnly(true);
     m_detail->setFontFamily(QStringLiteral("monospace"));

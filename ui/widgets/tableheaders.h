@@ -1,0 +1,12 @@
+#pragma once
+
+class QTableView;
+
+namespace Mailpulse::Ui
+{
+
+/// Widens every column at least to its header title, so longer translations (German) are not clipped. Cheap: looks
+/// at the headers only, never at the rows, so it suits tables with thousands of rows.
+void fitColumnsToHeaders(QTableView *table);
+
+} // namespace Mailpulse::Ui
