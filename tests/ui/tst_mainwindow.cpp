@@ -91,6 +91,20 @@ private Q_SLOTS:
         QCOMPARE(proxy->rowCount(), 0);
     }
 
+    void historyModelKeepsNewestRows()
+    {
+        Ui::ProbeResultModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        for (int i = 0; i < 5; ++i) {
+            Smtp::ProbeResult r;
+            r.target = QStringLiteral("t%1@x.test").arg(i);
+            model.prepend(r, 3);
+        }
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.index(0, Ui::ProbeResultModel::Target).data().toString(), QStringLiteral("t4@x.test"));
+        QCOMPARE(model.index(2, Ui::ProbeResultModel::Target).data().toString(), QStringLiteral("t2@x.test"));
+    }
+
     void columnsAreAtLeastAsWideAsTheirTitles()
     {
         // Longer translations must not be clipped: every table starts with columns as wide as their titles.

@@ -18,11 +18,16 @@ void ProbeResultModel::setResults(QList<Smtp::ProbeResult> results)
     endResetModel();
 }
 
-void ProbeResultModel::prepend(const Smtp::ProbeResult &result)
+void ProbeResultModel::prepend(const Smtp::ProbeResult &result, int maxRows)
 {
     beginInsertRows({}, 0, 0);
     m_results.prepend(result);
     endInsertRows();
+    if (m_results.size() > maxRows) {
+        beginRemoveRows({}, maxRows, int(m_results.size()) - 1);
+        m_results.resize(maxRows);
+        endRemoveRows();
+    }
 }
 
 int ProbeResultModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_results.size()); }

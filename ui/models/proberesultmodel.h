@@ -22,7 +22,8 @@ public:
     explicit ProbeResultModel(QObject *parent = nullptr);
 
     void setResults(QList<Smtp::ProbeResult> results);
-    void prepend(const Smtp::ProbeResult &result);
+    /// Adds a new result at the top, dropping the oldest rows beyond `maxRows`.
+    void prepend(const Smtp::ProbeResult &result, int maxRows);
     const Smtp::ProbeResult &result(int row) const { return m_results.at(row); }
 
     int rowCount(const QModelIndex &parent = {}) const override;

@@ -62,6 +62,8 @@ HistoryView::HistoryView(Store::Database *database, QWidget *parent)
 
 void HistoryView::refresh() { m_model->setResults(Store::ProbeRepository(*m_database).recent(kHistoryRows)); }
 
+void HistoryView::add(const Smtp::ProbeResult &result) { m_model->prepend(result, kHistoryRows); }
+
 void HistoryView::setFilterText(const QString &text) { m_filter->setText(text); }
 
 void HistoryView::showDetail()

@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include "smtp/proberesult.h"
+
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
@@ -28,6 +30,8 @@ public:
 
     /// Reloads the newest probes from the store.
     void refresh();
+    /// Shows a result that was just stored, without re-reading the store (a batch records many per second).
+    void add(const Smtp::ProbeResult &result);
     /// Shows only rows that contain `text` (visible in the filter box, so the user can clear it).
     void setFilterText(const QString &text);
     ProbeResultModel *model() const { return m_model; }

@@ -53,7 +53,7 @@ MainWindow::MainWindow(
     setCentralWidget(m_tabs);
     resize(1100, 720);
 
-    connect(m_probe, &ProbeView::probeRecorded, m_history, &HistoryView::refresh);
+    connect(m_probe, &ProbeView::probeRecorded, m_history, &HistoryView::add);
     connect(m_probe, &ProbeView::probeRecorded, m_queue, &QueueView::refresh);
     connect(m_probe, &ProbeView::probeRecorded, m_contacts, &ContactsView::refresh);
     connect(m_import, &ImportView::importFinished, m_history, &HistoryView::refresh);
