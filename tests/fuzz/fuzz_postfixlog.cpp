@@ -1,96 +1,26 @@
-// libFuzzer target for Bounce::PostfixLogParser: MTA logs are files of unknown origin and state (cut lines, NUL
-// runs after a crash, other programs' lines), so the parser must accept any bytes and keep its promises: a
-// delivery event is complete and consistent, a malformed line says why, and the same line always gives the same
-// result.
+// libFuzzer target for Bounce::PostfixLogParser (the shared invariants are in logparserfuzzing.h).
 //
 // Input: log lines separated by '\n', parsed one by one.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
-#include <QByteArray>
-#include <QByteArrayView>
-
-#include "bounce/linefingerprint.h"
-#include "bounce/logtimeconverter.h"
 #include "bounce/postfixlogparser.h"
+#include "logparserfuzzing.h"
 
 using namespace Mailpulse::Bounce;
 
-namespace
-{
-
-#define FUZZ_CHECK(cond)                                                                                               \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            std::fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
-            std::abort();                                                                                              \
-        }                                                                                                              \
-    } while (false)
-
-void checkEvent(const BounceEvent &e, QByteArrayView line)
-{
-    FUZZ_CHECK(!e.recipient.isEmpty());
-    FUZZ_CHECK(e.domain == e.domain.toLower());
-    FUZZ_CHECK(e.recipient.endsWith(e.domain));
-    FUZZ_CHECK(e.source == BounceSource::Log);
-    FUZZ_CHECK(e.occurredAt.isValid() && e.occurredAt.timeSpec() == Qt::UTC);
-    FUZZ_CHECK(e.replyCode == 0 || (e.replyCode >= 200 && e.replyCode <= 599));
-    FUZZ_CHECK(e.fingerprint == LineFingerprint::of(line));
-    const auto status = StatusCode::parse(e.classification.status);
-    FUZZ_CHECK(status && status->isValid());
-    const DeliveryClass expected = status->klass == 2 ? DeliveryClass::Success
-        : status->klass == 4                          ? DeliveryClass::Soft
-                                                      : DeliveryClass::Hard;
-    FUZZ_CHECK(e.classification.cls == expected);
-    FUZZ_CHECK(!e.classification.reason.isEmpty());
-    FUZZ_CHECK(!e.action.isEmpty());
-    FUZZ_CHECK(e.diagnostic.size() <= line.size());
-}
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArrayView input(reinterpret_cast<const char *>(data), qsizetype(size));
-    // A fixed zone and reference: a crash must replay the same way on every machine.
-    LogTimeConverter time(QTimeZone::utc(), QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC));
-    PostfixLogParser parser(&time);
-    qsizetype pos = 0;
-    while (pos <= input.size()) {
-        qsizetype nl = input.indexOf('\n', pos);
-        if (nl < 0)
-            nl = input.size();
-        const QByteArrayView line = input.sliced(pos, nl - pos);
-        pos = nl + 1;
-
-        BounceEvent event;
-        QString error;
-        const LogLineKind kind = parser.parse(line, &event, &error);
-        switch (kind) {
-        case LogLineKind::Event:
-            FUZZ_CHECK(error.isEmpty());
-            checkEvent(event, line);
-            FUZZ_CHECK(PostfixLogParser::isPostfixLine(line));
-            break;
-        case LogLineKind::Malformed:
-            FUZZ_CHECK(!error.isEmpty());
-            break;
-        case LogLineKind::Ignored:
-            FUZZ_CHECK(error.isEmpty());
-            FUZZ_CHECK(PostfixLogParser::isSyslogLine(line));
-            break;
-        }
-        // Deterministic: a second parse (with the interning caches warm) gives the same answer.
-        BounceEvent again;
-        FUZZ_CHECK(parser.parse(line, &again) == kind);
-        if (kind == LogLineKind::Event) {
-            FUZZ_CHECK(again.fingerprint == event.fingerprint);
-            FUZZ_CHECK(again.classification == event.classification);
-            FUZZ_CHECK(again.occurredAt == event.occurredAt);
-            FUZZ_CHECK(again.recipient == event.recipient);
-        }
-    }
+    Fuzz::fuzzLogParser(
+        QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)),
+        [](LogTimeConverter *time) { return PostfixLogParser(time); },
+        [](const BounceEvent &e, QByteArrayView line) {
+            FUZZ_CHECK(e.recipient.endsWith(e.domain));
+            FUZZ_CHECK(!e.action.isEmpty());
+            FUZZ_CHECK(e.diagnostic.size() <= line.size());
+        },
+        [](QByteArrayView line, bool event) {
+            return event ? PostfixLogParser::isPostfixLine(line) : PostfixLogParser::isSyslogLine(line);
+        });
     return 0;
 }
