@@ -45,15 +45,7 @@ private:
 
     ProbeResult probe(const QString &target, const ProbeConfig &config)
     {
-        ProbeEngine engine(&m_clock);
-        QSignalSpy finished(&engine, &ProbeEngine::probeFinished);
-        const auto parsed = ProbeTarget::parse(target);
-        if (!parsed)
-            qFatal("bad target in test");
-        engine.enqueue(*parsed, config);
-        if (!finished.wait(40000) && finished.isEmpty())
-            qFatal("probe did not finish");
-        return finished.first().at(1).value<ProbeResult>();
+        return Test::runProbe(&m_clock, target, config);
     }
 
     Test::FakeClock m_clock;

@@ -54,12 +54,7 @@ private:
     // The original probe, recorded as the CLI's probe command records it.
     Smtp::ProbeResult probe(const QString &target, const Smtp::ProbeConfig &config)
     {
-        Smtp::ProbeEngine engine(&m_clock);
-        QSignalSpy finished(&engine, &Smtp::ProbeEngine::probeFinished);
-        engine.enqueue(*Smtp::ProbeTarget::parse(target), config);
-        if (!finished.wait(20000) && finished.isEmpty())
-            qFatal("probe did not finish");
-        const auto result = finished.first().at(1).value<Smtp::ProbeResult>();
+        const Smtp::ProbeResult result = Test::runProbe(&m_clock, target, config, 20000);
         QString error;
         if (!m_recorder->recordProbe(result, config, nullptr, &error))
             qFatal("record failed: %s", qPrintable(error));

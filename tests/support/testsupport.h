@@ -4,6 +4,8 @@
 #include <QTimeZone>
 
 #include "common/clock.h"
+#include "smtp/probeconfig.h"
+#include "smtp/proberesult.h"
 
 namespace Mailpulse::Test
 {
@@ -23,6 +25,11 @@ public:
 private:
     QDateTime m_now;
 };
+
+/// Runs one probe on a fresh ProbeEngine and waits for its result while the event loop runs (so a lab in the test
+/// process can answer). A probe that does not finish within `timeoutMs` is a test failure (qFatal).
+Smtp::ProbeResult runProbe(
+    const Clock *clock, const QString &target, const Smtp::ProbeConfig &config, int timeoutMs = 40000);
 
 /// Path of the built mailpulse-cli.
 QString cliPath();
