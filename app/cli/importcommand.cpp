@@ -4,6 +4,7 @@
 #include <QJsonObject>
 
 #include "bounce/importer.h"
+#include "bounce/logtimeconverter.h"
 #include "cli.h"
 #include "common/clock.h"
 #include "store/database.h"
@@ -69,6 +70,12 @@ int runImport(const QStringList &args)
     parser.addOption({ QStringLiteral("format"),
         QStringLiteral("auto (default), dsn (single mails), mbox, maildir, postfix or exim."),
         QStringLiteral("FORMAT") });
+    parser.addOption({ QStringLiteral("log-timezone"),
+        QStringLiteral("The time zone of log times written without an offset (classic syslog lines, as Postfix and "
+                       "most syslog daemons write them, and Exim's default): an IANA name (Europe/Berlin), UTC, "
+                       "local, or an offset from UTC (+02:00, -0530). Default: this system's time zone. The year "
+                       "that syslog lines leave out comes from each file's modification time."),
+        QStringLiteral("ZONE") });
 
     GlobalOptions global;
     bool helpShown = false;
@@ -85,6 +92,16 @@ int runImport(const QStringList &args)
             return ExitUsage;
         }
         options.format = *format;
+    }
+    if (parser.isSet(QStringLiteral("log-timezone"))) {
+        const QString name = parser.value(QStringLiteral("log-timezone"));
+        const std::optional<QTimeZone> zone = Bounce::LogTimeConverter::zoneFromName(name);
+        if (!zone) {
+            err() << "mailpulse-cli import: --log-timezone: unknown time zone \"" << name
+                  << "\" (an IANA name such as Europe/Berlin, UTC, local, or an offset such as +02:00)\n";
+            return ExitUsage;
+        }
+        options.logTimeZone = *zone;
     }
     const QStringList paths = parser.positionalArguments();
     if (paths.isEmpty()) {

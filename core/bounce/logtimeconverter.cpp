@@ -50,6 +50,61 @@ bool validTime(int hour, int minute, int second, int msec)
 
 } // namespace
 
+std::optional<QTimeZone> LogTimeConverter::zoneFromName(QStringView name)
+{
+    name = name.trimmed();
+    if (name.isEmpty())
+        return std::nullopt;
+    for (const char *utc : { "UTC", "GMT", "Z" }) {
+        if (name.compare(QLatin1String(utc), Qt::CaseInsensitive) == 0)
+            return QTimeZone::utc();
+    }
+    if (name.compare(QLatin1String("local"), Qt::CaseInsensitive) == 0)
+        return QTimeZone::systemTimeZone();
+    // A fixed offset: [UTC|GMT]±H[H][[:]MM]. Checked before the IANA names so that "+02:00" never depends on what
+    // the zone database calls its offset zones.
+    QStringView offset = name;
+    if (offset.startsWith(QLatin1String("UTC"), Qt::CaseInsensitive)
+        || offset.startsWith(QLatin1String("GMT"), Qt::CaseInsensitive))
+        offset = offset.sliced(3);
+    if (!offset.isEmpty() && (offset.front() == u'+' || offset.front() == u'-')) {
+        const int sign = offset.front() == u'-' ? -1 : 1;
+        QStringView rest = offset.sliced(1);
+        QStringView hours;
+        QStringView minutes;
+        const qsizetype colon = rest.indexOf(u':');
+        if (colon >= 0) {
+            hours = rest.first(colon);
+            minutes = rest.sliced(colon + 1);
+            if (minutes.size() != 2)
+                return std::nullopt;
+        } else if (rest.size() == 4) {
+            hours = rest.first(2);
+            minutes = rest.sliced(2);
+        } else {
+            hours = rest;
+        }
+        if (hours.isEmpty() || hours.size() > 2)
+            return std::nullopt;
+        for (QStringView part : { hours, minutes }) {
+            for (QChar c : part) {
+                if (c < u'0' || c > u'9')
+                    return std::nullopt;
+            }
+        }
+        const int h = hours.toInt();
+        const int m = minutes.isEmpty() ? 0 : minutes.toInt();
+        // Real zones range from UTC-12:00 to UTC+14:00.
+        if (h > 14 || m > 59 || (h == 14 && m > 0))
+            return std::nullopt;
+        return QTimeZone(sign * (h * 3600 + m * 60));
+    }
+    const QTimeZone zone(name.toUtf8());
+    if (zone.isValid())
+        return zone;
+    return std::nullopt;
+}
+
 bool LogTimeConverter::offsetToUtcMSecs(
     int year, int month, int day, int hour, int minute, int second, int msec, int offsetSecs, qint64 *utc)
 {

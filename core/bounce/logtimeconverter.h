@@ -1,6 +1,9 @@
 #pragma once
 
+#include <optional>
+
 #include <QDateTime>
+#include <QStringView>
 #include <QTimeZone>
 
 namespace Mailpulse::Bounce
@@ -27,6 +30,11 @@ public:
     /// The same for a time that carries its own UTC offset (RFC 3339, Exim's log_timezone).
     static bool offsetToUtcMSecs(
         int year, int month, int day, int hour, int minute, int second, int msec, int offsetSecs, qint64 *utc);
+
+    /// The zone a user names for a log (`import --log-timezone`): an IANA name ("Europe/Berlin"), "UTC", "local"
+    /// (this system's zone), or a fixed UTC offset ("+02:00", "-0530", "+2", "UTC+01:00", "GMT-3"). nullopt when
+    /// the text names none.
+    static std::optional<QTimeZone> zoneFromName(QStringView name);
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (no validation).
     static qint64 daysFromCivil(int year, int month, int day);

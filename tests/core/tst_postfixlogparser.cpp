@@ -20,12 +20,16 @@ private slots:
     void garbage();
     void yearInference();
     void localTimeZone();
+    void zoneFromName_data();
+    void zoneFromName();
     void fingerprint();
     void sniffing();
 };
 
 namespace
 {
+
+constexpr int NotAZone = 1 << 30;
 
 // The log's clock: UTC, last written on 2026-11-27 (so "Nov" is 2026 and "Dec" 2025).
 LogTimeConverter utcConverter()
@@ -279,6 +283,50 @@ void TestPostfixLogParser::localTimeZone()
                  "2026-07-14T10:00:01Z mx postfix/smtp[1]: A: to=<a@b>, relay=x, dsn=2.0.0, status=sent (x)", &event),
         LogLineKind::Event);
     QCOMPARE(event.occurredAt, QDateTime(QDate(2026, 7, 14), QTime(10, 0, 1), Qt::UTC));
+}
+
+void TestPostfixLogParser::zoneFromName_data()
+{
+    // The zone's offset from UTC on 2026-11-27; NotAZone: none.
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("offsetSecs");
+    QTest::newRow("utc") << u"UTC"_s << 0;
+    QTest::newRow("utc lower") << u"utc"_s << 0;
+    QTest::newRow("z") << u"Z"_s << 0;
+    QTest::newRow("gmt") << u"GMT"_s << 0;
+    QTest::newRow("+02:00") << u"+02:00"_s << 7200;
+    QTest::newRow("-0530") << u"-0530"_s << -19800;
+    QTest::newRow("+2") << u"+2"_s << 7200;
+    QTest::newRow("UTC+01:00") << u"UTC+01:00"_s << 3600;
+    QTest::newRow("GMT-3") << u"GMT-3"_s << -10800;
+    QTest::newRow("+14:00") << u"+14:00"_s << 50400;
+    QTest::newRow("spaces") << u" +01:00 "_s << 3600;
+    QTest::newRow("berlin") << u"Europe/Berlin"_s << 3600;
+    QTest::newRow("new york") << u"America/New_York"_s << -18000;
+    QTest::newRow("empty") << QString() << NotAZone;
+    QTest::newRow("unknown") << u"Mars/Olympus_Mons"_s << NotAZone;
+    QTest::newRow("+15") << u"+15"_s << NotAZone;
+    QTest::newRow("+02:60") << u"+02:60"_s << NotAZone;
+    QTest::newRow("+2:0") << u"+2:0"_s << NotAZone;
+    QTest::newRow("+123") << u"+123"_s << NotAZone;
+    QTest::newRow("+aa") << u"+aa"_s << NotAZone;
+    QTest::newRow("sign only") << u"+"_s << NotAZone;
+}
+
+void TestPostfixLogParser::zoneFromName()
+{
+    QFETCH(QString, name);
+    QFETCH(int, offsetSecs);
+    const std::optional<QTimeZone> zone = LogTimeConverter::zoneFromName(name);
+    if (offsetSecs == NotAZone) {
+        QVERIFY2(!zone, qPrintable(name));
+        return;
+    }
+    if (!zone && name.contains(u'/'))
+        QSKIP("no time zone database");
+    QVERIFY2(zone && zone->isValid(), qPrintable(name));
+    QCOMPARE(zone->offsetFromUtc(QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC)), offsetSecs);
+    QVERIFY(LogTimeConverter::zoneFromName(u"local"_s) == QTimeZone::systemTimeZone());
 }
 
 void TestPostfixLogParser::fingerprint()
