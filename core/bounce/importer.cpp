@@ -1,12 +1,16 @@
 #include "bounce/importer.h"
 
+#include <atomic>
 #include <memory>
 
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QMutex>
 #include <QSqlQuery>
+#include <QThread>
 #include <QVariant>
+#include <QWaitCondition>
 
 #include "tracking/outcomerecorder.h"
 
@@ -79,6 +83,131 @@ bool looksLikeHeaderLine(QByteArrayView line)
     return i > 0 && i < line.size() && line[i] == ':';
 }
 
+// One parsed log line for the storing thread: an event, or the reason the file fails (its first bad line).
+struct ParsedLogItem {
+    BounceEvent event;
+    QString failure;
+};
+using ParsedLogChunk = QList<ParsedLogItem>;
+
+// Chunks from the scanning thread to the storing one, at most a few in flight (bounded memory).
+class ParsedLogQueue final
+{
+public:
+    static constexpr qsizetype ChunkItems = 1024;
+
+    void push(ParsedLogChunk &&chunk)
+    {
+        QMutexLocker lock(&m_mutex);
+        while (m_chunks.size() >= MaxChunks)
+            m_notFull.wait(&m_mutex);
+        m_chunks.append(std::move(chunk));
+        m_notEmpty.wakeOne();
+    }
+    void finish()
+    {
+        QMutexLocker lock(&m_mutex);
+        m_finished = true;
+        m_notEmpty.wakeOne();
+    }
+    // The next chunk; false once the scanner finished and every chunk was taken.
+    bool pop(ParsedLogChunk *chunk)
+    {
+        QMutexLocker lock(&m_mutex);
+        while (m_chunks.isEmpty() && !m_finished)
+            m_notEmpty.wait(&m_mutex);
+        if (m_chunks.isEmpty())
+            return false;
+        *chunk = m_chunks.takeFirst();
+        m_notFull.wakeOne();
+        return true;
+    }
+
+private:
+    static constexpr qsizetype MaxChunks = 4;
+    QMutex m_mutex;
+    QWaitCondition m_notEmpty;
+    QWaitCondition m_notFull;
+    QList<ParsedLogChunk> m_chunks;
+    bool m_finished = false;
+};
+
+struct LogScanSetup {
+    ImportFormat format;
+    const Importer::Options &options;
+    qint64 lineBase; // lines before where reading starts (an incremental import)
+    QString refPrefix; // "path:"
+};
+
+struct LogScanCounts {
+    qint64 lines = 0;
+    qint64 badLines = 0;
+};
+
+// The scanning thread: reads and parses every line of the file (to count bad lines even after the first), and
+// hands the events on while `storing` says they are wanted.
+void scanLog(LogReader &reader, LogTimeConverter *time, const LogScanSetup &setup, ParsedLogQueue &queue,
+    const std::atomic<bool> &storing, LogScanCounts *counts)
+{
+    PostfixLogParser postfix(time);
+    EximLogParser exim(time);
+    QString lineError;
+    bool failed = false;
+    ParsedLogChunk chunk;
+    chunk.reserve(ParsedLogQueue::ChunkItems);
+    const auto failAt = [&](QString reason) {
+        ParsedLogItem item;
+        item.failure = std::move(reason);
+        chunk.append(std::move(item));
+        failed = true;
+    };
+    for (;;) {
+        QByteArrayView line;
+        const LogReader::Status status = reader.next(&line);
+        if (status == LogReader::Status::End)
+            break;
+        if (status == LogReader::Status::Error) {
+            failAt(
+                QStringLiteral("line %1: %2").arg(setup.lineBase + reader.lineNumber() + 1).arg(reader.errorString()));
+            break;
+        }
+        ++counts->lines;
+        if (status == LogReader::Status::TooLong) {
+            if (++counts->badLines == 1)
+                failAt(QStringLiteral("line %1: longer than %2 bytes")
+                           .arg(setup.lineBase + reader.lineNumber())
+                           .arg(setup.options.logLimits.maxLineLength));
+            continue;
+        }
+        if (line.isEmpty())
+            continue;
+        ParsedLogItem item;
+        const LogLineKind kind = setup.format == ImportFormat::Exim ? exim.parse(line, &item.event, &lineError)
+                                                                    : postfix.parse(line, &item.event, &lineError);
+        if (kind == LogLineKind::Ignored)
+            continue;
+        if (kind == LogLineKind::Malformed) {
+            if (++counts->badLines == 1)
+                failAt(QStringLiteral("line %1: %2").arg(setup.lineBase + reader.lineNumber()).arg(lineError));
+            continue;
+        }
+        if (failed || !storing.load(std::memory_order_relaxed))
+            continue; // nothing of this file is stored
+        if (!setup.options.storeSuccesses && item.event.classification.cls == DeliveryClass::Success)
+            continue;
+        item.event.sourceRef = setup.refPrefix + QString::number(setup.lineBase + reader.lineNumber());
+        chunk.append(std::move(item));
+        if (chunk.size() >= ParsedLogQueue::ChunkItems) {
+            queue.push(std::move(chunk));
+            chunk = ParsedLogChunk();
+            chunk.reserve(ParsedLogQueue::ChunkItems);
+        }
+    }
+    if (!chunk.isEmpty())
+        queue.push(std::move(chunk));
+    queue.finish();
+}
+
 } // namespace
 
 QString importFormatName(ImportFormat format)
@@ -123,6 +252,7 @@ bool ImportSummary::hasBadInput() const
 struct Importer::FileRun {
     QString file;
     std::unique_ptr<Store::Transaction> transaction;
+    QList<Tracking::OutcomeSink *> batched; // the sinks whose batch (one per file) began
     qint64 records = 0;
     qint64 duplicates = 0;
     qint64 messages = 0;
@@ -325,8 +455,28 @@ bool Importer::feed(const BounceEvent &event, FileRun &run)
     return true;
 }
 
+bool Importer::beginBatch(FileRun &run, QString *error)
+{
+    for (Tracking::OutcomeSink *sink : std::as_const(m_sinks)) {
+        if (!sink->beginBatch(error)) {
+            endBatch(run);
+            return false;
+        }
+        run.batched.append(sink);
+    }
+    return true;
+}
+
+void Importer::endBatch(FileRun &run)
+{
+    for (Tracking::OutcomeSink *sink : std::as_const(run.batched))
+        sink->endBatch();
+    run.batched.clear();
+}
+
 void Importer::finish(FileRun &run, ImportSummary &summary)
 {
+    endBatch(run);
     ++summary.files;
     summary.messages += run.messages;
     if (!run.failed && run.transaction) {
@@ -362,7 +512,7 @@ void Importer::importMail(const QString &path, MailFormat format, const Options 
         run->file = file;
         run->transaction = std::make_unique<Store::Transaction>(m_database);
         QString error;
-        if (!run->transaction->begin(&error))
+        if (!run->transaction->begin(&error) || !beginBatch(*run, &error))
             run->fail(QStringLiteral("store error: %1").arg(error), true);
     };
     QString error;
@@ -415,7 +565,7 @@ void Importer::importLog(const QString &path, ImportFormat format, const Options
     run.file = path;
     run.transaction = std::make_unique<Store::Transaction>(m_database);
     QString error;
-    if (!run.transaction->begin(&error)) {
+    if (!run.transaction->begin(&error) || !beginBatch(run, &error)) {
         run.fail(QStringLiteral("store error: %1").arg(error), true);
         finish(run, summary);
         return;
@@ -462,48 +612,34 @@ void Importer::importLog(const QString &path, ImportFormat format, const Options
         return;
     }
 
+    // Reading and parsing run on a second thread while this one stores what was parsed: on a large log they are
+    // a fifth of the work, and storing cannot be split (one connection, one transaction). The events come over in
+    // line order, in bounded chunks, so memory stays bounded and every effect happens in the order of the lines.
     LogTimeConverter time(options.logTimeZone, info.lastModified().toUTC());
-    PostfixLogParser postfix(&time);
-    EximLogParser exim(&time);
-    BounceEvent event;
-    QString lineError;
-    qint64 badLines = 0;
-    const QString refPrefix = path + QLatin1Char(':');
-    for (;;) {
-        QByteArrayView line;
-        const LogReader::Status status = reader.next(&line);
-        if (status == LogReader::Status::End)
-            break;
-        if (status == LogReader::Status::Error) {
-            run.fail(QStringLiteral("line %1: %2").arg(lineBase + reader.lineNumber() + 1).arg(reader.errorString()));
-            break;
+    ParsedLogQueue queue;
+    std::atomic<bool> storing { true };
+    LogScanCounts counts;
+    const LogScanSetup setup { format, options, lineBase, path + QLatin1Char(':') };
+    std::unique_ptr<QThread> scanner(QThread::create([&] { scanLog(reader, &time, setup, queue, storing, &counts); }));
+    scanner->start();
+    ParsedLogChunk chunk;
+    while (queue.pop(&chunk)) {
+        for (ParsedLogItem &item : chunk) {
+            if (!item.failure.isEmpty()) {
+                run.fail(item.failure);
+                storing.store(false, std::memory_order_relaxed);
+                continue;
+            }
+            if (run.failed)
+                continue; // nothing of this file is stored; the scanner reads on to count its bad lines
+            if (!feed(item.event, run))
+                storing.store(false, std::memory_order_relaxed);
         }
-        ++summary.lines;
-        if (status == LogReader::Status::TooLong) {
-            if (++badLines == 1)
-                run.fail(QStringLiteral("line %1: longer than %2 bytes")
-                             .arg(lineBase + reader.lineNumber())
-                             .arg(options.logLimits.maxLineLength));
-            continue;
-        }
-        if (line.isEmpty())
-            continue;
-        const LogLineKind kind = format == ImportFormat::Exim ? exim.parse(line, &event, &lineError)
-                                                              : postfix.parse(line, &event, &lineError);
-        if (kind == LogLineKind::Ignored)
-            continue;
-        if (kind == LogLineKind::Malformed) {
-            if (++badLines == 1)
-                run.fail(QStringLiteral("line %1: %2").arg(lineBase + reader.lineNumber()).arg(lineError));
-            continue;
-        }
-        if (run.failed)
-            continue; // nothing of this file is stored; read on to count its bad lines
-        if (!options.storeSuccesses && event.classification.cls == DeliveryClass::Success)
-            continue;
-        event.sourceRef = refPrefix + QString::number(lineBase + reader.lineNumber());
-        feed(event, run);
+        chunk.clear();
     }
+    scanner->wait();
+    summary.lines += counts.lines;
+    const qint64 badLines = counts.badLines;
     if (badLines > 1)
         run.reason += QStringLiteral(" (%1 bad lines in all)").arg(badLines);
 

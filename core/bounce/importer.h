@@ -55,8 +55,9 @@ struct ImportSummary {
 /// store. Each file is one transaction: a file with bad input stores nothing and the others go on. Every event
 /// goes to the sinks in the order added, exactly as OutcomeRecorder feeds them (a Duplicate from the first sink,
 /// the bounce-event sink, stops the later ones). Logs are read incrementally: a file continues where the last
-/// import stopped unless it was rotated. Memory stays bounded whatever the size of a file: events are fed as they
-/// are parsed, inside the file's transaction, never collected.
+/// import stopped unless it was rotated. Memory stays bounded whatever the size of a file: a log is read and parsed
+/// on a second thread and its events reach the sinks in line order, a few bounded chunks behind, inside the file's
+/// transaction; they are never collected.
 class Importer final
 {
 public:
@@ -93,6 +94,9 @@ private:
     void importFile(const QString &path, ImportFormat format, const Options &options, ImportSummary &summary);
     void importLog(const QString &path, ImportFormat format, const Options &options, ImportSummary &summary);
     void importMail(const QString &path, MailFormat format, const Options &options, ImportSummary &summary);
+    /// Each file's run is one batch for the sinks (OutcomeSink::beginBatch()).
+    bool beginBatch(FileRun &run, QString *error);
+    void endBatch(FileRun &run);
     bool feed(const BounceEvent &event, FileRun &run);
     void finish(FileRun &run, ImportSummary &summary);
 

@@ -1,7 +1,5 @@
 #include "contacts/contacttracker.h"
 
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QVariant>
 
 #include "common/clock.h"
@@ -9,7 +7,7 @@
 #include "smtp/proberesultjson.h"
 #include "store/bouncerepository.h"
 #include "store/database.h"
-#include "tracking/preparedstatement.h"
+#include "store/statement.h"
 
 namespace Mailpulse::Contacts
 {
@@ -104,15 +102,15 @@ struct ContactTracker::Statements {
     {
     }
 
-    Tracking::PreparedStatement readEnd;
-    Tracking::PreparedStatement storeEnd;
-    Tracking::PreparedStatement contactSuccess;
-    Tracking::PreparedStatement readRun;
-    Tracking::PreparedStatement storeRun;
-    Tracking::PreparedStatement addNote;
-    Tracking::PreparedStatement list;
-    Tracking::PreparedStatement reopen;
-    Tracking::PreparedStatement follow;
+    Store::Statement readEnd;
+    Store::Statement storeEnd;
+    Store::Statement contactSuccess;
+    Store::Statement readRun;
+    Store::Statement storeRun;
+    Store::Statement addNote;
+    Store::Statement list;
+    Store::Statement reopen;
+    Store::Statement follow;
 };
 
 ContactTracker::ContactTracker(Store::Database &database, const Clock &clock, ContactRules rules)
@@ -148,32 +146,41 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         sqlFail(error, what, message);
         return Result::Failed;
     };
-    // Prepares (when needed) and runs `statement` with the values given, in placeholder order.
-    const auto run = [&](Tracking::PreparedStatement &statement, std::initializer_list<QVariant> values) {
+    // Prepares (when needed) and binds `statement` with the values given, in placeholder order.
+    const auto bind = [&](Store::Statement &statement, std::initializer_list<QVariant> values) {
         if (!statement.ready(&message))
             return false;
         int i = 0;
         for (const QVariant &value : values)
             statement.bind(i++, value);
-        return statement.exec(&message);
+        return true;
+    };
+    // … and runs it (a statement without rows).
+    const auto run = [&](Store::Statement &statement, std::initializer_list<QVariant> values) {
+        return bind(statement, values) && statement.exec(&message);
+    };
+    // … and reads its first row, if any: false on an error.
+    const auto read = [&](Store::Statement &statement, std::initializer_list<QVariant> values, bool *found) {
+        if (!bind(statement, values))
+            return false;
+        message.clear();
+        *found = statement.first(&message);
+        return *found || message.isEmpty();
     };
 
     if (success) {
         // Most successes are of recipients that never failed: one indexed read finds no run, and that is all.
-        if (!run(st.readEnd, { address }))
-            return failed(QStringLiteral("cannot read the failure run"));
         Streak s;
-        {
-            QSqlQuery &query = st.readEnd.query();
-            if (query.next()) {
-                s.exists = true;
-                s.failures = query.value(0).toLongLong();
-                s.firstFailedAt = query.value(1).toString();
-                s.lastFailedAt = query.value(2).toString();
-                s.lastSuccessAt = query.value(3).toString();
-                s.lastOutcomeAt = query.value(4).toString();
-            }
-            st.readEnd.finish();
+        if (!read(st.readEnd, { address }, &s.exists))
+            return failed(QStringLiteral("cannot read the failure run"));
+        if (s.exists) {
+            const Store::Statement &row = st.readEnd;
+            s.failures = row.integer(0);
+            s.firstFailedAt = row.text(1);
+            s.lastFailedAt = row.text(2);
+            s.lastSuccessAt = row.text(3);
+            s.lastOutcomeAt = row.text(4);
+            st.readEnd.reset();
         }
         if (!s.exists)
             return Result::Recorded; // never failed: nothing to track
@@ -194,23 +201,22 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
 
     Streak s;
     QString entryStatus;
-    if (!run(st.readRun, { address }))
+    bool found = false;
+    if (!read(st.readRun, { address }, &found))
         return failed(QStringLiteral("cannot read the failure run"));
-    {
-        QSqlQuery &query = st.readRun.query();
-        if (query.next()) {
-            s.exists = query.value(0).toBool();
-            s.failures = query.value(1).toLongLong();
-            s.firstFailedAt = query.value(2).toString();
-            s.lastFailedAt = query.value(3).toString();
-            s.lastStatus = query.value(4).toString();
-            s.lastClass = query.value(5).toString();
-            s.lastReason = query.value(6).toString();
-            s.lastSuccessAt = query.value(7).toString();
-            s.lastOutcomeAt = query.value(8).toString();
-            entryStatus = query.value(9).toString();
-        }
-        st.readRun.finish();
+    if (found) {
+        const Store::Statement &row = st.readRun;
+        s.exists = row.integer(0) != 0;
+        s.failures = row.integer(1);
+        s.firstFailedAt = row.text(2);
+        s.lastFailedAt = row.text(3);
+        s.lastStatus = row.text(4);
+        s.lastClass = row.text(5);
+        s.lastReason = row.text(6);
+        s.lastSuccessAt = row.text(7);
+        s.lastOutcomeAt = row.text(8);
+        entryStatus = row.text(9);
+        st.readRun.reset();
     }
 
     if (!s.lastSuccessAt.isEmpty() && at < s.lastSuccessAt && s.exists) {

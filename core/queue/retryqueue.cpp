@@ -4,8 +4,10 @@
 #include <utility>
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -19,8 +21,8 @@
 #include "smtp/proberesultjson.h"
 #include "store/bouncerepository.h"
 #include "store/database.h"
+#include "store/statement.h"
 #include "store/transaction.h"
-#include "tracking/preparedstatement.h"
 
 namespace Mailpulse::Queue
 {
@@ -74,13 +76,13 @@ bool prepare(QSqlQuery &query, const QString &sql, QString *error)
     return fail(error, QStringLiteral("retry queue: cannot prepare: %1").arg(query.lastError().text()));
 }
 
-bool ready(Tracking::PreparedStatement &statement, QString *error)
+bool ready(Store::Statement &statement, QString *error)
 {
     QString message;
     return statement.ready(&message) || fail(error, QStringLiteral("retry queue: cannot prepare: %1").arg(message));
 }
 
-bool run(Tracking::PreparedStatement &statement, QString *error)
+bool run(Store::Statement &statement, QString *error)
 {
     QString message;
     return statement.exec(&message) || fail(error, QStringLiteral("retry queue: %1").arg(message));
@@ -133,7 +135,8 @@ bool processAlive(qint64 pid)
 
 qint64 ownPid() { return QCoreApplication::applicationPid(); }
 
-RetryEntry entryFrom(const QSqlQuery &q, JsonMemo *memo = nullptr)
+// A row of kColumns, from a QSqlQuery or a Store::Statement.
+template <typename Row> RetryEntry entryFrom(const Row &q, JsonMemo *memo = nullptr)
 {
     RetryEntry e;
     e.id = q.value(0).toLongLong();
@@ -236,18 +239,27 @@ struct RetryQueue::Statements {
         return defaultConfigText;
     }
 
-    Tracking::PreparedStatement openId;
-    Tracking::PreparedStatement byId;
-    Tracking::PreparedStatement remembered;
-    Tracking::PreparedStatement insertEntry;
-    Tracking::PreparedStatement insertAttempt;
-    Tracking::PreparedStatement touchClosed;
-    Tracking::PreparedStatement succeed;
-    Tracking::PreparedStatement remember;
-    Tracking::PreparedStatement updateFailure;
+    Store::Statement openId;
+    Store::Statement byId;
+    Store::Statement remembered;
+    Store::Statement insertEntry;
+    Store::Statement insertAttempt;
+    Store::Statement touchClosed;
+    Store::Statement succeed;
+    Store::Statement remember;
+    Store::Statement updateFailure;
     JsonMemo json;
     QList<std::pair<RetrySettings, QString>> settingsTexts;
     QString defaultConfigText;
+};
+
+// What record() knows during a batch (see OutcomeSink::beginBatch()).
+struct RetryQueue::Batch {
+    // Every target with an open entry, and maybe some whose entry closed since (they are then looked up).
+    QSet<QString> openTargets;
+    // domain_settings as read or written during the batch; `noneRemembered`: the table was empty at the start.
+    QHash<QString, std::optional<RetrySettings>> remembered;
+    bool noneRemembered = false;
 };
 
 RetryQueue::RetryQueue(Store::Database &database, const Clock *clock, RetryPolicy policy)
@@ -261,6 +273,28 @@ RetryQueue::~RetryQueue() = default;
 
 void RetryQueue::releaseStatements() { m_statements.reset(); }
 
+bool RetryQueue::beginBatch(QString *error)
+{
+    auto batch = std::make_unique<Batch>();
+    QSqlQuery q(m_database.connection());
+    q.setForwardOnly(true);
+    // The open-target index holds exactly these rows: this reads the index, not the table.
+    if (!prepare(q, QStringLiteral("SELECT target FROM retry_entries WHERE state IN ('pending', 'paused', 'running')"),
+            error)
+        || !run(q, error))
+        return false;
+    while (q.next())
+        batch->openTargets.insert(q.value(0).toString());
+    if (!prepare(q, QStringLiteral("SELECT EXISTS (SELECT 1 FROM domain_settings)"), error) || !run(q, error)
+        || !q.next())
+        return false;
+    batch->noneRemembered = !q.value(0).toBool();
+    m_batch = std::move(batch);
+    return true;
+}
+
+void RetryQueue::endBatch() { m_batch.reset(); }
+
 RetryQueue::Statements &RetryQueue::statements()
 {
     if (!m_statements)
@@ -271,46 +305,61 @@ RetryQueue::Statements &RetryQueue::statements()
 bool RetryQueue::openEntryId(const QString &target, qint64 *id, QString *error)
 {
     *id = 0;
-    Tracking::PreparedStatement &q = statements().openId;
+    Store::Statement &q = statements().openId;
     if (!ready(q, error))
         return false;
     q.bind(0, target);
-    if (!run(q, error))
-        return false;
-    if (q.query().next())
-        *id = q.query().value(0).toLongLong();
-    q.finish();
+    QString message;
+    if (q.first(&message)) {
+        *id = q.integer(0);
+        q.reset();
+    } else if (!message.isEmpty()) {
+        return fail(error, QStringLiteral("retry queue: %1").arg(message));
+    }
     return true;
 }
 
 std::optional<RetryEntry> RetryQueue::readEntry(qint64 id, QString *error)
 {
     Statements &st = statements();
-    Tracking::PreparedStatement &q = st.byId;
+    Store::Statement &q = st.byId;
     if (!ready(q, error))
         return std::nullopt;
     q.bind(0, id);
-    if (!run(q, error))
-        return std::nullopt;
     std::optional<RetryEntry> e;
-    if (q.query().next())
-        e = entryFrom(q.query(), &st.json);
-    q.finish();
+    QString message;
+    if (q.first(&message)) {
+        e = entryFrom(q, &st.json);
+        q.reset();
+    } else if (!message.isEmpty()) {
+        fail(error, QStringLiteral("retry queue: %1").arg(message));
+    }
     return e;
 }
 
 std::optional<RetrySettings> RetryQueue::remembered(const QString &domain, QString *error)
 {
-    Tracking::PreparedStatement &q = statements().remembered;
+    if (m_batch) {
+        if (m_batch->noneRemembered)
+            return std::nullopt;
+        const auto known = m_batch->remembered.constFind(domain);
+        if (known != m_batch->remembered.cend())
+            return *known;
+    }
+    Store::Statement &q = statements().remembered;
     if (!ready(q, error))
         return std::nullopt;
     q.bind(0, domain);
-    if (!run(q, error))
-        return std::nullopt;
     std::optional<RetrySettings> settings;
-    if (q.query().next())
-        settings = RetrySettings::fromJson(jsonObject(q.query().value(0)));
-    q.finish();
+    QString message;
+    if (q.first(&message)) {
+        settings = RetrySettings::fromJson(jsonObject(q.value(0)));
+        q.reset();
+    } else if (!message.isEmpty()) {
+        fail(error, QStringLiteral("retry queue: %1").arg(message));
+    }
+    if (m_batch && message.isEmpty())
+        m_batch->remembered.insert(domain, settings);
     return settings;
 }
 
@@ -331,7 +380,9 @@ Tracking::OutcomeSink::Result RetryQueue::record(const Outcome &o, QString *erro
         if (!ours)
             current.reset();
     }
-    if (!current && readError.isEmpty()) {
+    // In a batch, a target without an open entry at its start and none opened since has none.
+    const bool mayBeOpen = !m_batch || m_batch->openTargets.contains(o.target);
+    if (!current && readError.isEmpty() && mayBeOpen) {
         // Most outcomes (an import's successes above all) have no open entry: an indexed lookup of the id says so
         // without reading (and parsing) a row.
         qint64 id = 0;
@@ -378,7 +429,7 @@ bool RetryQueue::insertAttempt(qint64 entryId, const Outcome &o, const QString &
     const std::optional<RetrySettings> &settings, QString *error)
 {
     Statements &st = statements();
-    Tracking::PreparedStatement &q = st.insertAttempt;
+    Store::Statement &q = st.insertAttempt;
     if (!ready(q, error))
         return false;
     q.bind(0, entryId);
@@ -417,7 +468,7 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
         nextAt = QDateTime();
 
     Statements &st = statements();
-    Tracking::PreparedStatement &q = st.insertEntry;
+    Store::Statement &q = st.insertEntry;
     if (!ready(q, error))
         return Result::Failed;
     const QVariant atText = timeOrNull(at);
@@ -441,7 +492,9 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
     q.bind(17, expired ? QVariant(QStringLiteral("lifetime")) : nullText());
     if (!run(q, error))
         return Result::Failed;
-    const qint64 id = q.query().lastInsertId().toLongLong();
+    const qint64 id = q.lastInsertId();
+    if (m_batch && !expired)
+        m_batch->openTargets.insert(o.target);
     if (!insertAttempt(id, o, QStringLiteral("initial"), false, usedSettings(o), error))
         return Result::Failed;
     qCInfo(lcQueue).noquote() << "queued" << o.target << o.classification.status << "next" << Smtp::toIsoUtc(nextAt);
@@ -459,7 +512,7 @@ Tracking::OutcomeSink::Result RetryQueue::recordSuccess(
     if (e.state == EntryState::Cancelled || e.state == EntryState::Expired || e.state == EntryState::Failed
         || e.state == EntryState::Succeeded) {
         // Our attempt finished after the user (or another process) closed the entry: keep their decision.
-        Tracking::PreparedStatement &q = statements().touchClosed;
+        Store::Statement &q = statements().touchClosed;
         if (!ready(q, error))
             return Result::Failed;
         q.bind(0, timeOrNull(at));
@@ -468,7 +521,7 @@ Tracking::OutcomeSink::Result RetryQueue::recordSuccess(
     }
 
     Statements &st = statements();
-    Tracking::PreparedStatement &q = st.succeed;
+    Store::Statement &q = st.succeed;
     if (!ready(q, error))
         return Result::Failed;
     const QVariant atText = timeOrNull(at);
@@ -488,7 +541,7 @@ Tracking::OutcomeSink::Result RetryQueue::recordSuccess(
     if (alternate) {
         // Later entries of this domain start with what cured this one.
         RetrySettings remembered = *used;
-        Tracking::PreparedStatement &upsert = st.remember;
+        Store::Statement &upsert = st.remember;
         if (!ready(upsert, error))
             return Result::Failed;
         upsert.bind(0, e.domain);
@@ -498,6 +551,10 @@ Tracking::OutcomeSink::Result RetryQueue::recordSuccess(
         upsert.bind(4, textOrNull(e.classification.status));
         if (!run(upsert, error))
             return Result::Failed;
+        if (m_batch) {
+            m_batch->noneRemembered = false;
+            m_batch->remembered.remove(e.domain); // read again, as stored
+        }
         qCInfo(lcQueue).noquote() << e.domain << "remembers" << remembered.describe();
     }
     return Result::Recorded;
@@ -558,7 +615,7 @@ Tracking::OutcomeSink::Result RetryQueue::recordFailure(
     const bool releasing = ours; // our attempt is over, whatever the state became meanwhile
 
     Statements &st = statements();
-    Tracking::PreparedStatement &q = st.updateFailure;
+    Store::Statement &q = st.updateFailure;
     if (!ready(q, error))
         return Result::Failed;
     q.bind(0, entryStateName(state));

@@ -54,6 +54,10 @@ public:
     Result record(const Tracking::Outcome &outcome, QString *error) override;
     /// Drops record()'s prepared statements; they are prepared again on the next record().
     void releaseStatements();
+    /// Within a batch, record() knows which targets have an open entry (read once at the start) and what the
+    /// domains' remembered settings are, so that most outcomes (successes without an entry) need no read.
+    bool beginBatch(QString *error) override;
+    void endBatch() override;
 
     void beginAttempt(const Attempt &attempt) { m_attempt = attempt; }
     void endAttempt() { m_attempt.reset(); }
@@ -124,6 +128,8 @@ private:
     RetryPolicy m_policy;
     std::optional<Attempt> m_attempt;
     std::unique_ptr<Statements> m_statements;
+    struct Batch;
+    std::unique_ptr<Batch> m_batch;
 };
 
 } // namespace Mailpulse::Queue

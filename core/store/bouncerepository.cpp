@@ -5,6 +5,7 @@
 #include <QVariant>
 
 #include "store/database.h"
+#include "store/statement.h"
 #include "store/storelogging.h"
 #include "store/transaction.h"
 
@@ -14,33 +15,20 @@ namespace Mailpulse::Store
 using Bounce::BounceEvent;
 
 struct BounceRepository::Statements {
-    static constexpr int InsertColumns = 14;
-
-    explicit Statements(const QSqlDatabase &db)
-        : insert(db)
+    explicit Statements(Database &db)
+        // ON CONFLICT on the fingerprint only: any other constraint failure stays an error.
+        : insert(db,
+            QStringLiteral(
+                "INSERT INTO bounces (fingerprint, source, probe_id, occurred_at, recipient, domain, status, class,"
+                " reason, action, reply_code, remote_mta, diagnostic, source_ref)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING"))
     {
     }
-    // Bound values stay bound between executions, and QSqlResult::bindValue() costs far more than a comparison
-    // (it formats and hashes a placeholder name each time): columns that repeat from row to row (source, class,
-    // status, reason, action, often the domain) are bound only when they change. Measured: ~20% of an import.
-    void bind(int column, const QVariant &value)
-    {
-        QVariant &last = bound[column];
-        if (isBound[column] && last.metaType() == value.metaType() && last == value)
-            return;
-        insert.bindValue(column, value);
-        last = value;
-        isBound[column] = true;
-    }
-    QSqlQuery insert;
-    QVariant bound[InsertColumns];
-    bool isBound[InsertColumns] = {};
+    Statement insert;
 };
 
 namespace
 {
-
-QVariant textOrNull(const QString &text) { return text.isNull() ? QVariant(QMetaType::fromType<QString>()) : text; }
 
 const QString SelectColumns = QStringLiteral(
     "SELECT fingerprint, source, occurred_at, recipient, domain, status, class, reason, action, reply_code,"
@@ -145,41 +133,35 @@ BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event
             *error = QStringLiteral("bounce event without a fingerprint");
         return InsertResult::Failed;
     }
-    if (!m_statements) {
-        auto statements = std::make_unique<Statements>(m_database.connection());
-        // ON CONFLICT on the fingerprint only: any other constraint failure stays an error.
-        if (!statements->insert.prepare(QStringLiteral(
-                "INSERT INTO bounces (fingerprint, source, probe_id, occurred_at, recipient, domain, status, class,"
-                " reason, action, reply_code, remote_mta, diagnostic, source_ref)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING"))) {
-            if (error)
-                *error = statements->insert.lastError().text();
-            return InsertResult::Failed;
-        }
-        m_statements = std::move(statements);
-    }
-    Statements &st = *m_statements;
-    QSqlQuery &q = st.insert;
-    st.bind(0, event.fingerprint);
-    st.bind(1, Bounce::bounceSourceName(event.source));
-    st.bind(2, probeId > 0 ? QVariant(probeId) : QVariant(QMetaType::fromType<qlonglong>()));
-    st.bind(3, textOrNull(formatTime(event.occurredAt)));
-    st.bind(4, textOrNull(event.recipient));
-    st.bind(5, textOrNull(event.domain));
-    st.bind(6, textOrNull(event.classification.status));
-    st.bind(7, Bounce::deliveryClassName(event.classification.cls));
-    st.bind(8, textOrNull(event.classification.reason));
-    st.bind(9, textOrNull(event.action));
-    st.bind(10, event.replyCode > 0 ? QVariant(event.replyCode) : QVariant(QMetaType::fromType<int>()));
-    st.bind(11, textOrNull(event.remoteMta));
-    st.bind(12, textOrNull(event.diagnostic));
-    st.bind(13, textOrNull(event.sourceRef));
-    if (!q.exec()) {
-        if (error)
-            *error = q.lastError().text();
+    if (!m_statements)
+        m_statements = std::make_unique<Statements>(m_database);
+    Statement &q = m_statements->insert;
+    if (!q.ready(error))
         return InsertResult::Failed;
-    }
-    return q.numRowsAffected() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
+    const auto text = [&q](int column, const QString &value) { q.bindText(column, value); };
+    text(0, event.fingerprint);
+    text(1, Bounce::bounceSourceName(event.source));
+    if (probeId > 0)
+        q.bindInt(2, probeId);
+    else
+        q.bindNull(2);
+    text(3, formatTime(event.occurredAt));
+    text(4, event.recipient);
+    text(5, event.domain);
+    text(6, event.classification.status);
+    text(7, Bounce::deliveryClassName(event.classification.cls));
+    text(8, event.classification.reason);
+    text(9, event.action);
+    if (event.replyCode > 0)
+        q.bindInt(10, event.replyCode);
+    else
+        q.bindNull(10);
+    text(11, event.remoteMta);
+    text(12, event.diagnostic);
+    text(13, event.sourceRef);
+    if (!q.exec(error))
+        return InsertResult::Failed;
+    return q.changes() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
 }
 
 bool BounceRepository::insertAll(const QList<BounceEvent> &events, int *inserted, int *duplicates, QString *error)

@@ -1,15 +1,18 @@
 #include "store/database.h"
 
 #include <atomic>
+#include <utility>
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QVariant>
 
+#include "store/statement.h"
 #include "store/storelogging.h"
 #include "store/transaction.h"
 
@@ -93,6 +96,15 @@ bool Database::open(const QString &path, const QList<Migration> &migrations, QSt
         const QString message = QStringLiteral("%1: cannot open: %2").arg(path, m_db.lastError().text());
         close();
         return fail(error, message);
+    }
+    // Statement runs SQLite's API on the driver's own handle: that needs the driver to use the libsqlite3 we link
+    // (as Debian's libqt6sql6-sqlite and Qt builds with -system-sqlite do), not a copy of SQLite built into it.
+    const QVariant handle = m_db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        m_handle = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!m_handle) {
+        close();
+        return fail(error, QStringLiteral("%1: the SQLite driver gives no connection handle").arg(path));
     }
 
     // busy_timeout first: everything after it may have to wait for another process's write.
@@ -273,6 +285,11 @@ bool Database::migrate(const QList<Migration> &migrations, QString *error)
 
 void Database::close()
 {
+    // Statements first: they hold on to the connection.
+    const QSet<Statement *> statements = std::exchange(m_statements, {});
+    for (Statement *statement : statements)
+        statement->release();
+    m_handle = nullptr;
     if (!m_db.isValid() && !QSqlDatabase::contains(m_connectionName))
         return;
     m_db.close();

@@ -1,13 +1,18 @@
 #pragma once
 
 #include <QList>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QString>
 
 #include "store/migrations.h"
 
+struct sqlite3;
+
 namespace Mailpulse::Store
 {
+
+class Statement;
 
 /// One SQLite store file opened through QtSql, with its schema migrated to the latest version.
 /// Each instance owns its own uniquely named connection, so several instances (in one thread each, or in several
@@ -37,6 +42,9 @@ public:
     /// The connection for QSqlQuery. Valid while open.
     QSqlDatabase connection() const { return m_db; }
 
+    /// SQLite's handle of the connection, for Statement (the import's hot loops); nullptr when closed.
+    sqlite3 *handle() const { return m_handle; }
+
     /// Executes one statement that carries no data (DDL, PRAGMA). Data always goes through bound values.
     bool exec(const QString &sql, QString *error = nullptr);
 
@@ -46,6 +54,12 @@ public:
     static int latestSchemaVersion();
 
 private:
+    friend class Statement;
+    // The Statements prepared on the connection: close() finalizes them first (SQLite does not close a connection
+    // with statements left).
+    void remember(Statement *statement) { m_statements.insert(statement); }
+    void forget(Statement *statement) { m_statements.remove(statement); }
+
     bool inspectHeader(const QString &path, int latestVersion, QString *error);
     bool verify(int latestVersion, QString *error);
     static QString judge(const QString &path, qint64 version, qint64 applicationId, qint64 objects, int latestVersion);
@@ -56,6 +70,8 @@ private:
     QSqlDatabase m_db;
     QString m_path;
     int m_schemaVersion = 0;
+    sqlite3 *m_handle = nullptr;
+    QSet<Statement *> m_statements;
 };
 
 } // namespace Mailpulse::Store

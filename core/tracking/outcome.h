@@ -38,6 +38,17 @@ public:
     virtual ~OutcomeSink() = default;
     /// Duplicate: this outcome was seen before (idempotent import); the recorder then skips the later sinks.
     virtual Result record(const Outcome &outcome, QString *error) = 0;
+
+    /// A driver that records many outcomes in one write transaction (the importer, once per file) brackets them
+    /// with beginBatch() and endBatch(), both inside that transaction. In between, only record() writes the store
+    /// (the transaction holds the write lock), so a sink may keep what it read at the start or wrote since instead
+    /// of asking the store for every outcome. A batch never changes what record() stores. The defaults do nothing.
+    virtual bool beginBatch(QString *error)
+    {
+        Q_UNUSED(error)
+        return true;
+    }
+    virtual void endBatch() { }
 };
 
 } // namespace Mailpulse::Tracking

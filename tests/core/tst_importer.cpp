@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -16,6 +18,7 @@
 #include "store/database.h"
 #include "testsupport.h"
 #include "tracking/bounceeventsink.h"
+#include "tracking/trackingpipeline.h"
 
 using namespace Mailpulse;
 using namespace Mailpulse::Bounce;
@@ -44,6 +47,7 @@ private slots:
     void bounceMail();
     void mixedDirectory();
     void badMailFailsItsFileOnly();
+    void batchedSinksMatchOneByOne();
     void cli();
 
 private:
@@ -112,6 +116,50 @@ const QByteArray Dsn = "From: MAILER-DAEMON@mx.ours.example\r\n"
                        "Diagnostic-Code: smtp; 550 5.1.1 <gone@dsn.example>: User unknown\r\n"
                        "\r\n"
                        "--b1--\r\n";
+
+// Passes record() on and nothing else: the sink as a driver without batches (OutcomeRecorder) drives it.
+class Unbatched final : public Tracking::OutcomeSink
+{
+public:
+    explicit Unbatched(Tracking::OutcomeSink &sink)
+        : m_sink(sink)
+    {
+    }
+    Result record(const Tracking::Outcome &outcome, QString *error) override { return m_sink.record(outcome, error); }
+
+private:
+    Tracking::OutcomeSink &m_sink;
+};
+
+// Every row of a query, each as one line of its values.
+QStringList rows(const Store::Database &db, const QString &sql)
+{
+    QStringList lines;
+    QSqlQuery q(db.connection());
+    if (!q.exec(sql))
+        return { u"error: "_s + sql };
+    while (q.next()) {
+        QStringList values;
+        for (int i = 0; i < q.record().count(); ++i)
+            values << (q.value(i).isNull() ? u"NULL"_s : q.value(i).toString());
+        lines << values.join(u'|');
+    }
+    return lines;
+}
+
+// A Postfix delivery line with an RFC 3339 time (no year to infer).
+QByteArray deliveryLine(const QByteArray &time, int id, const QByteArray &rcpt, int kind)
+{
+    static const char *const Dsn[] = { "2.0.0", "4.4.1", "4.2.2", "5.1.1", "4.7.1" };
+    static const char *const Status[] = { "sent", "deferred", "deferred", "bounced", "deferred" };
+    static const char *const Text[] = { "250 2.0.0 Ok", "connect to mx.example[192.0.2.1]:25: Connection timed out",
+        "host mx.example[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)",
+        "host mx.example[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)",
+        "host mx.example[192.0.2.1] said: 450 4.7.1 Greylisted (in reply to RCPT TO command)" };
+    return time + " mx postfix/smtp[1]: Q" + QByteArray::number(id) + ": to=<" + rcpt
+        + ">, relay=mx.example[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=" + Dsn[kind] + ", status=" + Status[kind]
+        + " (" + Text[kind] + ")\n";
+}
 
 } // namespace
 
@@ -487,6 +535,91 @@ void TestImporter::badMailFailsItsFileOnly()
     QCOMPARE(s.skipped.first().file, path(u"mb/archive.mbox"_s));
     QCOMPARE(stored(u"dsn.example"_s), 0);
     QCOMPARE(stored(u"other.example"_s), 1);
+}
+
+void TestImporter::batchedSinksMatchOneByOne()
+{
+    // The same two logs through the pipeline's sinks, batched per file (as the importer drives them) and one
+    // outcome at a time (as OutcomeRecorder does): the retry queue and the contact list must end the same. The
+    // second log meets entries the first one opened and a domain's remembered settings.
+    QByteArray first;
+    QByteArray second;
+    quint32 seed = 7;
+    const auto random = [&seed](quint32 n) {
+        seed = seed * 1103515245u + 12345u;
+        return (seed >> 16) % n;
+    };
+    for (int i = 0; i < 600; ++i) {
+        // A fifth are a month old (their entries expire at once), the rest from this morning.
+        const bool old = random(5) == 0;
+        const auto two = [](int n) { return QByteArray::number(n).rightJustified(2, '0'); };
+        const QByteArray time = (old ? "2026-10-20T" : "2026-11-27T") + two(8 + i / 200) + ':' + two(i / 4 % 50 + 10)
+            + ':' + two(i % 50 + 10) + "Z";
+        const QByteArray rcpt
+            = "u" + QByteArray::number(random(12)) + "@d" + QByteArray::number(random(4)) + ".example";
+        const QByteArray line = deliveryLine(time, i, rcpt, int(random(5)));
+        (i < 350 ? first : second) += line;
+        if (i % 97 == 0)
+            (i < 350 ? first : second) += line; // the same line twice: a duplicate
+    }
+
+    const auto importBoth = [&](const QString &name, bool batched) {
+        Store::Database db;
+        QString error;
+        if (!db.open(path(name + u".sqlite"_s), &error))
+            return QStringList { error };
+        QSqlQuery(db.connection())
+            .exec(u"INSERT INTO domain_settings (domain, settings_json, learned_at, entry_id, cured_status) VALUES"
+                  " ('d2.example', '{\"host\":null,\"ip_family\":\"ipv4\",\"mx_skip\":0,\"port\":587,"
+                  "\"tls_mode\":\"starttls\"}', '2026-11-01T00:00:00.000Z', NULL, '4.4.1')"_s);
+        Test::FakeClock clock(QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC));
+        Queue::RetryPolicy policy;
+        policy.setJitter(0);
+        QStringList state;
+        {
+            Tracking::TrackingPipeline pipeline(db, clock, policy);
+            std::vector<std::unique_ptr<Unbatched>> wrappers;
+            Importer importer(db);
+            for (Tracking::OutcomeSink *sink : pipeline.sinks()) {
+                if (batched) {
+                    importer.addSink(sink);
+                } else {
+                    wrappers.push_back(std::make_unique<Unbatched>(*sink));
+                    importer.addSink(wrappers.back().get());
+                }
+            }
+            Importer::Options options;
+            options.logTimeZone = QTimeZone::utc();
+            for (const QByteArray &content : { first, second }) {
+                write(path(name + u"/mail.log"_s), content, true);
+                const ImportSummary s = importer.import({ path(name + u"/mail.log"_s) }, options);
+                state
+                    << u"records %1 duplicates %2 problems %3"_s.arg(s.records).arg(s.duplicates).arg(s.skipped.size());
+            }
+        }
+        for (const char *sql : { "SELECT * FROM retry_entries ORDER BY id", "SELECT * FROM retry_attempts ORDER BY id",
+                 "SELECT * FROM domain_settings ORDER BY domain", "SELECT * FROM recipient_streaks ORDER BY address",
+                 "SELECT * FROM contacts ORDER BY address", "SELECT * FROM contact_notes ORDER BY id",
+                 "SELECT fingerprint, occurred_at, recipient, status, class, reason FROM bounces ORDER BY id" })
+            state << rows(db, QString::fromLatin1(sql));
+        return state;
+    };
+    const QStringList batched = importBoth(u"batched"_s, true);
+    const QStringList oneByOne = importBoth(u"onebyone"_s, false);
+    QCOMPARE(batched, oneByOne);
+    QVERIFY2(batched.first().endsWith(u"problems 0"_s), qPrintable(batched.first()));
+
+    // The logs exercised what matters: open and expired entries, retries of open ones, listed contacts.
+    Store::Database db;
+    QVERIFY(db.open(path(u"batched.sqlite"_s)));
+    const auto count = [&db](const char *sql) { return rows(db, QString::fromLatin1(sql)).value(0).toInt(); };
+    QVERIFY(count("SELECT count(*) FROM retry_entries WHERE state = 'pending'") > 0);
+    QVERIFY(count("SELECT count(*) FROM retry_entries WHERE state = 'expired'") > 0);
+    QVERIFY(count("SELECT count(*) FROM retry_entries WHERE state IN ('succeeded', 'failed')") > 0);
+    QVERIFY(count("SELECT count(*) FROM retry_attempts WHERE kind = 'external'") > 0);
+    QVERIFY(count("SELECT count(*) FROM retry_entries WHERE domain = 'd2.example' AND settings_json LIKE '%587%'") > 0);
+    QVERIFY(count("SELECT count(*) FROM contacts") > 0);
+    QVERIFY2(!batched.first().contains(u"duplicates 0"_s), qPrintable(batched.first()));
 }
 
 void TestImporter::cli()

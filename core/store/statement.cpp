@@ -1,0 +1,166 @@
+#include "store/statement.h"
+
+#include <sqlite3.h>
+
+#include "store/database.h"
+
+namespace Mailpulse::Store
+{
+
+Statement::Statement(Database &database, QString sql)
+    : m_database(database)
+    , m_sql(std::move(sql))
+{
+}
+
+Statement::~Statement() { release(); }
+
+void Statement::release()
+{
+    if (!m_statement)
+        return;
+    sqlite3_finalize(m_statement);
+    m_statement = nullptr;
+    m_database.forget(this);
+}
+
+bool Statement::ready(QString *error)
+{
+    if (m_statement)
+        return true;
+    sqlite3 *handle = m_database.handle();
+    if (!handle) {
+        if (error)
+            *error = QStringLiteral("the store is not open");
+        return false;
+    }
+    const QByteArray sql = m_sql.toUtf8();
+    if (sqlite3_prepare_v3(handle, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr)
+        != SQLITE_OK) {
+        if (error)
+            *error = QString::fromUtf8(sqlite3_errmsg(handle));
+        sqlite3_finalize(m_statement);
+        m_statement = nullptr;
+        return false;
+    }
+    m_database.remember(this);
+    return true;
+}
+
+void Statement::bindText(int index, QStringView text, bool null)
+{
+    if (null) {
+        sqlite3_bind_null(m_statement, index + 1);
+        return;
+    }
+    // UTF-16 in, stored as UTF-8: SQLite converts into its own copy (SQLITE_TRANSIENT), so `text` may go away.
+    sqlite3_bind_text16(m_statement, index + 1, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);
+}
+
+void Statement::bindInt(int index, qint64 value) { sqlite3_bind_int64(m_statement, index + 1, value); }
+
+void Statement::bindNull(int index) { sqlite3_bind_null(m_statement, index + 1); }
+
+void Statement::bind(int index, const QVariant &value)
+{
+    if (value.isNull()) {
+        bindNull(index);
+        return;
+    }
+    switch (value.metaType().id()) {
+    case QMetaType::QString:
+        bindText(index, *static_cast<const QString *>(value.constData()));
+        return;
+    case QMetaType::Bool:
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::Long:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+        bindInt(index, value.toLongLong());
+        return;
+    case QMetaType::Double:
+    case QMetaType::Float:
+        sqlite3_bind_double(m_statement, index + 1, value.toDouble());
+        return;
+    default:
+        bindText(index, value.toString());
+        return;
+    }
+}
+
+bool Statement::step(QString *error, bool *row)
+{
+    const int rc = sqlite3_step(m_statement);
+    if (rc == SQLITE_ROW) {
+        *row = true;
+        return true;
+    }
+    *row = false;
+    if (rc == SQLITE_DONE)
+        return true;
+    if (error)
+        *error = QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_statement)));
+    sqlite3_reset(m_statement);
+    return false;
+}
+
+bool Statement::exec(QString *error)
+{
+    bool row = false;
+    if (!step(error, &row))
+        return false;
+    sqlite3 *handle = sqlite3_db_handle(m_statement);
+    m_changes = sqlite3_changes(handle);
+    m_lastInsertId = sqlite3_last_insert_rowid(handle);
+    sqlite3_reset(m_statement);
+    return true;
+}
+
+bool Statement::first(QString *error)
+{
+    if (error)
+        error->clear();
+    bool row = false;
+    if (!step(error, &row) || !row) {
+        sqlite3_reset(m_statement);
+        return false;
+    }
+    return true;
+}
+
+bool Statement::next(QString *error) { return first(error); }
+
+void Statement::reset()
+{
+    if (m_statement)
+        sqlite3_reset(m_statement);
+}
+
+bool Statement::isNull(int column) const { return sqlite3_column_type(m_statement, column) == SQLITE_NULL; }
+
+qint64 Statement::integer(int column) const { return sqlite3_column_int64(m_statement, column); }
+
+QString Statement::text(int column) const
+{
+    const auto *data = static_cast<const char16_t *>(sqlite3_column_text16(m_statement, column));
+    if (!data)
+        return {};
+    return QString::fromUtf16(data, sqlite3_column_bytes16(m_statement, column) / 2);
+}
+
+QVariant Statement::value(int column) const
+{
+    switch (sqlite3_column_type(m_statement, column)) {
+    case SQLITE_INTEGER:
+        return QVariant(qint64(sqlite3_column_int64(m_statement, column)));
+    case SQLITE_FLOAT:
+        return QVariant(sqlite3_column_double(m_statement, column));
+    case SQLITE_NULL:
+        return QVariant(QMetaType::fromType<QString>());
+    default:
+        return QVariant(text(column));
+    }
+}
+
+} // namespace Mailpulse::Store

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <QString>
+#include <QStringView>
+#include <QVariant>
+
+struct sqlite3_stmt;
+
+namespace Mailpulse::Store
+{
+
+class Database;
+
+/// One prepared SQL statement run through SQLite's own API on the Database's connection, for the loops that run a
+/// statement hundreds of thousands of times (imports): QtSql's QSqlQuery costs more per execution than the SQL
+/// itself there (QVariant and QSqlRecord copies, UTF-16 conversions, a placeholder name hashed for each bind).
+/// It takes part in whatever transaction the connection has open (Transaction works as for QSqlQuery).
+///
+/// Prepared on first use and kept; the Database finalizes it when it closes (and it is prepared again on the next
+/// use after a reopen), so it may outlive a close. Values stay bound between executions; bind only what changes.
+/// One thread, the Database's.
+class Statement final
+{
+public:
+    Statement(Database &database, QString sql);
+    ~Statement();
+    Q_DISABLE_COPY_MOVE(Statement)
+
+    /// Prepares if needed (first use, or the Database was reopened). On failure, `error` says why.
+    bool ready(QString *error = nullptr);
+
+    // Binding, by index from 0. A null QString binds NULL, an empty one ''.
+    void bindText(int index, QStringView text, bool null = false);
+    void bindText(int index, const QString &text) { bindText(index, QStringView(text), text.isNull()); }
+    void bindInt(int index, qint64 value);
+    void bindNull(int index);
+    /// Strings, integers, booleans, doubles and nulls of any type.
+    void bind(int index, const QVariant &value);
+
+    /// Runs a statement that returns no rows (or whose rows are not read) and resets it.
+    bool exec(QString *error = nullptr);
+    /// Runs a query and moves to its first row: true with a row, false at the end or on an error (`error` set).
+    /// Read columns, then next() or reset().
+    bool first(QString *error = nullptr);
+    /// The next row; false at the end or on an error.
+    bool next(QString *error = nullptr);
+    /// Lets go of a query's result (no read snapshot is held between calls).
+    void reset();
+
+    bool isNull(int column) const;
+    qint64 integer(int column) const;
+    QString text(int column) const;
+    /// Text, integer, real or null (a null QVariant of type QString, as QtSql reads a NULL text column).
+    QVariant value(int column) const;
+
+    /// Rows changed by the last exec().
+    int changes() const { return m_changes; }
+    /// The rowid of the last row an exec() inserted.
+    qint64 lastInsertId() const { return m_lastInsertId; }
+
+    /// Finalizes the statement (Database::close() does this for every statement of its connection).
+    void release();
+
+private:
+    bool step(QString *error, bool *row);
+
+    Database &m_database;
+    QString m_sql;
+    sqlite3_stmt *m_statement = nullptr;
+    int m_changes = 0;
+    qint64 m_lastInsertId = 0;
+};
+
+} // namespace Mailpulse::Store
