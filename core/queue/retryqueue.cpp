@@ -253,11 +253,15 @@ struct RetryQueue::Statements {
     QString defaultConfigText;
 };
 
-// What record() knows during a batch (see OutcomeSink::beginBatch()).
+// What record() knows during a batch (see OutcomeSink::beginBatch()). Read once the batch has seen enough outcomes
+// to pay for the read (a log, not a single bounce mail: a Maildir is a batch per file).
 struct RetryQueue::Batch {
+    static constexpr int LoadAfter = 256;
+    int outcomes = 0;
+    bool loaded = false;
     // Every target with an open entry, and maybe some whose entry closed since (they are then looked up).
     QSet<QString> openTargets;
-    // domain_settings as read or written during the batch; `noneRemembered`: the table was empty at the start.
+    // domain_settings as read or written during the batch; `noneRemembered`: the table was empty when loaded.
     QHash<QString, std::optional<RetrySettings>> remembered;
     bool noneRemembered = false;
 };
@@ -275,7 +279,13 @@ void RetryQueue::releaseStatements() { m_statements.reset(); }
 
 bool RetryQueue::beginBatch(QString *error)
 {
-    auto batch = std::make_unique<Batch>();
+    Q_UNUSED(error)
+    m_batch = std::make_unique<Batch>();
+    return true;
+}
+
+bool RetryQueue::loadBatch(QString *error)
+{
     QSqlQuery q(m_database.connection());
     q.setForwardOnly(true);
     // The open-target index holds exactly these rows: this reads the index, not the table.
@@ -284,12 +294,12 @@ bool RetryQueue::beginBatch(QString *error)
         || !run(q, error))
         return false;
     while (q.next())
-        batch->openTargets.insert(q.value(0).toString());
+        m_batch->openTargets.insert(q.value(0).toString());
     if (!prepare(q, QStringLiteral("SELECT EXISTS (SELECT 1 FROM domain_settings)"), error) || !run(q, error)
         || !q.next())
         return false;
-    batch->noneRemembered = !q.value(0).toBool();
-    m_batch = std::move(batch);
+    m_batch->noneRemembered = !q.value(0).toBool();
+    m_batch->loaded = true;
     return true;
 }
 
@@ -340,7 +350,7 @@ std::optional<RetryEntry> RetryQueue::readEntry(qint64 id, QString *error)
 std::optional<RetrySettings> RetryQueue::remembered(const QString &domain, QString *error)
 {
     if (m_batch) {
-        if (m_batch->noneRemembered)
+        if (m_batch->loaded && m_batch->noneRemembered)
             return std::nullopt;
         const auto known = m_batch->remembered.constFind(domain);
         if (known != m_batch->remembered.cend())
@@ -380,8 +390,10 @@ Tracking::OutcomeSink::Result RetryQueue::record(const Outcome &o, QString *erro
         if (!ours)
             current.reset();
     }
-    // In a batch, a target without an open entry at its start and none opened since has none.
-    const bool mayBeOpen = !m_batch || m_batch->openTargets.contains(o.target);
+    if (m_batch && !m_batch->loaded && ++m_batch->outcomes > Batch::LoadAfter && !loadBatch(error))
+        return Result::Failed;
+    // In a batch, a target without an open entry when it was loaded and none opened since has none.
+    const bool mayBeOpen = !m_batch || !m_batch->loaded || m_batch->openTargets.contains(o.target);
     if (!current && readError.isEmpty() && mayBeOpen) {
         // Most outcomes (an import's successes above all) have no open entry: an indexed lookup of the id says so
         // without reading (and parsing) a row.

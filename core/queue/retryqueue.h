@@ -107,6 +107,8 @@ public:
 private:
     struct Statements;
     Statements &statements();
+    /// Reads what a batch keeps (the open targets, whether any settings are remembered).
+    bool loadBatch(QString *error);
     /// The id of the target's open entry, 0 for none.
     bool openEntryId(const QString &target, qint64 *id, QString *error);
     std::optional<RetryEntry> readEntry(qint64 id, QString *error);

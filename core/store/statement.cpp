@@ -1,5 +1,7 @@
 #include "store/statement.h"
 
+#include <QStringEncoder>
+
 #include <sqlite3.h>
 
 #include "store/database.h"
@@ -53,8 +55,23 @@ void Statement::bindText(int index, QStringView text, bool null)
         sqlite3_bind_null(m_statement, index + 1);
         return;
     }
-    // UTF-16 in, stored as UTF-8: SQLite converts into its own copy (SQLITE_TRANSIENT), so `text` may go away.
-    sqlite3_bind_text16(m_statement, index + 1, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);
+    if (text.isEmpty()) {
+        sqlite3_bind_text(m_statement, index + 1, "", 0, SQLITE_STATIC);
+        return;
+    }
+    // The store is UTF-8: encoded here (Qt's encoder is fast on ASCII) into a buffer kept per placeholder, which
+    // SQLite reads in place (SQLITE_STATIC) until the placeholder is bound again. Binding UTF-16 instead costs
+    // SQLite a copy and a conversion of its own, each with an allocation.
+    if (index >= m_texts.size())
+        m_texts.resize(index + 1);
+    QByteArray &buffer = m_texts[index];
+    const qsizetype needed = text.size() * 3;
+    if (buffer.size() < needed)
+        buffer.resize(needed);
+    QStringEncoder encoder(QStringEncoder::Utf8);
+    char *const start = buffer.data();
+    const char *const end = encoder.appendToBuffer(start, text);
+    sqlite3_bind_text(m_statement, index + 1, start, int(end - start), SQLITE_STATIC);
 }
 
 void Statement::bindInt(int index, qint64 value) { sqlite3_bind_int64(m_statement, index + 1, value); }

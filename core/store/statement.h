@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringView>
 #include <QVariant>
@@ -67,6 +69,7 @@ private:
     Database &m_database;
     QString m_sql;
     sqlite3_stmt *m_statement = nullptr;
+    QList<QByteArray> m_texts; // the UTF-8 of bound texts, by placeholder
     int m_changes = 0;
     qint64 m_lastInsertId = 0;
 };
