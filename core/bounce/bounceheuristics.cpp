@@ -1,6 +1,8 @@
 #include "bounce/bounceheuristics.h"
 
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -229,16 +231,30 @@ bool containsCi(QStringView text, const char *needle)
     return text.contains(QLatin1String(needle), Qt::CaseInsensitive);
 }
 
-// The tables are lower-case; lowering the text once and searching case-sensitively is several times faster than
-// a case-insensitive search per needle.
-template <size_t N> bool containsAny(QStringView text, const char *const (&table)[N])
+// The text with ASCII letters lowered and every non-ASCII character as 0x80: the tables are lower-case ASCII, so
+// a byte search finds exactly what a case-insensitive search would, without Unicode case tables.
+std::string asciiLowered(QStringView text)
 {
-    const QString lower = text.toString().toLower();
+    std::string out(size_t(text.size()), '\0');
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text[i].unicode();
+        out[size_t(i)] = c >= 0x80 ? '\x80' : (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : char(c);
+    }
+    return out;
+}
+
+template <size_t N> bool containsAnyLowered(std::string_view lower, const char *const (&table)[N])
+{
     for (const char *needle : table) {
-        if (lower.contains(QLatin1String(needle)))
+        if (lower.find(needle) != std::string_view::npos)
             return true;
     }
     return false;
+}
+
+template <size_t N> bool containsAny(QStringView text, const char *const (&table)[N])
+{
+    return containsAnyLowered(asciiLowered(text), table);
 }
 
 QString field(const Fields &fields, const char *name)
@@ -293,6 +309,8 @@ QString stripTypePrefix(const QString &value)
 
 QString firstAddress(const QString &text)
 {
+    if (!text.contains(u'@'))
+        return {};
     const auto m = addressPattern().match(text);
     return m.hasMatch() ? m.captured(0) : QString();
 }
@@ -308,6 +326,17 @@ bool isMailerDaemonAddress(const QString &address)
 
 bool isMarker(QStringView trimmedLine)
 {
+    // The markers start with few different characters: most lines are rejected by their first one.
+    static const QString firstCharacters = [] {
+        QString out;
+        for (const char *marker : OriginalMessageMarkers) {
+            if (!out.contains(QLatin1Char(marker[0])))
+                out += QLatin1Char(marker[0]);
+        }
+        return out;
+    }();
+    if (trimmedLine.isEmpty() || !firstCharacters.contains(trimmedLine.front().toLower()))
+        return false;
     for (const char *marker : OriginalMessageMarkers) {
         if (qstrcmp(marker, "----- transcript of session follows") == 0)
             continue; // Sendmail puts the real error after it
@@ -374,7 +403,7 @@ QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
 {
     *strong = false;
     QStringView t = line.trimmed();
-    if (t.isEmpty() || t.size() > 300)
+    if (t.isEmpty() || t.size() > 300 || !t.contains(u'@'))
         return {};
     const qsizetype lead = line.indexOf(t.front());
     const auto m = addressPattern().match(t);
@@ -664,17 +693,20 @@ QString BounceHeuristics::commandIn(QStringView text)
         QStringLiteral("initial connection|after connect|greeting"), QRegularExpression::CaseInsensitiveOption);
     // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
     // with "no valid recipients" says the refusals before it were the RCPT replies.
-    if (text.contains(QLatin1String("no valid recipients"), Qt::CaseInsensitive))
+    // Each expression runs only where a word it needs occurs: most texts name no command at all.
+    const std::string lower = asciiLowered(text);
+    const auto has = [&lower](const char *word) { return lower.find(word) != std::string::npos; };
+    if (has("no valid recipients"))
         return QStringLiteral("RCPT");
-    if (data.match(text).hasMatch())
+    if ((has("data") || has("after end of")) && data.match(text).hasMatch())
         return QStringLiteral("DATA");
-    if (rcpt.match(text).hasMatch())
+    if (has("rcpt") && rcpt.match(text).hasMatch())
         return QStringLiteral("RCPT");
-    if (mail.match(text).hasMatch())
+    if (has("mail ") && mail.match(text).hasMatch())
         return QStringLiteral("MAIL");
-    if (helo.match(text).hasMatch())
+    if ((has("helo") || has("ehlo")) && helo.match(text).hasMatch())
         return QStringLiteral("HELO");
-    if (conn.match(text).hasMatch())
+    if ((has("connect") || has("greeting")) && conn.match(text).hasMatch())
         return QStringLiteral("CONN");
     return {};
 }

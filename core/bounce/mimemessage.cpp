@@ -1,11 +1,11 @@
 #include "bounce/mimemessage.h"
 
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include <QLoggingCategory>
-#include <QStringDecoder>
 
 // GLib's GIO headers have a struct member named "signals", which Qt defines as a keyword macro.
 #pragma push_macro("signals")
@@ -13,10 +13,19 @@
 #include <gmime/gmime.h>
 #pragma pop_macro("signals")
 
+#include "bounce/mimescanner.h"
+#include "bounce/mimetext.h"
+
 Q_LOGGING_CATEGORY(lcMime, "mailpulse.bounce", QtWarningMsg)
 
 namespace Mailpulse::Bounce
 {
+
+using MimeText::bytesToText;
+using MimeText::charsetFilter;
+using MimeText::ensureGMimeInitialized;
+using MimeText::isUtf8OrAscii;
+using MimeText::parseHeaderText;
 
 namespace
 {
@@ -31,13 +40,6 @@ struct GObjectUnref {
 };
 template <typename T> using GPtr = std::unique_ptr<T, GObjectUnref>;
 
-void ensureGMimeInitialized()
-{
-    // g_mime_init() is not itself thread-safe and must run once before any other GMime call.
-    static std::once_flag once;
-    std::call_once(once, [] { g_mime_init(); });
-}
-
 template <typename T> bool isA(T *object, GType type)
 {
     return object && g_type_check_instance_is_a(reinterpret_cast<GTypeInstance *>(object), type);
@@ -46,27 +48,6 @@ template <typename T> bool isA(T *object, GType type)
 GMimeObject *asObject(void *object) { return static_cast<GMimeObject *>(object); }
 
 QByteArray lowerAscii(const char *text) { return text ? QByteArray(text).toLower() : QByteArray(); }
-
-// Bytes to text when no charset conversion applies: UTF-8 if the bytes are valid UTF-8, else Latin-1, which maps
-// every byte to something and keeps ASCII diagnostics readable.
-QString bytesToText(const QByteArray &bytes)
-{
-    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    QString text = utf8.decode(bytes);
-    if (!utf8.hasError())
-        return text;
-    return QString::fromLatin1(bytes);
-}
-
-bool isUtf8OrAscii(const char *charset)
-{
-    static const char *const names[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968" };
-    for (const char *name : names) {
-        if (g_ascii_strcasecmp(charset, name) == 0)
-            return true;
-    }
-    return false;
-}
 
 // A cheap, linear count of the container parts (multipart/*, message/*) the MIME parser would descend into.
 // GMime recurses once per nesting level and compares every line against every open boundary, so a hostile
@@ -111,54 +92,6 @@ int countContainerHeaders(const QByteArray &raw, int stopAt)
     return count;
 }
 
-// Splits "Name: value" header text (unfolded) into pairs; for text/rfc822-headers parts.
-QList<std::pair<QByteArray, QString>> parseHeaderText(const QString &text)
-{
-    QList<std::pair<QByteArray, QString>> out;
-    const QStringList lines = text.split(u'\n');
-    for (const QString &raw : lines) {
-        QString line = raw;
-        if (line.endsWith(u'\r'))
-            line.chop(1);
-        if (line.isEmpty()) {
-            if (!out.isEmpty())
-                break;
-            continue;
-        }
-        if ((line.front() == u' ' || line.front() == u'\t') && !out.isEmpty()) {
-            out.back().second += u' ' + line.trimmed();
-            continue;
-        }
-        const qsizetype colon = line.indexOf(u':');
-        if (colon <= 0)
-            continue;
-        out.append({ line.left(colon).trimmed().toLatin1().toLower(), line.mid(colon + 1).trimmed() });
-    }
-    return out;
-}
-
-// Header values as sent, unfolded. Only the ones read as text (Subject, names in From/To) are RFC 2047-decoded:
-// decoding every Received line converts charsets for nothing, and addresses and keywords are ASCII anyway.
-QString headerValue(const QByteArray &name, const char *raw)
-{
-    if (!raw)
-        return {};
-    QByteArray value(raw);
-    value.replace("\r", "");
-    for (qsizetype i = value.indexOf('\n'); i >= 0; i = value.indexOf('\n', i))
-        value[i] = ' ';
-    const bool decode = (name == "subject" || name == "from" || name == "to") && value.contains("=?");
-    if (decode) {
-        char *decoded = g_mime_utils_header_decode_text(nullptr, value.constData());
-        if (decoded) {
-            QString text = QString::fromUtf8(decoded).trimmed();
-            g_free(decoded);
-            return text;
-        }
-    }
-    return bytesToText(value.trimmed());
-}
-
 QList<std::pair<QByteArray, QString>> headerList(GMimeObject *object)
 {
     QList<std::pair<QByteArray, QString>> out;
@@ -170,27 +103,10 @@ QList<std::pair<QByteArray, QString>> headerList(GMimeObject *object)
     for (int i = 0; i < n; ++i) {
         GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
         QByteArray name = lowerAscii(g_mime_header_get_name(h));
-        QString value = headerValue(name, g_mime_header_get_raw_value(h));
+        QString value = MimeText::headerValue(name, QByteArrayView(g_mime_header_get_raw_value(h)));
         out.append({ std::move(name), std::move(value) });
     }
     return out;
-}
-
-// iconv_open() loads and unloads a gconv module each time; bounce mails use a handful of charsets, so each thread
-// keeps one converter per charset (nullptr: iconv does not know it) and resets it before use.
-GMimeFilter *charsetFilter(const char *charset)
-{
-    thread_local std::map<QByteArray, GPtr<GMimeFilter>> cache;
-    const QByteArray key = QByteArray(charset).toLower();
-    auto it = cache.find(key);
-    if (it == cache.end()) {
-        if (cache.size() > 64)
-            cache.clear(); // a hostile stream of made-up charset names must not grow this without bound
-        it = cache.emplace(key, GPtr<GMimeFilter>(g_mime_filter_charset_new(charset, "UTF-8"))).first;
-    }
-    if (it->second)
-        g_mime_filter_reset(it->second.get());
-    return it->second.get();
 }
 
 struct ParseState {
@@ -328,30 +244,34 @@ private:
 
 QByteArray MimeMessage::normalizeLineEndings(const QByteArray &raw)
 {
-    const qsizetype firstCr = raw.indexOf('\r');
-    if (firstCr < 0)
+    const char *p = raw.constData();
+    const char *end = p + raw.size();
+    const char *cr = static_cast<const char *>(std::memchr(p, '\r', size_t(raw.size())));
+    if (!cr)
         return raw;
-    QByteArray out;
-    out.reserve(raw.size());
-    out.append(raw.constData(), firstCr);
-    const char *p = raw.constData() + firstCr;
-    const char *end = raw.constData() + raw.size();
-    for (; p < end; ++p) {
-        if (*p != '\r') {
-            out.append(*p);
-        } else if (p + 1 < end && p[1] == '\n') {
-            continue; // the LF follows
-        } else {
-            out.append('\n');
-        }
+    QByteArray out(raw.size(), Qt::Uninitialized);
+    char *o = out.data();
+    // Copies the runs between CRs in one go: CRLF mails have a CR on every line.
+    while (cr) {
+        const auto run = size_t(cr - p);
+        std::memcpy(o, p, run);
+        o += run;
+        *o++ = '\n';
+        p = cr + 1;
+        if (p < end && *p == '\n')
+            ++p; // CRLF: the LF is written already
+        cr = p < end ? static_cast<const char *>(std::memchr(p, '\r', size_t(end - p))) : nullptr;
     }
+    std::memcpy(o, p, size_t(end - p));
+    o += end - p;
+    out.truncate(o - out.constData());
     return out;
 }
 
 MimeMessage MimeMessage::parse(const QByteArray &input, Limits limits)
 {
     MimeMessage message;
-    if (input.trimmed().isEmpty()) {
+    if (QByteArrayView(input).trimmed().isEmpty()) {
         message.m_error = QStringLiteral("empty message");
         return message;
     }
@@ -360,11 +280,15 @@ MimeMessage MimeMessage::parse(const QByteArray &input, Limits limits)
         // An mbox envelope line ("From sender date") left in front of a single mail is not a header.
         const qsizetype eol = raw.indexOf('\n');
         raw = eol < 0 ? QByteArray() : raw.mid(eol + 1);
-        if (raw.trimmed().isEmpty()) {
+        if (QByteArrayView(raw).trimmed().isEmpty()) {
             message.m_error = QStringLiteral("empty message");
             return message;
         }
     }
+    if (!limits.gmimeOnly && MimeScanner::scan(raw, limits, message))
+        return message;
+
+    // The scanner bounds its own depth and declined; GMime needs the structure bounded before it sees the bytes.
     if (countContainerHeaders(raw, limits.maxContainers) > limits.maxContainers) {
         message.m_error = QStringLiteral("MIME structure too deep or too complex (more than %1 multipart/message "
                                          "parts); not parsed")

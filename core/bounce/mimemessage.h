@@ -23,6 +23,8 @@ struct MimeLimits {
     int maxContainers = 256; // multipart/message parts in one mail; guards the MIME parser's recursion
     qint64 maxPartBytes = 4 * 1024 * 1024; // decoded bytes kept of one part
     int maxParts = 1000;
+    /// Parse with GMime even where MimeScanner could: for tests that compare the two.
+    bool gmimeOnly = false;
 };
 
 /// A mail parsed with GMime 3: the top-level headers and the leaf parts in document order. A value type; the
@@ -59,6 +61,7 @@ public:
 
 private:
     friend class MimeWalker;
+    friend class MimeScanner;
     QString m_error;
     QList<std::pair<QByteArray, QString>> m_headers;
     QList<std::pair<QByteArray, QString>> m_originalHeaders;

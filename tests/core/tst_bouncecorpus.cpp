@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "bounce/dsnparser.h"
+#include "corpus.h"
 
 using namespace Mailpulse::Bounce;
 
@@ -52,14 +53,6 @@ const Override Overrides[] = {
         "\"550 5.7.25 ... Reverse DNS validation failed\" names the cause (Sisimai 5: requireptr)" },
 };
 
-QString corpusDir()
-{
-    const QByteArray env = qgetenv("MAILPULSE_CORPUS");
-    const QString base
-        = env.isEmpty() ? QStringLiteral(MAILPULSE_SOURCE_DIR "/../shared/corpus") : QString::fromLocal8Bit(env);
-    return base + QStringLiteral("/bounces");
-}
-
 // Sisimai's "pseudo" status X.0.9NN means "the mail gave no status code; derived from the reason". Mailpulse
 // derives a real RFC 3463 code from the text instead (like a probe's codeless reply), so such a row agrees on
 // status when the class digit agrees.
@@ -89,7 +82,7 @@ private slots:
 
 void TestBounceCorpus::agreement()
 {
-    const QString dir = corpusDir();
+    const QString dir = Mailpulse::Test::bounceCorpusDir();
     QFile tsv(dir + QStringLiteral("/expected.tsv"));
     if (!tsv.open(QIODevice::ReadOnly))
         QSKIP(qPrintable(QStringLiteral("bounce corpus not found at %1 (set MAILPULSE_CORPUS); skipped").arg(dir)));

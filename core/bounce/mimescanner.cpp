@@ -1,0 +1,386 @@
+#include "bounce/mimescanner.h"
+
+#include <cstring>
+
+#include <QVarLengthArray>
+
+#include "bounce/mimetext.h"
+
+namespace Mailpulse::Bounce
+{
+
+namespace
+{
+
+// Deeper than any real bounce (report → returned message → its multipart/alternative is 3 or 4); each level scans
+// its bytes once more, so the depth is kept small and anything deeper goes to GMime.
+constexpr int MaxScanDepth = 24;
+
+struct Field {
+    QByteArrayView name; // as sent
+    QByteArrayView value; // raw, may span folded lines
+};
+using Fields = QVarLengthArray<Field, 32>;
+
+bool isSpace(char c) { return c == ' ' || c == '\t'; }
+
+QByteArrayView trimmed(QByteArrayView v)
+{
+    while (!v.isEmpty() && (isSpace(v.front()) || v.front() == '\n' || v.front() == '\r'))
+        v = v.sliced(1);
+    while (!v.isEmpty() && (isSpace(v.back()) || v.back() == '\n' || v.back() == '\r'))
+        v.chop(1);
+    return v;
+}
+
+bool equalsCi(QByteArrayView a, const char *b)
+{
+    const auto n = qsizetype(std::strlen(b));
+    return a.size() == n && qstrnicmp(a.data(), b, size_t(n)) == 0;
+}
+
+const char *lineEnd(const char *p, const char *end)
+{
+    const void *nl = std::memchr(p, '\n', size_t(end - p));
+    return nl ? static_cast<const char *>(nl) : end;
+}
+
+// Reads a header section starting at `p`; on return `p` is the first byte of the body (after the blank line).
+// False when a line is neither a header field nor a continuation: GMime then decides what it is.
+bool readFields(const char *&p, const char *end, Fields &out)
+{
+    while (p < end) {
+        const char *eol = lineEnd(p, end);
+        if (eol == p) {
+            p = eol + 1;
+            return true;
+        }
+        if (isSpace(*p)) {
+            if (out.isEmpty())
+                return false;
+            Field &last = out.back();
+            last.value = QByteArrayView(last.value.data(), eol);
+            p = eol < end ? eol + 1 : end;
+            continue;
+        }
+        const char *colon = static_cast<const char *>(std::memchr(p, ':', size_t(eol - p)));
+        if (!colon)
+            return false;
+        QByteArrayView name(p, colon);
+        while (!name.isEmpty() && isSpace(name.back()))
+            name.chop(1);
+        if (name.isEmpty())
+            return false;
+        for (const char c : name) {
+            if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
+                return false;
+        }
+        out.append({ name, QByteArrayView(colon + 1, eol) });
+        p = eol < end ? eol + 1 : end;
+    }
+    return true; // headers only, no body
+}
+
+QByteArrayView fieldValue(const Fields &fields, const char *name)
+{
+    for (const Field &f : fields) {
+        if (equalsCi(f.name, name))
+            return f.value;
+    }
+    return {};
+}
+
+struct ContentType {
+    QByteArray type = "text/plain"; // lower-case type/subtype
+    QByteArray boundary;
+    QByteArray charset;
+    QByteArray reportType; // lower-case
+};
+
+// Content-Type: type/subtype *(; name=value); false for what only GMime reads the same way (comments, RFC 2231).
+bool parseContentType(QByteArrayView raw, ContentType *out)
+{
+    if (raw.isNull())
+        return true; // RFC 2045 §5.2: text/plain by default
+    QByteArray value;
+    value.reserve(raw.size());
+    for (const char c : raw) {
+        if (c != '\r' && c != '\n')
+            value.append(c);
+    }
+    QByteArrayView v = trimmed(value);
+    if (v.contains('('))
+        return false;
+    qsizetype i = 0;
+    while (i < v.size() && v[i] != ';')
+        ++i;
+    const QByteArrayView type = trimmed(v.first(i));
+    const qsizetype slash = type.indexOf('/');
+    if (slash <= 0 || slash == type.size() - 1)
+        return false;
+    QByteArray lowerType = trimmed(type.first(slash)).toByteArray().toLower() + '/'
+        + trimmed(type.sliced(slash + 1)).toByteArray().toLower();
+    if (lowerType.contains(' ') || lowerType.contains('\t'))
+        return false;
+    out->type = std::move(lowerType);
+    while (i < v.size()) {
+        ++i; // past ';'
+        const qsizetype nameStart = i;
+        while (i < v.size() && v[i] != '=' && v[i] != ';')
+            ++i;
+        const QByteArrayView name = trimmed(v.sliced(nameStart, i - nameStart));
+        if (i >= v.size() || v[i] == ';') {
+            if (!name.isEmpty() && name.contains('*'))
+                return false;
+            continue; // a parameter without a value: ignored
+        }
+        ++i; // past '='
+        while (i < v.size() && isSpace(v[i]))
+            ++i;
+        QByteArray param;
+        if (i < v.size() && v[i] == '"') {
+            ++i;
+            while (i < v.size() && v[i] != '"') {
+                if (v[i] == '\\' && i + 1 < v.size())
+                    ++i;
+                param.append(v[i++]);
+            }
+            if (i >= v.size())
+                return false; // an unterminated quote
+            ++i;
+            while (i < v.size() && v[i] != ';') {
+                if (!isSpace(v[i]))
+                    return false; // text after the closing quote
+                ++i;
+            }
+        } else {
+            const qsizetype start = i;
+            while (i < v.size() && v[i] != ';')
+                ++i;
+            param = trimmed(v.sliced(start, i - start)).toByteArray();
+        }
+        if (name.contains('*'))
+            return false;
+        if (equalsCi(name, "boundary"))
+            out->boundary = std::move(param);
+        else if (equalsCi(name, "charset"))
+            out->charset = std::move(param);
+        else if (equalsCi(name, "report-type"))
+            out->reportType = std::move(param).toLower();
+    }
+    return true;
+}
+
+class Scanner
+{
+public:
+    explicit Scanner(const MimeLimits &limits)
+        : m_limits(limits)
+    {
+    }
+
+    bool run(const QByteArray &raw);
+
+private:
+    bool entity(const char *begin, const char *end, int depth, bool inAttached);
+    bool body(const Fields &fields, const char *begin, const char *end, int depth, bool inAttached);
+    bool multipart(const ContentType &type, const char *begin, const char *end, int depth, bool inAttached);
+    bool leaf(const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth,
+        bool inAttached);
+
+    enum class Scope { All, MessageOnly };
+    static MimeText::HeaderList decodedFields(const Fields &fields, Scope scope = Scope::All);
+
+    const MimeLimits &m_limits;
+
+public:
+    // Written by run(); MimeScanner::scan() moves them into the MimeMessage on success.
+    MimeText::HeaderList headers;
+    MimeText::HeaderList originalHeaders;
+    QList<MimePart> parts;
+    QByteArray contentType;
+    QByteArray reportType;
+    bool truncated = false;
+};
+
+MimeText::HeaderList Scanner::decodedFields(const Fields &fields, Scope scope)
+{
+    MimeText::HeaderList list;
+    list.reserve(fields.size());
+    for (const Field &f : fields) {
+        // A GMime message hands its Content-* fields to its MIME part: they are not among the message's headers.
+        if (scope == Scope::MessageOnly && f.name.size() > 8 && qstrnicmp(f.name.data(), "content-", 8) == 0)
+            continue;
+        QByteArray name = f.name.toByteArray().toLower();
+        QString value = MimeText::headerValue(name, f.value);
+        list.append({ std::move(name), std::move(value) });
+    }
+    return list;
+}
+
+bool Scanner::run(const QByteArray &raw)
+{
+    const char *p = raw.constData();
+    const char *end = p + raw.size();
+    Fields fields;
+    if (!readFields(p, end, fields) || fields.isEmpty())
+        return false;
+    ContentType type;
+    if (!parseContentType(fieldValue(fields, "content-type"), &type))
+        return false;
+    headers = decodedFields(fields);
+    contentType = type.type;
+    reportType = type.reportType;
+    return body(fields, p, end, 0, false);
+}
+
+bool Scanner::entity(const char *begin, const char *end, int depth, bool inAttached)
+{
+    const char *p = begin;
+    Fields fields;
+    if (!readFields(p, end, fields))
+        return false;
+    return body(fields, p, end, depth, inAttached);
+}
+
+bool Scanner::body(const Fields &fields, const char *begin, const char *end, int depth, bool inAttached)
+{
+    if (depth > MaxScanDepth)
+        return false;
+    ContentType type;
+    if (!parseContentType(fieldValue(fields, "content-type"), &type))
+        return false;
+    if (type.type.startsWith("multipart/"))
+        return multipart(type, begin, end, depth, inAttached);
+    return leaf(fields, type, begin, end, depth, inAttached);
+}
+
+bool Scanner::multipart(const ContentType &type, const char *begin, const char *end, int depth, bool inAttached)
+{
+    if (type.boundary.isEmpty() || type.type == "multipart/digest")
+        return false;
+    const QByteArray &boundary = type.boundary;
+    // Delimiter lines: "--boundary" or "--boundary--" at the start of a line, then only white space.
+    const char *partStart = nullptr;
+    const char *preambleEnd = nullptr;
+    int children = 0;
+    bool closed = false;
+    for (const char *line = begin; line < end;) {
+        const char *eol = lineEnd(line, end);
+        const auto length = eol - line;
+        if (length >= boundary.size() + 2 && line[0] == '-' && line[1] == '-'
+            && std::memcmp(line + 2, boundary.constData(), size_t(boundary.size())) == 0) {
+            const char *rest = line + 2 + boundary.size();
+            const bool close = eol - rest >= 2 && rest[0] == '-' && rest[1] == '-';
+            if (close)
+                rest += 2;
+            while (rest < eol && (isSpace(*rest) || *rest == '\r'))
+                ++rest;
+            if (rest == eol) {
+                // The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1).
+                const char *contentEnd = line > begin ? line - 1 : line;
+                if (partStart) {
+                    if (!entity(partStart, qMax(partStart, contentEnd), depth + 1, inAttached))
+                        return false;
+                    ++children;
+                } else {
+                    preambleEnd = contentEnd;
+                }
+                if (close) {
+                    closed = true;
+                    break;
+                }
+                partStart = eol < end ? eol + 1 : end;
+            }
+        }
+        line = eol < end ? eol + 1 : end;
+    }
+    if (!closed) {
+        if (partStart) {
+            if (!entity(partStart, end, depth + 1, inAttached))
+                return false;
+            ++children;
+        }
+        truncated = true;
+    }
+    // A multipart whose boundary never appears holds everything in its prologue: some MTAs declare
+    // multipart/report and then send plain text. Read that text as the body.
+    if (children == 0 && !preambleEnd && !inAttached && begin < end) {
+        if (parts.size() >= m_limits.maxParts)
+            return true;
+        MimePart part;
+        part.contentType = "text/plain";
+        part.depth = depth;
+        part.text = MimeText::bytesToText(QByteArrayView(begin, end).first(qMin<qsizetype>(end - begin, m_limits.maxPartBytes)));
+        parts.append(std::move(part));
+    }
+    return true;
+}
+
+bool Scanner::leaf(const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth,
+    bool inAttached)
+{
+    const QByteArrayView cte = trimmed(fieldValue(fields, "content-transfer-encoding"));
+    MimeText::TransferEncoding encoding = MimeText::TransferEncoding::Identity;
+    if (equalsCi(cte, "base64"))
+        encoding = MimeText::TransferEncoding::Base64;
+    else if (equalsCi(cte, "quoted-printable"))
+        encoding = MimeText::TransferEncoding::QuotedPrintable;
+    else if (!cte.isEmpty() && !equalsCi(cte, "7bit") && !equalsCi(cte, "8bit") && !equalsCi(cte, "binary"))
+        return false; // uuencode and the rest: GMime's business
+
+    if (type.type.startsWith("message/")) {
+        if (type.type == "message/partial" || type.type == "message/external-body")
+            return false;
+        if (type.type == "message/rfc822" || type.type == "message/news" || type.type == "message/global") {
+            if (encoding != MimeText::TransferEncoding::Identity)
+                return false;
+            if (trimmed(QByteArrayView(begin, end)).isEmpty())
+                return true; // a report that left the original out: GMime builds no message either
+            const char *p = begin;
+            Fields inner;
+            if (!readFields(p, end, inner))
+                return false;
+            if (originalHeaders.isEmpty())
+                originalHeaders = decodedFields(inner, Scope::MessageOnly);
+            return body(inner, p, end, depth + 1, true);
+        }
+    }
+    if (parts.size() >= m_limits.maxParts)
+        return true;
+    MimePart part;
+    part.contentType = type.type;
+    part.depth = depth;
+    part.inAttachedMessage = inAttached;
+    // Inside the returned original only report parts matter; its body is the sender's own mail.
+    const bool wanted
+        = !inAttached || part.contentType == "text/rfc822-headers" || part.contentType.endsWith("delivery-status");
+    if (wanted) {
+        // Only text/* parts declare a charset; message/global-delivery-status (RFC 6533) is UTF-8 by definition.
+        const char *charset = part.contentType.startsWith("text/") ? type.charset.constData() : nullptr;
+        part.text = MimeText::decodeText(
+            QByteArrayView(begin, end), encoding, charset, m_limits.maxPartBytes, &part.truncated);
+    }
+    if (part.contentType == "text/rfc822-headers" && originalHeaders.isEmpty())
+        originalHeaders = MimeText::parseHeaderText(part.text);
+    parts.append(std::move(part));
+    return true;
+}
+
+} // namespace
+
+bool MimeScanner::scan(const QByteArray &raw, const MimeLimits &limits, MimeMessage &out)
+{
+    Scanner scanner(limits);
+    if (!scanner.run(raw))
+        return false;
+    out.m_headers = std::move(scanner.headers);
+    out.m_originalHeaders = std::move(scanner.originalHeaders);
+    out.m_parts = std::move(scanner.parts);
+    out.m_contentType = std::move(scanner.contentType);
+    out.m_reportType = std::move(scanner.reportType);
+    out.m_truncated = scanner.truncated;
+    return true;
+}
+
+} // namespace Mailpulse::Bounce

@@ -1,0 +1,183 @@
+#include "bounce/mimetext.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include <QLoggingCategory>
+#include <QStringDecoder>
+
+// GLib's GIO headers have a struct member named "signals", which Qt defines as a keyword macro.
+#pragma push_macro("signals")
+#undef signals
+#include <gmime/gmime.h>
+#pragma pop_macro("signals")
+
+Q_DECLARE_LOGGING_CATEGORY(lcMime)
+
+namespace Mailpulse::Bounce::MimeText
+{
+
+void ensureGMimeInitialized()
+{
+    // g_mime_init() is not itself thread-safe and must run once before any other GMime call.
+    static std::once_flag once;
+    std::call_once(once, [] { g_mime_init(); });
+}
+
+QString bytesToText(QByteArrayView bytes)
+{
+    // Most of what bounce reading decodes is ASCII, for which the UTF-8 decoder's validation is wasted work.
+    const char *p = bytes.data();
+    qsizetype i = 0;
+    for (; i < bytes.size(); ++i) {
+        if (static_cast<unsigned char>(p[i]) >= 0x80)
+            break;
+    }
+    if (i == bytes.size())
+        return QString::fromLatin1(bytes);
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = utf8.decode(bytes);
+    if (!utf8.hasError())
+        return text;
+    return QString::fromLatin1(bytes);
+}
+
+QString headerValue(QByteArrayView lowerName, QByteArrayView raw)
+{
+    if (raw.isNull())
+        return {};
+    const bool decode = (lowerName == "subject" || lowerName == "from" || lowerName == "to") && raw.contains("=?");
+    // Most values are one line: no copy to unfold them.
+    if (!decode && !raw.contains('\n') && !raw.contains('\r'))
+        return bytesToText(raw.trimmed());
+    QByteArray value;
+    value.reserve(raw.size());
+    for (const char c : raw) {
+        if (c == '\r')
+            continue;
+        value.append(c == '\n' ? ' ' : c);
+    }
+    if (decode) {
+        ensureGMimeInitialized();
+        char *decoded = g_mime_utils_header_decode_text(nullptr, value.constData());
+        if (decoded) {
+            QString text = QString::fromUtf8(decoded).trimmed();
+            g_free(decoded);
+            return text;
+        }
+    }
+    return bytesToText(QByteArrayView(value).trimmed());
+}
+
+HeaderList parseHeaderText(const QString &text)
+{
+    HeaderList out;
+    const QStringList lines = text.split(u'\n');
+    for (const QString &raw : lines) {
+        QString line = raw;
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        if (line.isEmpty()) {
+            if (!out.isEmpty())
+                break;
+            continue;
+        }
+        if ((line.front() == u' ' || line.front() == u'\t') && !out.isEmpty()) {
+            out.back().second += u' ' + line.trimmed();
+            continue;
+        }
+        const qsizetype colon = line.indexOf(u':');
+        if (colon <= 0)
+            continue;
+        out.append({ line.left(colon).trimmed().toLatin1().toLower(), line.mid(colon + 1).trimmed() });
+    }
+    return out;
+}
+
+bool isUtf8OrAscii(const char *charset)
+{
+    static const char *const names[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968" };
+    for (const char *name : names) {
+        if (g_ascii_strcasecmp(charset, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+namespace
+{
+
+struct GObjectUnref {
+    void operator()(void *object) const
+    {
+        if (object)
+            g_object_unref(object);
+    }
+};
+
+} // namespace
+
+GMimeFilter *charsetFilter(const char *charset)
+{
+    // iconv_open() loads and unloads a gconv module each time; bounce mails use a handful of charsets, so each
+    // thread keeps one converter per charset (nullptr: iconv does not know it) and resets it before use.
+    thread_local std::map<QByteArray, std::unique_ptr<GMimeFilter, GObjectUnref>> cache;
+    const QByteArray key = QByteArray(charset).toLower();
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        if (cache.size() > 64)
+            cache.clear(); // a hostile stream of made-up charset names must not grow this without bound
+        ensureGMimeInitialized();
+        it = cache.emplace(key, std::unique_ptr<GMimeFilter, GObjectUnref>(g_mime_filter_charset_new(charset, "UTF-8")))
+                 .first;
+    }
+    if (it->second)
+        g_mime_filter_reset(it->second.get());
+    return it->second.get();
+}
+
+QString decodeText(
+    QByteArrayView input, TransferEncoding encoding, const char *charset, qint64 maxBytes, bool *truncated)
+{
+    ensureGMimeInitialized();
+    QByteArray bytes;
+    if (encoding == TransferEncoding::Identity) {
+        bytes = input.first(qMin<qsizetype>(input.size(), maxBytes)).toByteArray();
+        if (input.size() > maxBytes)
+            *truncated = true;
+    } else {
+        GMimeEncoding state;
+        g_mime_encoding_init_decode(&state,
+            encoding == TransferEncoding::Base64 ? GMIME_CONTENT_ENCODING_BASE64
+                                                 : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+        // Decoded data is never longer than its encoding; decode in slices so a huge part stops at the limit.
+        constexpr qsizetype slice = 256 * 1024;
+        for (qsizetype at = 0; at < input.size(); at += slice) {
+            const QByteArrayView in = input.sliced(at, qMin(slice, input.size() - at));
+            const qsizetype old = bytes.size();
+            bytes.resize(old + qsizetype(g_mime_encoding_outlen(&state, size_t(in.size()))));
+            const size_t n = g_mime_encoding_step(&state, in.data(), size_t(in.size()), bytes.data() + old);
+            bytes.resize(old + qsizetype(n));
+            if (bytes.size() > maxBytes) {
+                bytes.truncate(maxBytes);
+                *truncated = true;
+                break;
+            }
+        }
+    }
+    if (charset && *charset && !isUtf8OrAscii(charset)) {
+        if (GMimeFilter *convert = charsetFilter(charset)) {
+            char *out = nullptr;
+            size_t outLength = 0;
+            size_t outPrespace = 0;
+            g_mime_filter_complete(
+                convert, bytes.data(), size_t(bytes.size()), 0, &out, &outLength, &outPrespace);
+            return QString::fromUtf8(out, qsizetype(outLength));
+        }
+        qCDebug(lcMime) << "unknown charset" << charset;
+    }
+    return bytesToText(bytes);
+}
+
+} // namespace Mailpulse::Bounce::MimeText

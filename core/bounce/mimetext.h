@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+
+// GMime's filter type, declared here so that users of this header need not include GMime.
+struct _GMimeFilter;
+typedef struct _GMimeFilter GMimeFilter;
+
+// Text decoding shared by the two ways a mail is taken apart (GMime's parser and MimeScanner): header values,
+// transfer encodings and charsets, all decoded by GMime's own routines.
+namespace Mailpulse::Bounce::MimeText
+{
+
+using HeaderList = QList<std::pair<QByteArray, QString>>;
+
+/// g_mime_init() once per process, whichever thread comes first.
+void ensureGMimeInitialized();
+
+/// Bytes to text when no charset conversion applies: UTF-8 if the bytes are valid UTF-8, else Latin-1, which maps
+/// every byte to something and keeps ASCII diagnostics readable.
+QString bytesToText(QByteArrayView bytes);
+
+/// A header value as sent (folded or not), unfolded and trimmed. Only the values read as text (Subject, names in
+/// From/To) are RFC 2047-decoded: decoding every Received line converts charsets for nothing.
+QString headerValue(QByteArrayView lowerName, QByteArrayView raw);
+
+/// Splits "Name: value" header text into pairs (lower-case names, unfolded values); for text/rfc822-headers parts.
+HeaderList parseHeaderText(const QString &text);
+
+/// Whether a charset name means bytes that need no conversion (UTF-8 or ASCII).
+bool isUtf8OrAscii(const char *charset);
+
+/// A converter from `charset` to UTF-8, reset and ready, cached per thread; nullptr when iconv does not know it.
+GMimeFilter *charsetFilter(const char *charset);
+
+/// Transfer encodings MimeText can undo.
+enum class TransferEncoding { Identity, Base64, QuotedPrintable };
+
+/// Decodes `input` and converts it from `charset` (nullptr or empty: none) to text, keeping at most `maxBytes`
+/// decoded bytes (*truncated is then set). A charset iconv does not know is read as UTF-8 or Latin-1.
+QString decodeText(
+    QByteArrayView input, TransferEncoding encoding, const char *charset, qint64 maxBytes, bool *truncated);
+
+} // namespace Mailpulse::Bounce::MimeText

@@ -1,0 +1,244 @@
+#include <QDirIterator>
+#include <QFile>
+#include <QTest>
+
+#include "bounce/dsnparser.h"
+#include "bounce/mimemessage.h"
+#include "bounce/mimescanner.h"
+#include "corpus.h"
+
+using namespace Mailpulse;
+using namespace Mailpulse::Bounce;
+
+namespace
+{
+
+// What MimeMessage::parse() hands the scanner: LF line endings, no mbox "From " line.
+QByteArray prepared(const QByteArray &raw)
+{
+    QByteArray bytes = MimeMessage::normalizeLineEndings(raw);
+    if (bytes.startsWith("From ")) {
+        const qsizetype eol = bytes.indexOf('\n');
+        bytes = eol < 0 ? QByteArray() : bytes.mid(eol + 1);
+    }
+    return bytes;
+}
+
+QString describe(const QList<std::pair<QByteArray, QString>> &headers)
+{
+    QStringList out;
+    for (const auto &[name, value] : headers)
+        out.append(QString::fromLatin1(name) + u": " + value);
+    return out.join(u'\n');
+}
+
+// Empty when both parses agree on everything bounce reading uses; else what differs.
+QString difference(const MimeMessage &fast, const MimeMessage &gmime)
+{
+    if (fast.error() != gmime.error())
+        return QStringLiteral("error: %1 | %2").arg(fast.error(), gmime.error());
+    if (fast.contentType() != gmime.contentType() || fast.reportType() != gmime.reportType())
+        return QStringLiteral("type: %1;%2 | %3;%4")
+            .arg(QString::fromLatin1(fast.contentType()), QString::fromLatin1(fast.reportType()),
+                QString::fromLatin1(gmime.contentType()), QString::fromLatin1(gmime.reportType()));
+    if (fast.headers() != gmime.headers())
+        return QStringLiteral("headers:\n%1\n|\n%2").arg(describe(fast.headers()), describe(gmime.headers()));
+    if (fast.originalHeaders() != gmime.originalHeaders())
+        return QStringLiteral("original headers:\n%1\n|\n%2")
+            .arg(describe(fast.originalHeaders()), describe(gmime.originalHeaders()));
+    if (fast.parts().size() != gmime.parts().size())
+        return QStringLiteral("parts: %1 | %2").arg(fast.parts().size()).arg(gmime.parts().size());
+    for (qsizetype i = 0; i < fast.parts().size(); ++i) {
+        const MimePart &a = fast.parts()[i];
+        const MimePart &b = gmime.parts()[i];
+        if (a.contentType != b.contentType || a.depth != b.depth || a.inAttachedMessage != b.inAttachedMessage
+            || a.truncated != b.truncated)
+            return QStringLiteral("part %1: %2 depth %3 attached %4 | %5 depth %6 attached %7")
+                .arg(i)
+                .arg(QString::fromLatin1(a.contentType))
+                .arg(a.depth)
+                .arg(a.inAttachedMessage)
+                .arg(QString::fromLatin1(b.contentType))
+                .arg(b.depth)
+                .arg(b.inAttachedMessage);
+        // Bounce reading works line by line on trimmed lines: a trailing line break is not a difference.
+        if (a.text.trimmed() != b.text.trimmed())
+            return QStringLiteral("part %1 text:\n%2\n|\n%3").arg(i).arg(a.text.left(400), b.text.left(400));
+    }
+    return {};
+}
+
+MimeMessage viaGMime(const QByteArray &raw)
+{
+    MimeLimits limits;
+    limits.gmimeOnly = true;
+    return MimeMessage::parse(raw, limits);
+}
+
+const char *const Report = "From: MAILER-DAEMON@mx.example.net\n"
+                           "Subject: =?ISO-8859-1?Q?Unzustellbar=3A_R=FCckl=E4ufer?=\n"
+                           "To: sender@example.org\n"
+                           "Content-Type: multipart/report; report-type=Delivery-Status;\n"
+                           "\tboundary=\"outer\"\n"
+                           "\n"
+                           "preamble\n"
+                           "--outer\n"
+                           "Content-Type: text/plain; charset=iso-8859-1\n"
+                           "Content-Transfer-Encoding: quoted-printable\n"
+                           "\n"
+                           "Die Nachricht an <x@example.com> konnte nicht zugestellt werden: Gr=FC=DFe\n"
+                           "--outer\n"
+                           "Content-Type: message/delivery-status\n"
+                           "Content-Transfer-Encoding: base64\n"
+                           "\n"
+                           "RmluYWwtUmVjaXBpZW50OiByZmM4MjI7IHhAZXhhbXBsZS5jb20KQWN0aW9uOiBmYWlsZWQKU3Rh\n"
+                           "dHVzOiA1LjEuMQo=\n"
+                           "--outer\n"
+                           "Content-Type: message/rfc822\n"
+                           "\n"
+                           "From: sender@example.org\n"
+                           "To: x@example.com\n"
+                           "Subject: hello\n"
+                           "Content-Type: multipart/alternative; boundary=inner\n"
+                           "\n"
+                           "--inner\n"
+                           "Content-Type: text/plain\n"
+                           "\n"
+                           "hello x@example.com\n"
+                           "--inner\n"
+                           "Content-Type: text/html\n"
+                           "\n"
+                           "<p>hello</p>\n"
+                           "--inner--\n"
+                           "--outer--\n"
+                           "epilogue\n";
+
+} // namespace
+
+class TestMimeScanner : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void readsAReport();
+    void agreesWithGMime_data();
+    void agreesWithGMime();
+    void declinesWhatOnlyGMimeReads_data();
+    void declinesWhatOnlyGMimeReads();
+    void corpusAgreesWithGMime();
+};
+
+void TestMimeScanner::readsAReport()
+{
+    MimeMessage mail;
+    QVERIFY(MimeScanner::scan(prepared(Report), {}, mail));
+    QCOMPARE(mail.contentType(), QByteArray("multipart/report"));
+    QCOMPARE(mail.reportType(), QByteArray("delivery-status"));
+    QCOMPARE(mail.header("subject"), QStringLiteral("Unzustellbar: Rückläufer"));
+    QCOMPARE(mail.parts().size(), 4);
+    QCOMPARE(mail.parts()[0].contentType, QByteArray("text/plain"));
+    QCOMPARE(mail.parts()[0].text.trimmed(),
+        QStringLiteral("Die Nachricht an <x@example.com> konnte nicht zugestellt werden: Grüße"));
+    QCOMPARE(mail.parts()[1].contentType, QByteArray("message/delivery-status"));
+    QVERIFY(mail.parts()[1].text.contains(QLatin1String("Status: 5.1.1")));
+    // The returned original: its headers are kept, its body is not decoded.
+    QCOMPARE(mail.parts()[2].depth, 3);
+    QVERIFY(mail.parts()[2].inAttachedMessage);
+    QVERIFY(mail.parts()[2].text.isEmpty());
+    QCOMPARE(mail.originalHeaders().size(), 3); // From, To, Subject: Content-* belong to its MIME part
+    QCOMPARE(mail.originalHeaders()[1].second, QStringLiteral("x@example.com"));
+    QVERIFY(!mail.isTruncated());
+    QCOMPARE(difference(mail, viaGMime(Report)), QString());
+}
+
+void TestMimeScanner::agreesWithGMime_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<bool>("truncated");
+    QByteArray cut(Report);
+    cut.truncate(cut.indexOf("--inner--"));
+    QTest::newRow("cut inside the returned message") << cut << true;
+    QTest::newRow("no boundary ever") << QByteArray("From: a@example.org\nContent-Type: multipart/report; "
+                                                    "boundary=x\n\nDelivery to b@example.com failed: 550 5.1.1\n")
+                                      << true;
+    QTest::newRow("headers only") << QByteArray("From: a@example.org\nSubject: nothing\n") << false;
+    QTest::newRow("windows-1252 base64") << QByteArray("From: a@example.org\nContent-Type: text/plain; "
+                                                       "charset=windows-1252\nContent-Transfer-Encoding: "
+                                                       "base64\n\nk2ZhaWxlZJQgNTUwIDUuMS4x\n")
+                                         << false;
+    QTest::newRow("unknown charset") << QByteArray("From: a@example.org\nContent-Type: text/plain; "
+                                                   "charset=x-no-such\n\n550 5.1.1 caf\xc3\xa9\n")
+                                     << false;
+    QTest::newRow("boundary with trailing space and CR") << QByteArray(
+        "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"b b\"\n\n--b b \ncontent-type: "
+        "text/plain\n\none\n--b b--\t\n")
+                                                         << false;
+}
+
+void TestMimeScanner::agreesWithGMime()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(bool, truncated);
+    MimeMessage mail;
+    QVERIFY(MimeScanner::scan(prepared(raw), {}, mail));
+    QCOMPARE(mail.isTruncated(), truncated);
+    QCOMPARE(difference(MimeMessage::parse(raw), viaGMime(raw)), QString());
+}
+
+void TestMimeScanner::declinesWhatOnlyGMimeReads_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::newRow("RFC 2231 boundary") << QByteArray("From: a@example.org\nContent-Type: multipart/mixed; "
+                                                     "boundary*0=ab; boundary*1=cd\n\n--abcd\n\nx\n--abcd--\n");
+    QTest::newRow("comment in Content-Type") << QByteArray(
+        "From: a@example.org\nContent-Type: text/plain (plain text); charset=us-ascii\n\nx\n");
+    QTest::newRow("uuencode") << QByteArray(
+        "From: a@example.org\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a\n#86)C\n`\nend\n");
+    QTest::newRow("not a header line") << QByteArray("this is not a mail\nat all\n");
+    QTest::newRow("base64 message/rfc822") << QByteArray("From: a@example.org\nContent-Type: message/rfc822\n"
+                                                         "Content-Transfer-Encoding: base64\n\nVG86IGJAZXhhbXBsZS5jb20K\n");
+}
+
+void TestMimeScanner::declinesWhatOnlyGMimeReads()
+{
+    QFETCH(QByteArray, raw);
+    MimeMessage mail;
+    QVERIFY(!MimeScanner::scan(prepared(raw), {}, mail));
+    // MimeMessage::parse() falls back to GMime: same result as GMime alone.
+    QCOMPARE(difference(MimeMessage::parse(raw), viaGMime(raw)), QString());
+}
+
+void TestMimeScanner::corpusAgreesWithGMime()
+{
+    const QString dir = Test::bounceCorpusDir() + QStringLiteral("/eml");
+    if (!QFileInfo::exists(dir))
+        QSKIP(qPrintable(QStringLiteral("bounce corpus not found at %1 (set MAILPULSE_CORPUS); skipped").arg(dir)));
+    int mails = 0;
+    int scanned = 0;
+    QStringList differences;
+    QDirIterator it(dir, { QStringLiteral("*.eml") }, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
+        const QByteArray raw = f.readAll();
+        ++mails;
+        MimeMessage probe;
+        if (MimeScanner::scan(prepared(raw), {}, probe))
+            ++scanned;
+        const QString diff = difference(MimeMessage::parse(raw), viaGMime(raw));
+        if (!diff.isEmpty())
+            differences.append(path.mid(dir.size() + 1) + u'\n' + diff);
+    }
+    qInfo("%d of %d corpus mails taken apart by the scanner; %lld differ from GMime", scanned, mails,
+        static_cast<long long>(differences.size()));
+    for (const QString &d : std::as_const(differences).first(qMin<qsizetype>(differences.size(), 5)))
+        qInfo("%s", qPrintable(d));
+    QVERIFY(mails > 500);
+    QVERIFY2(differences.isEmpty(), qPrintable(differences.value(0)));
+    // The fast path must be the usual one, or it buys nothing.
+    QVERIFY2(scanned * 100 >= mails * 90, qPrintable(QStringLiteral("%1 of %2").arg(scanned).arg(mails)));
+}
+
+QTEST_GUILESS_MAIN(TestMimeScanner)
+#include "tst_mimescanner.moc"
