@@ -3,6 +3,7 @@
 #include <QJsonObject>
 
 #include "bounce/dsnparser.h"
+#include "bounce/mailbatchparser.h"
 #include "bounce/mailsource.h"
 #include "cli.h"
 
@@ -86,40 +87,40 @@ int runClassify(const QStringList &args)
         o << padded(QStringLiteral("RECIPIENT"), 36) << ' ' << padded(QStringLiteral("STATUS"), 8) << ' '
           << padded(QStringLiteral("CLASS"), 7) << ' ' << padded(QStringLiteral("REASON"), 15) << " FILE\n";
     }
+    // Mails are classified on every core and printed in the order they were read.
+    MailBatchParser batch([&](const MailItem &item, const ParsedMail &parsed) {
+        if (!item.error.isEmpty()) {
+            badInput = true;
+            err() << item.ref << ": " << item.error << '\n';
+            return;
+        }
+        if (!parsed.error.isEmpty()) {
+            badInput = true;
+            err() << item.ref << ": " << parsed.error << '\n';
+        }
+        if (!parsed.isBounce && parsed.error.isEmpty() && !global.json)
+            o << padded(QStringLiteral("-"), 36) << ' ' << padded(QStringLiteral("-"), 8) << ' '
+              << padded(QStringLiteral("-"), 7) << ' ' << padded(QStringLiteral("(not a bounce)"), 15) << ' '
+              << item.ref << '\n';
+        for (const BounceEvent &e : parsed.events) {
+            if (global.json) {
+                o << QString::fromUtf8(QJsonDocument(toJson(e, item.ref)).toJson(QJsonDocument::Compact)) << '\n';
+                continue;
+            }
+            o << padded(e.recipient, 36) << ' ' << padded(e.classification.status, 8) << ' '
+              << padded(deliveryClassName(e.classification.cls), 7) << ' ' << padded(e.classification.reason, 15)
+              << ' ' << item.ref << '\n';
+            if (!e.diagnostic.isEmpty())
+                o << "    " << e.diagnostic.left(200) << '\n';
+        }
+        o.flush();
+        err().flush();
+    });
     for (const QString &path : paths) {
         QString error;
         const bool ok = MailSource::forEach(
-            path, format,
-            [&](const MailItem &item) {
-                if (!item.error.isEmpty()) {
-                    badInput = true;
-                    err() << item.ref << ": " << item.error << '\n';
-                    return;
-                }
-                const ParsedMail parsed = DsnParser::parse(item.raw, item.ref);
-                if (!parsed.error.isEmpty()) {
-                    badInput = true;
-                    err() << item.ref << ": " << parsed.error << '\n';
-                }
-                if (!parsed.isBounce && parsed.error.isEmpty() && !global.json)
-                    o << padded(QStringLiteral("-"), 36) << ' ' << padded(QStringLiteral("-"), 8) << ' '
-                      << padded(QStringLiteral("-"), 7) << ' ' << padded(QStringLiteral("(not a bounce)"), 15) << ' '
-                      << item.ref << '\n';
-                for (const BounceEvent &e : parsed.events) {
-                    if (global.json) {
-                        o << QString::fromUtf8(QJsonDocument(toJson(e, item.ref)).toJson(QJsonDocument::Compact))
-                          << '\n';
-                        continue;
-                    }
-                    o << padded(e.recipient, 36) << ' ' << padded(e.classification.status, 8) << ' '
-                      << padded(deliveryClassName(e.classification.cls), 7) << ' '
-                      << padded(e.classification.reason, 15) << ' ' << item.ref << '\n';
-                    if (!e.diagnostic.isEmpty())
-                        o << "    " << e.diagnostic.left(200) << '\n';
-                }
-                o.flush();
-            },
-            &error);
+            path, format, [&](const MailItem &item) { batch.add(item); }, &error);
+        batch.flush();
         if (!ok) {
             missing = missing || !QFileInfo::exists(path);
             badInput = badInput || QFileInfo::exists(path);

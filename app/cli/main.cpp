@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 
 #include "cli.h"
+#include "common/resourceusage.h"
 #include "store/database.h"
 
 namespace Mailpulse::Cli
@@ -112,6 +113,7 @@ bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, Globa
 int main(int argc, char *argv[])
 {
     using namespace Mailpulse::Cli;
+    Mailpulse::keepFreedHeapForReuse();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("Mailpulse"));
     QCoreApplication::setOrganizationName(QStringLiteral("Mailpulse"));

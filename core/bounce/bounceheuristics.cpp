@@ -724,6 +724,15 @@ QString withoutRepeatedReplyCodes(const QString &text)
     if (!first.hasMatch())
         return text;
     const qsizetype from = first.capturedEnd(0);
+    // Most texts have one code: look for a second one ("␣550-" / "␣550␣") by hand before the expression.
+    bool repeated = false;
+    for (qsizetype i = from; i + 4 < text.size() && !repeated; ++i) {
+        const QChar c = text[i];
+        repeated = c.isSpace() && u'2' <= text[i + 1] && text[i + 1] <= u'5' && text[i + 2].isDigit()
+            && text[i + 3].isDigit() && (text[i + 4] == u' ' || text[i + 4] == u'-');
+    }
+    if (!repeated)
+        return text;
     QString tail = text.mid(from);
     tail.replace(repeat, QString());
     return text.left(from) + tail;

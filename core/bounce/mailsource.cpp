@@ -38,14 +38,13 @@ bool startsWithFromLine(QFile &file)
     return false;
 }
 
-void readSingle(const QString &path, const std::function<void(const MailItem &)> &sink, const MailSourceLimits &limits)
+// One mail from a file opened for reading.
+void readSingle(QFile &file, const QString &path, const std::function<void(const MailItem &)> &sink,
+    const MailSourceLimits &limits)
 {
     MailItem item;
     item.ref = path;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        item.error = QStringLiteral("cannot read: %1").arg(file.errorString());
-    } else if (file.size() > limits.maxMessageBytes) {
+    if (file.size() > limits.maxMessageBytes) {
         item.error = tooBig(file.size(), limits.maxMessageBytes);
     } else {
         item.raw = file.readAll();
@@ -53,6 +52,16 @@ void readSingle(const QString &path, const std::function<void(const MailItem &)>
             item = { {}, path, tooBig(item.raw.size(), limits.maxMessageBytes) };
     }
     sink(item);
+}
+
+void readSingle(const QString &path, const std::function<void(const MailItem &)> &sink, const MailSourceLimits &limits)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        sink({ {}, path, QStringLiteral("cannot read: %1").arg(file.errorString()) });
+        return;
+    }
+    readSingle(file, path, sink, limits);
 }
 
 // mboxrd/mboxo: messages start at "From " lines (at the start, or after a blank line in practice; we accept any
@@ -132,6 +141,18 @@ void readMbox(
     emitCurrent();
 }
 
+// A file opened for reading: an mbox, or one mail. Opened once: a directory of small mails costs a few system
+// calls per mail.
+void readFile(QFile &file, const QString &path, MailFormat format, const std::function<void(const MailItem &)> &sink,
+    const MailSourceLimits &limits)
+{
+    const bool mbox = format == MailFormat::Mbox || (format != MailFormat::Eml && startsWithFromLine(file));
+    if (mbox)
+        readMbox(file, path, sink, limits);
+    else
+        readSingle(file, path, sink, limits);
+}
+
 void readFile(const QString &path, MailFormat format, const std::function<void(const MailItem &)> &sink,
     const MailSourceLimits &limits)
 {
@@ -140,13 +161,7 @@ void readFile(const QString &path, MailFormat format, const std::function<void(c
         sink({ {}, path, QStringLiteral("cannot read: %1").arg(file.errorString()) });
         return;
     }
-    const bool mbox = format == MailFormat::Mbox || (format != MailFormat::Eml && startsWithFromLine(file));
-    if (mbox) {
-        readMbox(file, path, sink, limits);
-        return;
-    }
-    file.close();
-    readSingle(path, sink, limits);
+    readFile(file, path, format, sink, limits);
 }
 
 QStringList filesUnder(const QString &dir, bool recursive)
@@ -195,11 +210,10 @@ bool MailSource::forEach(const QString &path, MailFormat format, const std::func
     }
     if (format == MailFormat::Maildir)
         return fail(QStringLiteral("%1: not a Maildir (a file)").arg(path));
-    QFile probe(path);
-    if (!probe.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("%1: cannot read: %2").arg(path, probe.errorString()));
-    probe.close();
-    readFile(path, format, sink, limits);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    readFile(file, path, format, sink, limits);
     return true;
 }
 

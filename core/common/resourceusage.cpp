@@ -2,6 +2,10 @@
 
 #include <QFile>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace Mailpulse {
 
 qint64 peakResidentKiB()
@@ -14,6 +18,14 @@ qint64 peakResidentKiB()
             return line.mid(6).trimmed().split(' ').value(0).toLongLong();
     }
     return -1;
+}
+
+void keepFreedHeapForReuse()
+{
+#if defined(__GLIBC__)
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    mallopt(M_TOP_PAD, 16 * 1024 * 1024);
+#endif
 }
 
 } // namespace Mailpulse
