@@ -96,8 +96,7 @@ int main(int argc, char *argv[])
             for (const QString &file : std::as_const(files)) {
                 QString error;
                 Bounce::MailSource::forEach(
-                    file, Bounce::MailFormat::Eml, [&batch](const Bounce::MailItem &item) { batch.add(item); },
-                    &error);
+                    file, Bounce::MailFormat::Eml, [&batch](const Bounce::MailItem &item) { batch.add(item); }, &error);
             }
         }
         batch.flush();

@@ -12,8 +12,13 @@ TEST_PKGS=(postfix dnsmasq-base iproute2 openssl libclang-rt-14-dev util-linux p
 BENCH_PKGS=(libsisimai-perl)
 
 want=("${BUILD_PKGS[@]}")
-if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
-if [ "${1:-}" = "--bench" ]; then want+=("${BENCH_PKGS[@]}"); fi
+for arg in "$@"; do
+    case "$arg" in
+    --test) want+=("${TEST_PKGS[@]}") ;;
+    --bench) want+=("${BENCH_PKGS[@]}") ;;
+    *) echo "usage: $0 [--test] [--bench]" >&2; exit 64 ;;
+    esac
+done
 
 missing=()
 for p in "${want[@]}"; do

@@ -108,8 +108,8 @@ int runClassify(const QStringList &args)
                 continue;
             }
             o << padded(e.recipient, 36) << ' ' << padded(e.classification.status, 8) << ' '
-              << padded(deliveryClassName(e.classification.cls), 7) << ' ' << padded(e.classification.reason, 15)
-              << ' ' << item.ref << '\n';
+              << padded(deliveryClassName(e.classification.cls), 7) << ' ' << padded(e.classification.reason, 15) << ' '
+              << item.ref << '\n';
             if (!e.diagnostic.isEmpty())
                 o << "    " << e.diagnostic.left(200) << '\n';
         }

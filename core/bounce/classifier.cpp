@@ -575,10 +575,7 @@ public:
     }
 
     std::string_view text() const { return m_text; }
-    bool mayContain(std::string_view pattern) const
-    {
-        return pattern.size() < 2 || m_pairs.test(pairAt(pattern, 0));
-    }
+    bool mayContain(std::string_view pattern) const { return pattern.size() < 2 || m_pairs.test(pairAt(pattern, 0)); }
 
 private:
     static size_t pairAt(std::string_view s, size_t i)

@@ -1,8 +1,8 @@
 #include "bounce/dsnparser.h"
 
-#include <openssl/evp.h>
-
 #include <QLoggingCategory>
+
+#include <openssl/evp.h>
 
 #include "bounce/bounceheuristics.h"
 #include "bounce/classifier.h"
@@ -51,8 +51,7 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
 
     // Identity of the mail itself, independent of where it was read from (a file, an mbox, a Maildir) and of its
     // line endings. normalizeLineEndings() copies only when there is a CR.
-    const QByteArray digest
-        = sha1(MimeMessage::normalizeLineEndings(raw)).left(12);
+    const QByteArray digest = sha1(MimeMessage::normalizeLineEndings(raw)).left(12);
     const QDateTime mailDate = MimeMessage::parseDate(mail.header("date"));
     QHash<QString, int> seen;
     for (BounceRecipient &r : reading.recipients) {

@@ -20,6 +20,7 @@
 
 #include "bounce/dsnparser.h"
 #include "bounce/eximlogparser.h"
+#include "bounce/mailbatchparser.h"
 #include "bounce/postfixlogparser.h"
 #include "store/database.h"
 #include "store/importfilerepository.h"
@@ -515,40 +516,41 @@ void Importer::importMail(const QString &path, MailFormat format, const Options 
         if (!run->transaction->begin(&error) || !beginBatch(*run, &error))
             run->fail(QStringLiteral("store error: %1").arg(error), true);
     };
+    // Mails are parsed on every core; the results come back here in reading order, so that files, transactions
+    // and summaries go on exactly as if each mail were parsed in turn.
+    MailBatchParser batch([&](const MailItem &item, const ParsedMail &parsed) {
+        const QString file = fileOfRef(item.ref.isEmpty() ? path : item.ref);
+        if (!run || run->file != file) {
+            if (run)
+                finish(*run, summary);
+            start(file);
+        }
+        ++run->messages;
+        if (run->failed)
+            return;
+        if (!item.error.isEmpty()) {
+            run->fail(item.ref == file ? item.error : QStringLiteral("%1: %2").arg(item.ref, item.error));
+            return;
+        }
+        if (!parsed.error.isEmpty()) {
+            run->fail(item.ref == file ? parsed.error : QStringLiteral("%1: %2").arg(item.ref, parsed.error));
+            return;
+        }
+        if (!parsed.isBounce) {
+            ++run->nonBounces;
+            return;
+        }
+        for (const BounceEvent &event : parsed.events) {
+            if (!options.storeSuccesses && event.classification.cls == DeliveryClass::Success)
+                continue;
+            if (!feed(event, *run))
+                return;
+        }
+    });
     QString error;
     const bool ok = MailSource::forEach(
-        path, format,
-        [&](const MailItem &item) {
-            const QString file = fileOfRef(item.ref.isEmpty() ? path : item.ref);
-            if (!run || run->file != file) {
-                if (run)
-                    finish(*run, summary);
-                start(file);
-            }
-            ++run->messages;
-            if (run->failed)
-                return;
-            if (!item.error.isEmpty()) {
-                run->fail(item.ref == file ? item.error : QStringLiteral("%1: %2").arg(item.ref, item.error));
-                return;
-            }
-            const ParsedMail parsed = DsnParser::parse(item.raw, item.ref);
-            if (!parsed.error.isEmpty()) {
-                run->fail(item.ref == file ? parsed.error : QStringLiteral("%1: %2").arg(item.ref, parsed.error));
-                return;
-            }
-            if (!parsed.isBounce) {
-                ++run->nonBounces;
-                return;
-            }
-            for (const BounceEvent &event : parsed.events) {
-                if (!options.storeSuccesses && event.classification.cls == DeliveryClass::Success)
-                    continue;
-                if (!feed(event, *run))
-                    return;
-            }
-        },
-        &error, options.mailLimits);
+        path, format, [&batch](const MailItem &item) { batch.add(item); }, &error, options.mailLimits);
+    batch.flush();
     if (run)
         finish(*run, summary);
     if (!ok) {

@@ -39,8 +39,8 @@ bool startsWithFromLine(QFile &file)
 }
 
 // One mail from a file opened for reading.
-void readSingle(QFile &file, const QString &path, const std::function<void(const MailItem &)> &sink,
-    const MailSourceLimits &limits)
+void readSingle(
+    QFile &file, const QString &path, const std::function<void(const MailItem &)> &sink, const MailSourceLimits &limits)
 {
     MailItem item;
     item.ref = path;

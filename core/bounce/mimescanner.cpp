@@ -185,8 +185,8 @@ private:
     bool entity(const char *begin, const char *end, int depth, bool inAttached);
     bool body(const Fields &fields, const char *begin, const char *end, int depth, bool inAttached);
     bool multipart(const ContentType &type, const char *begin, const char *end, int depth, bool inAttached);
-    bool leaf(const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth,
-        bool inAttached);
+    bool leaf(
+        const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth, bool inAttached);
 
     enum class Scope { All, MessageOnly };
     static MimeText::HeaderList decodedFields(const Fields &fields, Scope scope = Scope::All);
@@ -311,14 +311,15 @@ bool Scanner::multipart(const ContentType &type, const char *begin, const char *
         MimePart part;
         part.contentType = "text/plain";
         part.depth = depth;
-        part.text = MimeText::bytesToText(QByteArrayView(begin, end).first(qMin<qsizetype>(end - begin, m_limits.maxPartBytes)));
+        part.text = MimeText::bytesToText(
+            QByteArrayView(begin, end).first(qMin<qsizetype>(end - begin, m_limits.maxPartBytes)));
         parts.append(std::move(part));
     }
     return true;
 }
 
-bool Scanner::leaf(const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth,
-    bool inAttached)
+bool Scanner::leaf(
+    const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth, bool inAttached)
 {
     const QByteArrayView cte = trimmed(fieldValue(fields, "content-transfer-encoding"));
     MimeText::TransferEncoding encoding = MimeText::TransferEncoding::Identity;

@@ -171,8 +171,7 @@ QString decodeText(
             char *out = nullptr;
             size_t outLength = 0;
             size_t outPrespace = 0;
-            g_mime_filter_complete(
-                convert, bytes.data(), size_t(bytes.size()), 0, &out, &outLength, &outPrespace);
+            g_mime_filter_complete(convert, bytes.data(), size_t(bytes.size()), 0, &out, &outLength, &outPrespace);
             return QString::fromUtf8(out, qsizetype(outLength));
         }
         qCDebug(lcMime) << "unknown charset" << charset;

@@ -171,8 +171,7 @@ void TestMimeScanner::agreesWithGMime_data()
                                      << false;
     QTest::newRow("boundary with trailing space and CR") << QByteArray(
         "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"b b\"\n\n--b b \ncontent-type: "
-        "text/plain\n\none\n--b b--\t\n")
-                                                         << false;
+        "text/plain\n\none\n--b b--\t\n") << false;
 }
 
 void TestMimeScanner::agreesWithGMime()
@@ -190,13 +189,14 @@ void TestMimeScanner::declinesWhatOnlyGMimeReads_data()
     QTest::addColumn<QByteArray>("raw");
     QTest::newRow("RFC 2231 boundary") << QByteArray("From: a@example.org\nContent-Type: multipart/mixed; "
                                                      "boundary*0=ab; boundary*1=cd\n\n--abcd\n\nx\n--abcd--\n");
-    QTest::newRow("comment in Content-Type") << QByteArray(
-        "From: a@example.org\nContent-Type: text/plain (plain text); charset=us-ascii\n\nx\n");
+    QTest::newRow("comment in Content-Type")
+        << QByteArray("From: a@example.org\nContent-Type: text/plain (plain text); charset=us-ascii\n\nx\n");
     QTest::newRow("uuencode") << QByteArray(
         "From: a@example.org\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a\n#86)C\n`\nend\n");
     QTest::newRow("not a header line") << QByteArray("this is not a mail\nat all\n");
-    QTest::newRow("base64 message/rfc822") << QByteArray("From: a@example.org\nContent-Type: message/rfc822\n"
-                                                         "Content-Transfer-Encoding: base64\n\nVG86IGJAZXhhbXBsZS5jb20K\n");
+    QTest::newRow("base64 message/rfc822")
+        << QByteArray("From: a@example.org\nContent-Type: message/rfc822\n"
+                      "Content-Transfer-Encoding: base64\n\nVG86IGJAZXhhbXBsZS5jb20K\n");
 }
 
 void TestMimeScanner::declinesWhatOnlyGMimeReads()
