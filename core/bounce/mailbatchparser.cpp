@@ -9,6 +9,15 @@
 namespace Mailpulse::Bounce
 {
 
+/// One batch being parsed by the pool: the mails, a slot for each result, and the count of workers still at it.
+/// On the heap, so that the workers' pointers stay valid while the parser fills the next batch.
+struct MailBatchParser::Batch {
+    QList<MailItem> items;
+    QList<ParsedMail> results;
+    std::atomic<qsizetype> next { 0 };
+    std::unique_ptr<std::latch> done;
+};
+
 MailBatchParser::MailBatchParser(Sink sink, int threads, int maxMails, qint64 maxBytes)
     : m_sink(std::move(sink))
     , m_threads(threads > 0 ? threads : qMax(1, QThread::idealThreadCount()))
@@ -16,7 +25,8 @@ MailBatchParser::MailBatchParser(Sink sink, int threads, int maxMails, qint64 ma
     , m_maxBytes(maxBytes)
     , m_pool(std::make_unique<QThreadPool>())
 {
-    m_pool->setMaxThreadCount(qMax(1, m_threads - 1));
+    // A pool of its own: waiting on tasks queued in a shared pool that is full of waiters would never end.
+    m_pool->setMaxThreadCount(m_threads);
 }
 
 MailBatchParser::~MailBatchParser() { flush(); }
@@ -26,45 +36,55 @@ void MailBatchParser::add(MailItem item)
     m_bytes += item.raw.size();
     m_items.append(std::move(item));
     if (m_items.size() >= m_maxMails || m_bytes >= m_maxBytes)
-        flush();
+        dispatch();
 }
 
 void MailBatchParser::flush()
 {
+    dispatch();
+    deliverInFlight();
+}
+
+void MailBatchParser::dispatch()
+{
     if (m_items.isEmpty())
         return;
-    QList<ParsedMail> results(m_items.size());
-    // Mails are independent: workers take the next unparsed one until none is left. The calling thread is one of
-    // them; the others come from this parser's own pool, whose threads stay alive between batches (a pool of its
-    // own: waiting on tasks queued in a shared pool that is full of waiters would never end).
-    // Only const access to the shared lists from the workers: no detach, no reference count written.
-    std::atomic<qsizetype> next { 0 };
-    const MailItem *items = std::as_const(m_items).data();
-    ParsedMail *out = results.data();
-    const qsizetype count = m_items.size();
-    const auto work = [&next, items, out, count] {
-        for (qsizetype i = next++; i < count; i = next++) {
-            if (items[i].error.isEmpty())
-                out[i] = DsnParser::parse(items[i].raw, items[i].ref);
-        }
-    };
-    const auto helpers = std::ptrdiff_t(qMin<qsizetype>(m_threads, count) - 1);
-    std::latch done(helpers);
-    for (std::ptrdiff_t t = 0; t < helpers; ++t) {
-        m_pool->start([&work, &done] {
-            work();
-            done.count_down();
-        });
-    }
-    work();
-    done.wait(); // the helpers only finish their last mail: the calling thread has taken part to the end
-    // Handed on after the batch is parsed, so that the sink may add() again (it never does today) without
-    // disturbing the batch being delivered.
-    const QList<MailItem> batch = std::move(m_items);
+    // The pool parses this batch while the caller reads the next one and the sink handles the one before: reading,
+    // parsing and storing overlap.
+    auto batch = std::make_unique<Batch>();
+    batch->items = std::move(m_items);
     m_items.clear();
     m_bytes = 0;
-    for (qsizetype i = 0; i < batch.size(); ++i)
-        m_sink(batch[i], results[i]);
+    batch->results.resize(batch->items.size());
+    const auto workers = std::ptrdiff_t(qMin<qsizetype>(m_threads, batch->items.size()));
+    batch->done = std::make_unique<std::latch>(workers);
+    // Mails are independent: each worker takes the next unparsed one until none is left. Only const access to the
+    // shared lists from the workers: no detach, no reference count written.
+    const MailItem *items = std::as_const(batch->items).data();
+    ParsedMail *out = batch->results.data();
+    const qsizetype count = batch->items.size();
+    Batch *b = batch.get();
+    for (std::ptrdiff_t t = 0; t < workers; ++t) {
+        m_pool->start([b, items, out, count] {
+            for (qsizetype i = b->next++; i < count; i = b->next++) {
+                if (items[i].error.isEmpty())
+                    out[i] = DsnParser::parse(items[i].raw, items[i].ref);
+            }
+            b->done->count_down();
+        });
+    }
+    deliverInFlight();
+    m_inFlight = std::move(batch);
+}
+
+void MailBatchParser::deliverInFlight()
+{
+    if (!m_inFlight)
+        return;
+    const std::unique_ptr<Batch> batch = std::move(m_inFlight);
+    batch->done->wait();
+    for (qsizetype i = 0; i < batch->items.size(); ++i)
+        m_sink(batch->items[i], batch->results[i]);
 }
 
 } // namespace Mailpulse::Bounce

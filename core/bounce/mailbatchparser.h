@@ -15,8 +15,9 @@ namespace Mailpulse::Bounce
 
 /// Classifies the mails a MailSource reads on all cores and hands each result back on the calling thread, in the
 /// order the mails came, so that callers keep their sequential logic (per-file transactions, ordered output).
-/// Memory stays bounded: at most `maxMails` mails or about `maxBytes` bytes are held before they are parsed and
-/// handed on. An item that could not be read (item.error set) is handed on with an empty ParsedMail.
+/// Mails are read, parsed and handed on in overlapping batches. Memory stays bounded: two batches at most, each of
+/// at most `maxMails` mails or about `maxBytes` bytes. An item that could not be read (item.error set) is handed on
+/// with an empty ParsedMail.
 class MailBatchParser final
 {
 public:
@@ -32,9 +33,15 @@ public:
     /// Parses and hands on whatever is held. Call it after the last add(); the destructor does too.
     void flush();
 
+    /// Threads that parse; the calling thread reads and hands results on meanwhile.
+
     int threads() const { return m_threads; }
 
 private:
+    struct Batch;
+    void dispatch();
+    void deliverInFlight();
+
     Sink m_sink;
     int m_threads;
     int m_maxMails;
@@ -42,6 +49,7 @@ private:
     qint64 m_bytes = 0;
     QList<MailItem> m_items;
     std::unique_ptr<QThreadPool> m_pool;
+    std::unique_ptr<Batch> m_inFlight;
 };
 
 } // namespace Mailpulse::Bounce

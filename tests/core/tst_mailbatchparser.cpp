@@ -57,8 +57,9 @@ void TestMailBatchParser::keepsOrderAndPassesErrorsOn()
             if (i == 50)
                 batch.add({ {}, QStringLiteral("unreadable"), QStringLiteral("cannot read") });
             batch.add({ bounceTo(i), QString::number(i), {} });
-            if (i < 20)
-                QCOMPARE(refs.size(), (i + 1) / 7 * 7); // nothing is held beyond a batch
+            // Nothing is held beyond two batches: the one being filled and the one being parsed.
+            const int added = i + 1 + (i >= 50 ? 1 : 0);
+            QVERIFY2(refs.size() <= added && refs.size() >= added - 14, qPrintable(QString::number(refs.size())));
         }
     } // the destructor hands on the rest
     QCOMPARE(refs.size(), 101);
