@@ -12,6 +12,7 @@
 
 #include "bounce/classifier.h"
 #include "bounce/mimemessage.h"
+#include "bounce/ngramfilter.h"
 
 namespace Mailpulse::Bounce
 {
@@ -245,8 +246,12 @@ std::string asciiLowered(QStringView text)
 
 template <size_t N> bool containsAnyLowered(std::string_view lower, const char *const (&table)[N])
 {
+    // Long texts (a notice's first lines) against a table: most needles are rejected without a search.
+    std::optional<NgramFilter> filter;
+    if (lower.size() > 256)
+        filter.emplace(lower);
     for (const char *needle : table) {
-        if (lower.find(needle) != std::string_view::npos)
+        if ((!filter || filter->mayContain(needle)) && lower.find(needle) != std::string_view::npos)
             return true;
     }
     return false;

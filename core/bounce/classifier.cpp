@@ -1,11 +1,12 @@
 #include "bounce/classifier.h"
 
 #include <array>
-#include <bitset>
 #include <string>
 #include <string_view>
 
 #include <QLatin1String>
+
+#include "bounce/ngramfilter.h"
 
 namespace Mailpulse::Bounce
 {
@@ -556,35 +557,34 @@ constexpr std::array FailureRows = {
     FailureRow { Failure::MalformedReply, "4.5.0", DeliveryClass::Soft, SystemError },
 };
 
-// The text as UTF-8 with ASCII letters lowered, and which byte pairs occur in it. Patterns are ASCII, so byte
+// The text as UTF-8 with ASCII letters lowered, and which byte sequences occur in it. Patterns are ASCII, so byte
 // search is exact and several times faster than QString searches (the importer runs this over every line of large
-// MTA logs); and a rule whose pattern starts with a pair the text does not hold is rejected by one bit test, so
-// only the few rules that can match are searched for.
+// MTA logs); and a rule whose pattern cannot occur is rejected without a search (NgramFilter).
 class LoweredText
 {
 public:
     explicit LoweredText(const QString &text)
-        : m_text(text.toStdString())
+        : m_text(lowered(text))
+        , m_filter(m_text)
     {
-        for (char &c : m_text) {
-            if (c >= 'A' && c <= 'Z')
-                c = static_cast<char>(c - 'A' + 'a');
-        }
-        for (size_t i = 0; i + 1 < m_text.size(); ++i)
-            m_pairs.set(pairAt(m_text, i));
     }
 
     std::string_view text() const { return m_text; }
-    bool mayContain(std::string_view pattern) const { return pattern.size() < 2 || m_pairs.test(pairAt(pattern, 0)); }
+    bool mayContain(std::string_view pattern) const { return m_filter.mayContain(pattern); }
 
 private:
-    static size_t pairAt(std::string_view s, size_t i)
+    static std::string lowered(const QString &text)
     {
-        return size_t(static_cast<unsigned char>(s[i])) << 8 | static_cast<unsigned char>(s[i + 1]);
+        std::string out = text.toStdString();
+        for (char &c : out) {
+            if (c >= 'A' && c <= 'Z')
+                c = static_cast<char>(c - 'A' + 'a');
+        }
+        return out;
     }
 
     std::string m_text;
-    std::bitset<65536> m_pairs;
+    NgramFilter m_filter;
 };
 
 // Non-ASCII bytes count as word characters, so a token glued to a non-ASCII letter does not stand alone.
@@ -620,7 +620,8 @@ const TextRule *matchText(const LoweredText &lower, QStringView status, Evidence
         if (rule.onlyStatus && status != QLatin1String(rule.onlyStatus))
             continue;
         if (containsPattern(lower, rule.pattern, rule.word)
-            && (rule.also.empty() || lower.text().find(rule.also) != std::string_view::npos))
+            && (rule.also.empty()
+                || (lower.mayContain(rule.also) && lower.text().find(rule.also) != std::string_view::npos)))
             return &rule;
     }
     return nullptr;

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <bitset>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace Mailpulse::Bounce
+{
+
+/// Which byte sequences occur in a text: every pair exactly, every four bytes hashed into 64 Ki bits. A needle whose
+/// leading bytes are not among them cannot occur, so the phrase tables (hundreds of needles against a few hundred
+/// bytes of diagnostic) are mostly rejected by a bit test or two instead of a search. Two 8 KiB bit sets: build one
+/// per text, on the stack.
+class NgramFilter
+{
+public:
+    explicit NgramFilter(std::string_view text)
+    {
+        for (size_t i = 0; i + 1 < text.size(); ++i)
+            m_pairs.set(pair(text.data() + i));
+        for (size_t i = 0; i + 3 < text.size(); ++i)
+            m_quads.set(quad(text.data() + i));
+    }
+
+    /// False when `needle` certainly does not occur in the text; true when it may.
+    bool mayContain(std::string_view needle) const
+    {
+        if (needle.size() >= 4)
+            return m_quads.test(quad(needle.data())) && m_pairs.test(pair(needle.data() + 2));
+        return needle.size() < 2 || m_pairs.test(pair(needle.data()));
+    }
+
+private:
+    static size_t pair(const char *p)
+    {
+        return size_t(static_cast<unsigned char>(p[0])) << 8 | static_cast<unsigned char>(p[1]);
+    }
+    static size_t quad(const char *p)
+    {
+        std::uint32_t v;
+        std::memcpy(&v, p, sizeof v);
+        return (v * 2654435761u) >> 16; // Knuth's multiplicative hash, top 16 bits
+    }
+
+    std::bitset<65536> m_pairs;
+    std::bitset<65536> m_quads;
+};
+
+} // namespace Mailpulse::Bounce
