@@ -3,6 +3,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QFile>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
@@ -61,6 +62,9 @@ private:
             m_opened.append(url);
             return true;
         });
+        QSignalSpy loaded(view.get(), &Ui::ContactsView::refreshed); // the list is read on a worker thread
+        if (!loaded.wait(10000))
+            qWarning("the contact list did not load");
         return view;
     }
 
@@ -115,6 +119,23 @@ private Q_SLOTS:
         QCOMPARE(Contacts::ContactList(*m_db, m_clock).find(kAddress, &error)->status, ContactStatus::Resolved);
     }
 
+    void newContactIsMergedWithoutReset()
+    {
+        auto view = makeView();
+        view->show();
+        QVERIFY(view->select(kAddress));
+        QSignalSpy resets(view->model(), &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(view->model(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy refreshed(view.get(), &Ui::ContactsView::refreshed);
+        hardBounce(QStringLiteral("dave@failing.test"));
+        view->refreshLater(); // what the main window does on ProbeView::probeRecorded
+        QVERIFY(refreshed.wait(10000));
+        QCOMPARE(view->model()->rowCount(), 2);
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(view->selectedAddress(), kAddress);
+    }
+
     void composeBuildsMailto()
     {
         auto view = makeView();
@@ -157,7 +178,7 @@ private Q_SLOTS:
         QVERIFY(!view->importContacts()); // cancelled
         view->setFileChooser([csv] { return csv; });
         QVERIFY2(view->importContacts(), qPrintable(view->statusText()));
-        QCOMPARE(view->model()->index(0, Ui::ContactsModel::Name).data().toString(), QStringLiteral("Carol C."));
+        QTRY_COMPARE(view->model()->index(0, Ui::ContactsModel::Name).data().toString(), QStringLiteral("Carol C."));
         QCOMPARE(
             view->model()->index(0, Ui::ContactsModel::AltEmail).data().toString(), QStringLiteral("carol@other.test"));
 

@@ -2,7 +2,10 @@
 // the history; the lab view starts the lab and feeds the probe view; the history model passes Qt's model checks.
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QDir>
 #include <QHeaderView>
+#include <QImage>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
@@ -12,13 +15,19 @@
 
 #include "common/clock.h"
 #include "lab/smtplab.h"
+#include "models/contactsmodel.h"
 #include "models/proberesultmodel.h"
+#include "models/retryqueuemodel.h"
 #include "store/database.h"
 #include "tracking/outcomerecorder.h"
+#include "tracking/trackingpipeline.h"
+#include "views/contactsview.h"
 #include "views/historyview.h"
 #include "views/labview.h"
 #include "views/mainwindow.h"
 #include "views/probeview.h"
+#include "views/queueview.h"
+#include "viewsupport.h"
 
 using namespace Mailpulse;
 
@@ -144,6 +153,73 @@ private Q_SLOTS:
         QVERIFY2(result.succeeded(), qPrintable(result.detail));
         QCOMPARE(result.tlsMode, Smtp::TlsMode::Implicit);
         QVERIFY(view.transcriptText().contains(QStringLiteral("C EHLO settings.mailpulse.test")));
+    }
+
+    void softFailureReachesTheShownQueueWithoutReload()
+    {
+        // The path a user sees: a probe of the lab's greylisting server is stored with its retry entry, and the
+        // retry queue tab, while shown, merges the new entry into its table: no reset, the selected row stays.
+        Store::Database db;
+        QString error;
+        QVERIFY2(db.open(m_dir.filePath(QStringLiteral("queue.sqlite")), &error), qPrintable(error));
+        Tracking::TrackingPipeline pipeline(db, m_clock);
+        Ui::MainWindow window(&db, &pipeline.recorder(), &m_clock);
+        window.show();
+        window.tabs()->setCurrentWidget(window.queueView());
+        QVERIFY(window.labView()->startLab());
+        const QString mx
+            = QStringLiteral("127.0.0.1:%1").arg(window.labView()->lab()->port(QStringLiteral("greylist")));
+        QSignalSpy finished(window.probeView(), &Ui::ProbeView::batchFinished);
+        Ui::RetryQueueModel *model = window.queueView()->model();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        window.probeView()->prepare(QStringLiteral("first@grey.test"), mx, QString());
+        QVERIFY(window.probeView()->run());
+        QVERIFY(finished.wait(20000));
+        QTRY_COMPARE(model->rowCount(), 1);
+        QCOMPARE(model->entry(0).classification.status, QStringLiteral("4.7.1"));
+        const qint64 first = model->entry(0).id;
+        QVERIFY(window.queueView()->select(first));
+
+        QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(model, &QAbstractItemModel::rowsInserted);
+        window.probeView()->prepare(QStringLiteral("second@grey.test"), mx, QString());
+        QVERIFY(window.probeView()->run());
+        QVERIFY(finished.wait(20000));
+        QTRY_COMPARE(model->rowCount(), 2);
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(window.queueView()->selectedId(), first);
+        QCOMPARE(model->entry(1).target, QStringLiteral("second@grey.test"));
+    }
+
+    void screenshotsOfEveryView()
+    {
+        // A store with a soft and a hard failure, so the retry queue and the contact list have rows to show.
+        Test::SeededStore store(m_dir.filePath(QStringLiteral("shots.sqlite")), m_clock);
+        QVERIFY2(store.ok, qPrintable(store.error));
+        QString error;
+        Ui::MainWindow window(&store.database, &store.pipeline->recorder(), &m_clock);
+        QTemporaryDir dir;
+        QVERIFY2(window.saveScreenshots(dir.path(), &error), qPrintable(error));
+        // Taken at once, without waiting for the views' background reads: they filled synchronously first.
+        QCOMPARE(window.queueView()->model()->rowCount(), 1);
+        QCOMPARE(window.contactsView()->model()->rowCount(), 1);
+        const QStringList views = { QStringLiteral("dashboard"), QStringLiteral("probe"), QStringLiteral("history"),
+            QStringLiteral("queue"), QStringLiteral("contacts"), QStringLiteral("import"), QStringLiteral("lab") };
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), views.size());
+        for (const QString &view : views) {
+            const QImage image(dir.filePath(view + QStringLiteral(".png")));
+            QVERIFY2(!image.isNull(), qPrintable(view));
+            QCOMPARE(image.size(), window.size());
+            // Not blank: a rendered view has text, frames and widgets, so many distinct colours.
+            QSet<QRgb> colours;
+            for (int y = 0; y < image.height(); y += 7) {
+                for (int x = 0; x < image.width(); x += 7)
+                    colours.insert(image.pixel(x, y));
+            }
+            QVERIFY2(colours.size() > 8, qPrintable(QStringLiteral("%1: %2 colours").arg(view).arg(colours.size())));
+        }
     }
 
     void batchWithProgress()

@@ -14,6 +14,7 @@
 #include "testsupport.h"
 #include "tracking/trackingpipeline.h"
 #include "views/queueview.h"
+#include "viewsupport.h"
 
 using namespace Mailpulse;
 using Bounce::Classification;
@@ -85,7 +86,7 @@ private Q_SLOTS:
 
         probe(QStringLiteral("alice@soft.test"), kDrop);
         probe(QStringLiteral("bob@hard.test"), kUnknown); // hard: no retry entry
-        view.refresh(); // what the main window does on ProbeView::probeRecorded
+        QVERIFY(Test::reloaded(view));
         QCOMPARE(view.model()->rowCount(), 1);
         const auto row = [&](int column) { return view.model()->index(0, column).data().toString(); };
         QCOMPARE(row(Ui::RetryQueueModel::Target), QStringLiteral("alice@soft.test"));
@@ -118,9 +119,12 @@ private Q_SLOTS:
         QCOMPARE(row(Ui::RetryQueueModel::NextAttempt), QStringLiteral("due now"));
         QVERIFY(view.cancelSelected());
         QCOMPARE(storedState(id), Queue::EntryState::Cancelled);
+        QCOMPARE(row(Ui::RetryQueueModel::State), QStringLiteral("cancelled")); // at once, before the re-read
         // Closed entries leave the default (open) list but stay under "all".
-        QCOMPARE(view.model()->rowCount(), 0);
+        QTRY_COMPARE(view.model()->rowCount(), 0);
+        QSignalSpy refreshed(&view, &Ui::QueueView::refreshed);
         view.setFilter(Ui::QueueView::Filter::All);
+        QVERIFY(refreshed.wait(10000));
         QCOMPARE(view.model()->rowCount(), 1);
         QCOMPARE(row(Ui::RetryQueueModel::State), QStringLiteral("cancelled"));
         QCOMPARE(row(Ui::RetryQueueModel::NextAttempt), QString());
@@ -133,7 +137,7 @@ private Q_SLOTS:
         probe(QStringLiteral("a@one.test"), kDrop);
         m_clock.advanceSecs(600);
         probe(QStringLiteral("b@two.test"), kDrop);
-        view.refresh();
+        QVERIFY(Test::reloaded(view));
         QCOMPARE(view.proxy()->rowCount(), 2);
         // Sorted by next attempt, the earliest first.
         QCOMPARE(view.proxy()->index(0, Ui::RetryQueueModel::Target).data().toString(), QStringLiteral("a@one.test"));
@@ -148,7 +152,7 @@ private Q_SLOTS:
         view.show();
         QApplication::setActiveWindow(&view);
         QVERIFY(QTest::qWaitForWindowActive(&view));
-        view.refresh();
+        QVERIFY(Test::reloaded(view));
         const qint64 id = view.model()->index(0, 0).data(Ui::RetryQueueModel::IdRole).toLongLong();
         QVERIFY(view.select(id));
         view.table()->setFocus();
@@ -158,6 +162,40 @@ private Q_SLOTS:
         QCOMPARE(storedState(id), Queue::EntryState::Pending);
         QTest::keyClick(view.table(), Qt::Key_Delete);
         QCOMPARE(storedState(id), Queue::EntryState::Cancelled);
+    }
+
+    void recordedProbeIsMergedWithoutReset()
+    {
+        // After each recorded probe the shown view re-reads in the background and merges: the new entry is
+        // inserted, the others update in place, the user's selection stays.
+        probe(QStringLiteral("one@soft.test"), kDrop);
+        Ui::QueueView view(m_db.get(), &m_clock);
+        view.show();
+        QVERIFY(Test::reloaded(view));
+        QCOMPARE(view.model()->rowCount(), 1);
+        const qint64 id = view.model()->entry(0).id;
+        QVERIFY(view.select(id));
+        QSignalSpy resets(view.model(), &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(view.model(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy refreshed(&view, &Ui::QueueView::refreshed);
+        probe(QStringLiteral("two@soft.test"), kDrop);
+        probe(QStringLiteral("three@soft.test"), kDrop);
+        view.refreshLater(); // what the main window does on ProbeView::probeRecorded
+        view.refreshLater();
+        QVERIFY(refreshed.wait(10000));
+        QCOMPARE(view.model()->rowCount(), 3);
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(inserted.size(), 1); // both new rows in one insertion
+        QCOMPARE(view.selectedId(), id);
+
+        // A hidden view does not read at all; showing it catches up.
+        view.hide();
+        probe(QStringLiteral("four@soft.test"), kDrop);
+        view.refreshLater();
+        QVERIFY(!view.isRefreshing());
+        view.show();
+        QTRY_COMPARE(view.model()->rowCount(), 4);
+        QCOMPARE(resets.size(), 0);
     }
 
     void countdownText_data()

@@ -9,41 +9,28 @@ QString timeText(const QDateTime &t)
 {
     return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
 }
+
+QString addressOf(const Contacts::ContactEntry &entry) { return entry.address; }
 } // namespace
 
 ContactsModel::ContactsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
 {
 }
 
-void ContactsModel::setEntries(QList<Contacts::ContactEntry> entries)
-{
-    // Same addresses in the same order update in place: the user's selection survives a status change.
-    bool sameRows = entries.size() == m_entries.size();
-    for (qsizetype i = 0; sameRows && i < entries.size(); ++i)
-        sameRows = entries.at(i).address == m_entries.at(i).address;
-    if (sameRows) {
-        m_entries = std::move(entries);
-        if (!m_entries.isEmpty())
-            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
-        return;
-    }
-    beginResetModel();
-    m_entries = std::move(entries);
-    endResetModel();
-}
+void ContactsModel::setEntries(QList<Contacts::ContactEntry> entries) { setRows(std::move(entries), addressOf); }
+
+bool ContactsModel::updateEntry(Contacts::ContactEntry entry) { return updateRow(std::move(entry), addressOf); }
 
 int ContactsModel::rowOf(const QString &address) const
 {
     const QString wanted = Contacts::normalizedAddress(address);
-    for (qsizetype i = 0; i < m_entries.size(); ++i) {
-        if (m_entries.at(i).address == wanted)
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).address == wanted)
             return int(i);
     }
     return -1;
 }
-
-int ContactsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_entries.size()); }
 
 int ContactsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
@@ -75,7 +62,7 @@ QVariant ContactsModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.parent().isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
         return {};
-    const Contacts::ContactEntry &e = m_entries.at(index.row());
+    const Contacts::ContactEntry &e = m_rows.at(index.row());
     if (role == AddressRole)
         return e.address;
     if (role == Qt::DisplayRole || role == SortRole) {

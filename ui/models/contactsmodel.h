@@ -1,16 +1,14 @@
 #pragma once
 
-#include <QAbstractTableModel>
-#include <QList>
-
 #include "contacts/contactentry.h"
+#include "models/keyedtablemodel.h"
 
 namespace Mailpulse::Ui
 {
 
 /// The contact list as a table: each failing recipient with why it is listed, its workflow status and details.
-/// Holds values, not store rows: refilled by the view.
-class ContactsModel final : public QAbstractTableModel
+/// Holds values, not store rows: refilled by the view, without a reset (see KeyedTableModel).
+class ContactsModel final : public KeyedTableModel<Contacts::ContactEntry>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ContactsModel)
@@ -38,20 +36,18 @@ public:
     explicit ContactsModel(QObject *parent = nullptr);
 
     void setEntries(QList<Contacts::ContactEntry> entries);
-    const Contacts::ContactEntry &entry(int row) const { return m_entries.at(row); }
+    /// One entry changed (an action on it): its row updates at once. False when it is not shown.
+    bool updateEntry(Contacts::ContactEntry entry);
+    const Contacts::ContactEntry &entry(int row) const { return m_rows.at(row); }
     /// -1 when the address is not shown.
     int rowOf(const QString &address) const;
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString statusText(Contacts::ContactStatus status);
     static QString ruleText(const QString &rule);
-
-private:
-    QList<Contacts::ContactEntry> m_entries;
 };
 
 } // namespace Mailpulse::Ui

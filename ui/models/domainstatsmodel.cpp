@@ -15,19 +15,56 @@ QString percentText(std::optional<double> rate)
 
 QVariant optionalValue(std::optional<qint64> value) { return value ? QVariant(*value) : QVariant(); }
 
+QString keyOf(const DomainStatsRow &row)
+{
+    return (row.kind == Stats::GroupKind::Domain ? QStringLiteral("d:") : QStringLiteral("p:")) + row.stats.key;
+}
+
+// Everything a row shows (the provider's domains in its tooltip).
+bool sameFigures(const DomainStatsRow &a, const DomainStatsRow &b)
+{
+    const Stats::GroupStats &x = a.stats;
+    const Stats::GroupStats &y = b.stats;
+    return x.probes == y.probes && x.successes == y.successes && x.retries == y.retries && x.recovered == y.recovered
+        && x.flagged == y.flagged && x.dominantStatus == y.dominantStatus && x.connectMs.p50 == y.connectMs.p50
+        && x.connectMs.p95 == y.connectMs.p95 && x.domains == y.domains;
+}
+
+// A column's sort value as a number; absent rates and timings sort first, as their SortRole does.
+double sortNumber(const Stats::GroupStats &s, int column)
+{
+    switch (column) {
+    case DomainStatsModel::Probes:
+        return double(s.probes);
+    case DomainStatsModel::Failures:
+        return double(s.failures());
+    case DomainStatsModel::SuccessRate:
+        return s.successRate().value_or(-1.0);
+    case DomainStatsModel::Flagged:
+        return s.flagged ? 1.0 : 0.0;
+    case DomainStatsModel::Retries:
+        return double(s.retries);
+    case DomainStatsModel::Recovered:
+        return double(s.recovered);
+    case DomainStatsModel::RecoveryRate:
+        return s.recoveryRate().value_or(-1.0);
+    case DomainStatsModel::ConnectP50:
+        return double(s.connectMs.p50.value_or(-1));
+    case DomainStatsModel::ConnectP95:
+        return double(s.connectMs.p95.value_or(-1));
+    default:
+        return 0.0;
+    }
+}
+
 } // namespace
 
 DomainStatsModel::DomainStatsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
 {
 }
 
-void DomainStatsModel::setRows(QList<Row> rows)
-{
-    beginResetModel();
-    m_rows = std::move(rows);
-    endResetModel();
-}
+void DomainStatsModel::setRows(QList<Row> rows) { KeyedTableModel::setRows(std::move(rows), keyOf, sameFigures); }
 
 void DomainStatsModel::setGroups(const QList<Stats::GroupStats> &groups, Stats::GroupKind kind)
 {
@@ -35,10 +72,26 @@ void DomainStatsModel::setGroups(const QList<Stats::GroupStats> &groups, Stats::
     rows.reserve(groups.size());
     for (const Stats::GroupStats &g : groups)
         rows.append({ kind, g });
-    setRows(std::move(rows));
+    // One kind: the group's name is the key as it is (no string to build for each of 10,000 rows).
+    KeyedTableModel::setRows(
+        std::move(rows), [](const Row &row) { return row.stats.key; }, sameFigures);
 }
 
-int DomainStatsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+bool DomainStatsModel::lessThan(int left, int right, int column) const
+{
+    const Row &a = m_rows.at(left);
+    const Row &b = m_rows.at(right);
+    switch (Column(column)) {
+    case Key:
+        return a.stats.key < b.stats.key;
+    case Kind:
+        return a.kind < b.kind;
+    case DominantStatus:
+        return a.stats.dominantStatus < b.stats.dominantStatus;
+    default:
+        return sortNumber(a.stats, column) < sortNumber(b.stats, column);
+    }
+}
 
 int DomainStatsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 

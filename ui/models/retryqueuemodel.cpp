@@ -8,33 +8,24 @@ namespace Mailpulse::Ui
 {
 
 RetryQueueModel::RetryQueueModel(const Clock *clock, QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
     , m_clock(clock)
 {
 }
 
-void RetryQueueModel::setEntries(QList<Queue::RetryEntry> entries)
+namespace
 {
-    // Same ids in the same order (the common case: a refresh after an attempt) update in place, so the view keeps
-    // its selection and scroll position; anything else resets.
-    bool sameRows = entries.size() == m_entries.size();
-    for (qsizetype i = 0; sameRows && i < entries.size(); ++i)
-        sameRows = entries.at(i).id == m_entries.at(i).id;
-    if (sameRows) {
-        m_entries = std::move(entries);
-        if (!m_entries.isEmpty())
-            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
-        return;
-    }
-    beginResetModel();
-    m_entries = std::move(entries);
-    endResetModel();
-}
+qint64 idOf(const Queue::RetryEntry &entry) { return entry.id; }
+} // namespace
+
+void RetryQueueModel::setEntries(QList<Queue::RetryEntry> entries) { setRows(std::move(entries), idOf); }
+
+bool RetryQueueModel::updateEntry(Queue::RetryEntry entry) { return updateRow(std::move(entry), idOf); }
 
 int RetryQueueModel::rowOf(qint64 id) const
 {
-    for (qsizetype i = 0; i < m_entries.size(); ++i) {
-        if (m_entries.at(i).id == id)
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).id == id)
             return int(i);
     }
     return -1;
@@ -42,11 +33,9 @@ int RetryQueueModel::rowOf(qint64 id) const
 
 void RetryQueueModel::tick()
 {
-    if (!m_entries.isEmpty())
+    if (!m_rows.isEmpty())
         Q_EMIT dataChanged(index(0, NextAttempt), index(rowCount() - 1, NextAttempt), { Qt::DisplayRole });
 }
-
-int RetryQueueModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_entries.size()); }
 
 int RetryQueueModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
@@ -86,7 +75,7 @@ QVariant RetryQueueModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.parent().isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
         return {};
-    const Queue::RetryEntry &e = m_entries.at(index.row());
+    const Queue::RetryEntry &e = m_rows.at(index.row());
     if (role == IdRole)
         return e.id;
     const bool open = Queue::isOpen(e.state);

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <QAbstractTableModel>
-#include <QList>
-
+#include "models/keyedtablemodel.h"
 #include "queue/retryentry.h"
 
 namespace Mailpulse
@@ -15,7 +13,7 @@ namespace Mailpulse::Ui
 
 /// Retry queue entries as a table, one row per entry. Holds values, not store rows: refilled by the view. The
 /// next-attempt column is a countdown against the injected clock; tick() repaints only that column.
-class RetryQueueModel final : public QAbstractTableModel
+class RetryQueueModel final : public KeyedTableModel<Queue::RetryEntry>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RetryQueueModel)
@@ -29,15 +27,16 @@ public:
 
     explicit RetryQueueModel(const Clock *clock, QObject *parent = nullptr);
 
-    /// Replaces the rows; keeps rows of entries still present in place so that selections survive a refresh.
+    /// Brings the rows up to date without a reset (see KeyedTableModel): selections and scroll positions survive.
     void setEntries(QList<Queue::RetryEntry> entries);
-    const Queue::RetryEntry &entry(int row) const { return m_entries.at(row); }
+    /// One entry changed (an action on it): its row updates at once. False when it is not shown.
+    bool updateEntry(Queue::RetryEntry entry);
+    const Queue::RetryEntry &entry(int row) const { return m_rows.at(row); }
     /// -1 when the entry is not shown.
     int rowOf(qint64 id) const;
     /// The countdown moved on: repaints the next-attempt column.
     void tick();
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -48,7 +47,6 @@ public:
 
 private:
     const Clock *m_clock;
-    QList<Queue::RetryEntry> m_entries;
 };
 
 } // namespace Mailpulse::Ui

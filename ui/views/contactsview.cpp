@@ -22,6 +22,8 @@
 #include "common/clock.h"
 #include "contacts/contactlist.h"
 #include "models/contactsmodel.h"
+#include "store/database.h"
+#include "views/storereader.h"
 #include "widgets/tableheaders.h"
 
 namespace Mailpulse::Ui
@@ -29,6 +31,9 @@ namespace Mailpulse::Ui
 
 namespace
 {
+// Between two automatic re-reads of the list: a batch records many probes a second.
+constexpr int kRefreshIntervalMs = 500;
+
 constexpr Contacts::ContactStatus kStatuses[] = { Contacts::ContactStatus::New, Contacts::ContactStatus::Contacted,
     Contacts::ContactStatus::Resolved, Contacts::ContactStatus::Ignored };
 
@@ -41,6 +46,10 @@ QString timeText(const QDateTime &t)
 ContactsView::ContactsView(Store::Database *database, const Clock *clock, QWidget *parent)
     : QWidget(parent)
     , m_list(std::make_unique<Contacts::ContactList>(*database, *clock))
+    , m_clock(clock)
+    , m_reader(new StoreReader(database->path(), QStringLiteral("contacts view"), this))
+    , m_gate(new RefreshGate(
+          kRefreshIntervalMs, [this] { load(); }, this))
     , m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); })
     , m_model(new ContactsModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
@@ -145,6 +154,10 @@ ContactsView::ContactsView(Store::Database *database, const Clock *clock, QWidge
     connect(composeButton, &QPushButton::clicked, this,
         [this] { compose(Contacts::ContactMessage::Language(m_language->currentData().toInt())); });
     connect(importButton, &QPushButton::clicked, this, &ContactsView::importContacts);
+    connect(m_reader, &StoreReader::failed, this, [this](const QString &error) {
+        m_statusLine->setText(tr("Cannot read the contact list: %1").arg(error));
+        m_gate->finished();
+    });
     refresh();
 }
 
@@ -156,18 +169,73 @@ void ContactsView::showEvent(QShowEvent *event)
     refresh();
 }
 
-void ContactsView::refresh()
+struct ContactsView::Loaded {
+    std::optional<Contacts::ContactStatus> status;
+    QList<Contacts::ContactEntry> entries;
+    QString error;
+};
+
+void ContactsView::refresh() { m_gate->requestNow(); }
+
+void ContactsView::refreshLater()
+{
+    // A hidden view re-reads when it is shown again.
+    if (isVisible())
+        m_gate->request();
+}
+
+bool ContactsView::isRefreshing() const { return m_gate->isBusy(); }
+
+void ContactsView::load()
 {
     Contacts::ContactList::Filter filter;
     filter.status = Contacts::contactStatusFromName(m_statusFilter->currentData().toString());
-    QList<Contacts::ContactEntry> entries;
-    QString error;
-    if (!m_list->list(filter, &entries, &error)) {
-        m_statusLine->setText(tr("Cannot read the contact list: %1").arg(error));
+    m_reader->read<Loaded>(
+        this,
+        [filter, clock = m_clock](Store::Database &database) {
+            Loaded loaded;
+            loaded.status = filter.status;
+            Contacts::ContactList(database, *clock).list(filter, &loaded.entries, &loaded.error);
+            return loaded;
+        },
+        [this](const Loaded &loaded) {
+            m_gate->finished();
+            present(loaded);
+        });
+}
+
+void ContactsView::refreshNow()
+{
+    Loaded loaded;
+    Contacts::ContactList::Filter filter;
+    filter.status = Contacts::contactStatusFromName(m_statusFilter->currentData().toString());
+    loaded.status = filter.status;
+    m_list->list(filter, &loaded.entries, &loaded.error);
+    present(loaded);
+}
+
+void ContactsView::present(const Loaded &loaded)
+{
+    if (!loaded.error.isEmpty()) {
+        m_statusLine->setText(tr("Cannot read the contact list: %1").arg(loaded.error));
         return;
     }
-    m_model->setEntries(std::move(entries));
+    // The status filter changed while this was read: the follow-up read is already asked for.
+    if (loaded.status == Contacts::contactStatusFromName(m_statusFilter->currentData().toString())) {
+        m_model->setEntries(loaded.entries);
+        showDetail();
+    }
+    if (!m_gate->isBusy())
+        Q_EMIT refreshed();
+}
+
+void ContactsView::reloadEntry(const QString &address)
+{
+    QString error;
+    if (std::optional<Contacts::ContactEntry> entry = m_list->find(address, &error))
+        m_model->updateEntry(std::move(*entry));
     showDetail();
+    refresh();
 }
 
 bool ContactsView::select(const QString &address)
@@ -206,7 +274,7 @@ bool ContactsView::changeStatus(Contacts::ContactStatus status, const QString &n
     case Contacts::ContactList::Change::Done:
         m_statusLine->setText(tr("%1 is now %2.").arg(address, ContactsModel::statusText(status)));
         m_note->clear();
-        refresh();
+        reloadEntry(address);
         select(address);
         return true;
     case Contacts::ContactList::Change::NotListed:
@@ -235,7 +303,7 @@ bool ContactsView::saveDetails(const QString &name, const QString &phone, const 
     }
     m_statusLine->setText(tr("Saved the details of %1.").arg(address));
     m_shownAddress.clear();
-    refresh();
+    reloadEntry(address);
     return true;
 }
 

@@ -34,9 +34,13 @@ namespace Mailpulse::Ui
 {
 
 class ContactsModel;
+class RefreshGate;
+class StoreReader;
 
 /// The contact list: failing recipients with why they are listed, the status workflow with notes, contact details,
-/// composing the message to the recipient's alternate address, and importing contact details from CSV.
+/// composing the message to the recipient's alternate address, and importing contact details from CSV. The list is
+/// read on a worker thread and merged into the table row by row; the actions write through the UI thread's
+/// connection (one row each).
 class ContactsView final : public QWidget
 {
     Q_OBJECT
@@ -72,19 +76,36 @@ public:
     bool importContacts();
 
     QString statusText() const;
+    bool isRefreshing() const;
+    /// Reads the list on the calling (UI) thread and shows it at once: for `--screenshot`, which renders and exits.
+    void refreshNow();
 
 public Q_SLOTS:
+    /// Re-reads the list in the background (at once, or after the read in flight); refreshed() follows.
     void refresh();
+    /// The store changed (a probe was recorded): re-reads when shown, at most every half second.
+    void refreshLater();
+
+Q_SIGNALS:
+    void refreshed();
 
 protected:
     /// Re-reads the list: retries and the CLI change it without telling this view.
     void showEvent(QShowEvent *event) override;
 
 private:
+    struct Loaded;
+    void load();
+    void present(const Loaded &loaded);
+    /// Shows the entry's stored state at once, after an action on it.
+    void reloadEntry(const QString &address);
     void showDetail();
     std::optional<Contacts::ContactEntry> selectedEntry() const;
 
     std::unique_ptr<Contacts::ContactList> m_list;
+    const Clock *m_clock;
+    StoreReader *m_reader;
+    RefreshGate *m_gate;
     UrlOpener m_openUrl;
     FileChooser m_chooseFile;
     QString m_sender;

@@ -27,16 +27,17 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
-#include <QThread>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
 #include "common/clock.h"
 #include "models/domainstatsmodel.h"
+#include "models/domainstatsproxy.h"
 #include "stats/statsengine.h"
 #include "stats/timewindow.h"
 #include "store/database.h"
+#include "views/storereader.h"
 #include "widgets/tableheaders.h"
 
 namespace Mailpulse::Ui
@@ -47,6 +48,9 @@ namespace
 
 // More lines than this make the trend chart unreadable; the "all domains" line is always drawn.
 constexpr int kMaxTrendDomains = 5;
+
+// Between two refreshes caused by recorded probes: each costs the worker ~300 ms of CPU on a million probes.
+constexpr int kRefreshIntervalMs = 2000;
 
 // Colors for the statuses people act on. 4.4.1 (no connection) and 4.4.2 (connection dropped) point at different
 // problems (firewall or dead host vs. overloaded or filtering server), so they must never look alike.
@@ -106,46 +110,24 @@ DashboardData compute(
             return data;
         data.domainTrends.insert(domain, points);
     }
+    for (const Stats::GroupStats &g : std::as_const(data.domains)) {
+        for (auto it = g.failuresByStatus.cbegin(); it != g.failuresByStatus.cend(); ++it)
+            data.failuresByStatus[it.key()] += it.value();
+    }
     data.elapsedMs = timer.elapsed();
     return data;
 }
 
 } // namespace
 
-/// Lives on the dashboard's thread and owns the store connection used there (a connection belongs to its thread).
-class DashboardWorker final : public QObject
-{
-public:
-    explicit DashboardWorker(QString path)
-        : m_path(std::move(path))
-        , m_rules(loadRules())
-    {
-    }
-
-    DashboardData compute(const DashboardView::Request &request)
-    {
-        if (!m_database) {
-            auto database = std::make_unique<Store::Database>();
-            DashboardData failed;
-            if (!database->open(m_path, &failed.error))
-                return failed;
-            m_database = std::move(database);
-        }
-        return Ui::compute(*m_database, m_rules, request);
-    }
-
-private:
-    QString m_path;
-    Stats::ProviderRules m_rules;
-    std::unique_ptr<Store::Database> m_database;
-};
-
 DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWidget *parent)
     : QWidget(parent)
     , m_database(database)
     , m_clock(clock)
-    , m_thread(new QThread(this))
-    , m_worker(new DashboardWorker(database->path()))
+    , m_reader(new StoreReader(database->path(), QStringLiteral("dashboard"), this))
+    , m_gate(new RefreshGate(
+          kRefreshIntervalMs, [this] { request(); }, this))
+    , m_rules(loadRules())
     , m_window(new QComboBox(this))
     , m_granularity(new QComboBox(this))
     , m_order(new QComboBox(this))
@@ -159,13 +141,14 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
     , m_domainModel(new DomainStatsModel(this))
     , m_providerModel(new DomainStatsModel(this))
     , m_flaggedModel(new DomainStatsModel(this))
-    , m_domainProxy(new QSortFilterProxyModel(this))
+    , m_domainProxy(new DomainStatsProxy(this))
     , m_domainTable(new QTableView(this))
 {
-    m_thread->setObjectName(QStringLiteral("dashboard"));
-    m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread->start(QThread::LowPriority);
+    connect(m_reader, &StoreReader::failed, this, [this](const QString &error) {
+        DashboardData failed;
+        failed.error = error;
+        apply(std::move(failed));
+    });
 
     m_window->addItem(tr("Last 24 hours"), int(Window::Day));
     m_window->addItem(tr("Last 7 days"), int(Window::Week));
@@ -212,8 +195,8 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
 
     auto *flaggedTable = new QTableView(this);
     auto *providerTable = new QTableView(this);
-    auto *flaggedProxy = new QSortFilterProxyModel(this);
-    auto *providerProxy = new QSortFilterProxyModel(this);
+    auto *flaggedProxy = new DomainStatsProxy(this);
+    auto *providerProxy = new DomainStatsProxy(this);
     flaggedProxy->setSourceModel(m_flaggedModel);
     providerProxy->setSourceModel(m_providerModel);
     m_domainProxy->setSourceModel(m_domainModel);
@@ -237,6 +220,7 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
     providerTable->hideColumn(DomainStatsModel::Kind);
 
     auto *tabs = new QTabWidget(this);
+    connect(tabs, &QTabWidget::currentChanged, this, &DashboardView::syncDomainTable);
     tabs->addTab(flaggedTable, tr("Consistent problems"));
     tabs->addTab(m_domainTable, tr("Domains"));
     tabs->addTab(providerTable, tr("Providers"));
@@ -288,11 +272,7 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
     refresh();
 }
 
-DashboardView::~DashboardView()
-{
-    m_thread->quit();
-    m_thread->wait();
-}
+DashboardView::~DashboardView() = default;
 
 DashboardView::Window DashboardView::window() const { return Window(m_window->currentData().toInt()); }
 
@@ -309,24 +289,35 @@ void DashboardView::setTopDomains(int count) { m_top->setValue(count); }
 
 void DashboardView::refresh()
 {
-    if (m_inFlight) {
-        m_pending = true;
+    m_stale = false;
+    m_gate->requestNow();
+}
+
+void DashboardView::refreshLater()
+{
+    if (!isVisible()) {
+        m_stale = true;
         return;
     }
-    request();
+    m_gate->request();
+}
+
+bool DashboardView::isRefreshing() const { return m_gate->isBusy(); }
+
+void DashboardView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
 }
 
 void DashboardView::request()
 {
-    m_inFlight = true;
-    m_pending = false;
     m_status->setText(tr("Updating…"));
-    const Request r = currentRequest();
-    QMetaObject::invokeMethod(m_worker, [this, worker = m_worker, r] {
-        DashboardData data = worker->compute(r);
-        // Queued to the view: dropped if the view is gone by then.
-        QMetaObject::invokeMethod(this, [this, data = std::move(data)]() mutable { apply(std::move(data)); });
-    });
+    m_reader->read<DashboardData>(
+        this,
+        [rules = m_rules, r = currentRequest()](Store::Database &database) { return Ui::compute(database, rules, r); },
+        [this](DashboardData data) { apply(std::move(data)); });
 }
 
 DashboardView::Request DashboardView::currentRequest() const
@@ -341,18 +332,28 @@ DashboardView::Request DashboardView::currentRequest() const
     return r;
 }
 
-void DashboardView::refreshNow() { apply(Ui::compute(*m_database, loadRules(), currentRequest())); }
+void DashboardView::refreshNow()
+{
+    m_status->setText(tr("Updating…"));
+    // Not through apply(): this one is not the gate's.
+    present(Ui::compute(*m_database, m_rules, currentRequest()));
+}
 
 void DashboardView::apply(DashboardData data)
 {
-    m_inFlight = false;
+    m_gate->finished();
+    present(std::move(data));
+}
+
+void DashboardView::present(DashboardData data)
+{
     if (!data.error.isEmpty()) {
         m_status->setText(tr("Cannot read the statistics: %1").arg(data.error));
         Q_EMIT refreshFailed(data.error);
     } else {
         QElapsedTimer timer;
         timer.start();
-        m_data = std::move(data);
+        m_reader->dispose(std::exchange(m_data, std::move(data)));
         m_status->setText(
             tr("%n domain(s), updated in %1 ms", nullptr, int(m_data.domains.size())).arg(m_data.elapsedMs));
         rebuildTables();
@@ -362,16 +363,17 @@ void DashboardView::apply(DashboardData data)
         m_applyMs = timer.elapsed();
         Q_EMIT refreshed();
     }
-    if (m_pending)
-        request();
 }
 
 QString DashboardView::recoveryText() const { return m_recovery->text(); }
 
 void DashboardView::rebuildTables()
 {
-    const QStringList keep = selectedDomains();
-    m_domainModel->setGroups(m_data.domains, Stats::GroupKind::Domain);
+    // 10,000 domains take the UI thread tens of milliseconds to merge: the domain table (on a tab behind the flagged
+    // one) follows while shown, and catches up when it is.
+    m_domainTableStale = true;
+    if (m_domainTable->isVisible())
+        syncDomainTable();
     m_providerModel->setGroups(m_data.providers, Stats::GroupKind::Provider);
     QList<DomainStatsModel::Row> flagged;
     qint64 retries = 0;
@@ -392,14 +394,20 @@ void DashboardView::rebuildTables()
                                           .arg(recovered)
                                           .arg(retries)
                                     : tr("Retry recovery: no retries in this window"));
+}
 
-    // The reset cleared the selection; restore it without re-querying (the data already has those trends).
-    const QSignalBlocker blocker(m_domainTable->selectionModel());
-    for (int row = 0; row < m_domainModel->rowCount(); ++row) {
-        if (keep.contains(m_domainModel->row(row).stats.key))
-            m_domainTable->selectionModel()->select(m_domainProxy->mapFromSource(m_domainModel->index(row, 0)),
-                QItemSelectionModel::Select | QItemSelectionModel::Rows);
-    }
+void DashboardView::syncDomainTable()
+{
+    if (!std::exchange(m_domainTableStale, false))
+        return;
+    // A merge, not a reset: the selected domains (and their trend lines) stay selected.
+    m_domainModel->setGroups(m_data.domains, Stats::GroupKind::Domain);
+}
+
+DomainStatsModel *DashboardView::domainModel()
+{
+    syncDomainTable();
+    return m_domainModel;
 }
 
 void DashboardView::rebuildBars()
@@ -426,45 +434,49 @@ void DashboardView::rebuildBars()
     });
     groups.resize(std::min<qsizetype>(groups.size(), m_top->value()));
 
-    m_barChart->removeAllSeries();
-    const QList<QAbstractAxis *> axes = m_barChart->axes();
-    for (QAbstractAxis *axis : axes) {
-        m_barChart->removeAxis(axis);
-        delete axis;
-    }
-    m_barDomains.clear();
     // Success and failure stacked to 100%: a domain at 0% shows as a full red bar, not as nothing.
-    m_barSeries = new QHorizontalStackedBarSeries;
-    m_barSet = new QBarSet(tr("Successful (%)"));
-    m_barSet->setColor(QColor(0x2f, 0x9e, 0x44));
-    auto *failed = new QBarSet(tr("Failed (%)"));
-    failed->setColor(QColor(0xe0, 0x31, 0x31));
+    QList<qreal> successes;
+    QList<qreal> failures;
     QStringList categories;
     // A horizontal bar chart draws its first category at the bottom; insert in reverse so the first is on top.
     for (auto it = groups.crbegin(); it != groups.crend(); ++it) {
         const double rate = (*it)->successRate().value_or(0.0) * 100.0;
-        *m_barSet << rate;
-        *failed << 100.0 - rate;
+        successes << rate;
+        failures << 100.0 - rate;
         categories << (*it)->key;
     }
+    m_barDomains.clear();
     for (const Stats::GroupStats *g : std::as_const(groups))
         m_barDomains << g->key;
-    m_barSeries->append({ m_barSet, failed });
-    m_barChart->addSeries(m_barSeries);
-    auto *domains = new QBarCategoryAxis;
-    domains->append(categories);
-    domains->setTruncateLabels(false); // a domain cut to "…" tells nothing; the plot gives way instead
-    auto *values = new QValueAxis;
-    values->setRange(0, 100);
-    values->setLabelFormat(QStringLiteral("%d%%"));
-    m_barChart->addAxis(domains, Qt::AlignLeft);
-    m_barChart->addAxis(values, Qt::AlignBottom);
-    m_barSeries->attachAxis(domains);
-    m_barSeries->attachAxis(values);
-    for (QBarSet *set : { m_barSet, failed }) {
-        connect(set, &QBarSet::clicked, this, &DashboardView::onBarClicked);
-        connect(set, &QBarSet::hovered, this, &DashboardView::onBarHovered);
+    if (!m_barSeries) {
+        // Built once and then refilled: new series, sets and axes at every refresh cost the UI thread a relayout of
+        // the whole chart and its legend.
+        m_barSeries = new QHorizontalStackedBarSeries;
+        m_barSet = new QBarSet(tr("Successful (%)"));
+        m_barSet->setColor(QColor(0x2f, 0x9e, 0x44));
+        m_failedSet = new QBarSet(tr("Failed (%)"));
+        m_failedSet->setColor(QColor(0xe0, 0x31, 0x31));
+        m_barSeries->append({ m_barSet, m_failedSet });
+        m_barChart->addSeries(m_barSeries);
+        m_barAxis = new QBarCategoryAxis;
+        m_barAxis->setTruncateLabels(false); // a domain cut to "…" tells nothing; the plot gives way instead
+        auto *values = new QValueAxis;
+        values->setRange(0, 100);
+        values->setLabelFormat(QStringLiteral("%d%%"));
+        m_barChart->addAxis(m_barAxis, Qt::AlignLeft);
+        m_barChart->addAxis(values, Qt::AlignBottom);
+        m_barSeries->attachAxis(m_barAxis);
+        m_barSeries->attachAxis(values);
+        for (QBarSet *set : { m_barSet, m_failedSet }) {
+            connect(set, &QBarSet::clicked, this, &DashboardView::onBarClicked);
+            connect(set, &QBarSet::hovered, this, &DashboardView::onBarHovered);
+        }
     }
+    m_barSet->remove(0, m_barSet->count());
+    m_barSet->append(successes);
+    m_failedSet->remove(0, m_failedSet->count());
+    m_failedSet->append(failures);
+    m_barAxis->setCategories(categories);
 }
 
 void DashboardView::onBarClicked(int index)
@@ -497,53 +509,60 @@ void DashboardView::onBarHovered(bool state, int index)
 
 void DashboardView::rebuildStatus()
 {
-    QMap<QString, qint64> byStatus;
-    for (const Stats::GroupStats &g : std::as_const(m_data.domains)) {
-        for (auto it = g.failuresByStatus.cbegin(); it != g.failuresByStatus.cend(); ++it)
-            byStatus[it.key()] += it.value();
-    }
     QList<std::pair<QString, qint64>> slices;
-    for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it)
+    for (auto it = m_data.failuresByStatus.cbegin(); it != m_data.failuresByStatus.cend(); ++it)
         slices.append({ it.key(), it.value() });
     std::stable_sort(slices.begin(), slices.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
 
     // A donut with dozens of thin slices says nothing: the largest few, the connection failures the dashboard is
     // about, and the rest as "other".
     constexpr int kMaxSlices = 8;
+    QList<std::pair<QString, qint64>> shown; // status ("" for the rest) and count
     qint64 other = 0;
-    QList<QPieSlice *> pieSlices;
-    int fallback = 0;
     for (const auto &entry : std::as_const(slices)) {
-        const QString status = entry.first;
-        const qint64 count = entry.second;
-        if (pieSlices.size() >= kMaxSlices && status != u"4.4.1" && status != u"4.4.2") {
-            other += count;
-            continue;
+        if (shown.size() >= kMaxSlices && entry.first != u"4.4.1" && entry.first != u"4.4.2")
+            other += entry.second;
+        else
+            shown.append(entry);
+    }
+    if (other > 0)
+        shown.append({ QString(), other });
+    // The same statuses in the same order (the usual case while probes come in): new values for the slices, no new
+    // slices and legend markers, which cost the UI thread tens of milliseconds.
+    const QList<QPieSlice *> existing = m_statusSeries->slices();
+    bool same = existing.size() == shown.size();
+    for (qsizetype i = 0; same && i < shown.size(); ++i)
+        same = existing.at(i)->property("status").toString() == shown.at(i).first;
+    const auto label = [](const QString &status, qint64 count) {
+        return status.isEmpty() ? tr("other (%1)").arg(count) : QStringLiteral("%1 (%2)").arg(status).arg(count);
+    };
+    if (same) {
+        for (qsizetype i = 0; i < shown.size(); ++i) {
+            existing.at(i)->setValue(double(shown.at(i).second));
+            existing.at(i)->setLabel(label(shown.at(i).first, shown.at(i).second));
         }
-        auto *slice = new QPieSlice(QStringLiteral("%1 (%2)").arg(status).arg(count), double(count));
-        slice->setColor(statusColor(status, fallback++));
-        slice->setProperty("status", status);
-        pieSlices.append(slice);
+    } else {
+        QList<QPieSlice *> pieSlices;
+        int fallback = 0;
+        for (const auto &[status, count] : std::as_const(shown)) {
+            auto *slice = new QPieSlice(label(status, count), double(count));
+            slice->setColor(status.isEmpty() ? QColor(0xad, 0xb5, 0xbd) : statusColor(status, fallback++));
+            slice->setProperty("status", status);
+            connect(slice, &QPieSlice::hovered, this, [slice](bool state) {
+                slice->setExploded(state);
+                if (state)
+                    QToolTip::showText(QCursor::pos(),
+                        tr("%1 failed probes, %2%")
+                            .arg(slice->label(), QLocale().toString(slice->percentage() * 100.0, 'f', 1)));
+                else
+                    QToolTip::hideText();
+            });
+            pieSlices.append(slice);
+        }
+        // One append of all slices: the chart lays out once instead of once per slice.
+        m_statusSeries->clear();
+        m_statusSeries->append(pieSlices);
     }
-    if (other > 0) {
-        auto *slice = new QPieSlice(tr("other (%1)").arg(other), double(other));
-        slice->setColor(QColor(0xad, 0xb5, 0xbd));
-        pieSlices.append(slice);
-    }
-    for (QPieSlice *slice : std::as_const(pieSlices)) {
-        connect(slice, &QPieSlice::hovered, this, [slice](bool state) {
-            slice->setExploded(state);
-            if (state)
-                QToolTip::showText(QCursor::pos(),
-                    tr("%1 failed probes, %2%")
-                        .arg(slice->label(), QLocale().toString(slice->percentage() * 100.0, 'f', 1)));
-            else
-                QToolTip::hideText();
-        });
-    }
-    // One append of all slices: the chart lays out once instead of once per slice.
-    m_statusSeries->clear();
-    m_statusSeries->append(pieSlices);
     m_statusChart->setTitle(slices.isEmpty() ? tr("Failures by status: none") : tr("Failures by status"));
 }
 
@@ -623,6 +642,7 @@ void DashboardView::onCurrentDomainChanged(const QModelIndex &current)
 
 void DashboardView::selectDomain(const QString &domain)
 {
+    syncDomainTable();
     for (int row = 0; row < m_domainModel->rowCount(); ++row) {
         if (m_domainModel->row(row).stats.key != domain)
             continue;

@@ -4,11 +4,14 @@
 
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QStringList>
 #include <QWidget>
 
 #include "stats/groupstats.h"
+#include "stats/providerrules.h"
 
+class QBarCategoryAxis;
 class QBarSet;
 class QChart;
 class QChartView;
@@ -20,7 +23,6 @@ class QPieSeries;
 class QSortFilterProxyModel;
 class QSpinBox;
 class QTableView;
-class QThread;
 
 namespace Mailpulse
 {
@@ -35,7 +37,8 @@ namespace Mailpulse::Ui
 {
 
 class DomainStatsModel;
-class DashboardWorker;
+class RefreshGate;
+class StoreReader;
 
 /// What one dashboard refresh reads from the store.
 struct DashboardData {
@@ -43,6 +46,7 @@ struct DashboardData {
     QList<Stats::GroupStats> providers;
     QList<Stats::TrendPoint> trend; // every domain
     QHash<QString, QList<Stats::TrendPoint>> domainTrends; // the domains selected in the table
+    QMap<QString, qint64> failuresByStatus; // over every domain
     qint64 elapsedMs = 0; // time the worker took
     QString error;
 };
@@ -51,8 +55,9 @@ struct DashboardData {
 /// domains and providers, and how often retries recover.
 ///
 /// Stats are computed on a worker thread with its own store connection: StatsEngine takes ~300 ms on a million
-/// probes, too long for the UI thread, and refresh() is called after every recorded probe. Refreshes requested while
-/// one runs collapse into one follow-up, so a batch of probes costs at most one query in flight and one queued.
+/// probes, too long for the UI thread. Refreshes requested while one runs collapse into one follow-up; those caused
+/// by recorded probes (refreshLater()) also wait for the dashboard to be shown and come at most every two seconds, so
+/// a batch of probes costs a bounded share of the UI thread and of the machine.
 class DashboardView final : public QWidget
 {
     Q_OBJECT
@@ -65,9 +70,11 @@ public:
     DashboardView(Store::Database *database, const Clock *clock, QWidget *parent = nullptr);
     ~DashboardView() override;
 
-    /// Re-reads the store in the background; refreshed() follows.
+    /// Re-reads the store in the background (at once, or after the read in flight); refreshed() follows.
     void refresh();
-    bool isRefreshing() const { return m_inFlight; }
+    /// The store changed (a probe was recorded): re-reads when shown, at most every two seconds.
+    void refreshLater();
+    bool isRefreshing() const;
     /// Reads the store on the calling (UI) thread and updates at once: for `--screenshot`, which renders and exits.
     void refreshNow();
 
@@ -80,7 +87,8 @@ public:
     void selectDomain(const QString &domain);
 
     const DashboardData &data() const { return m_data; }
-    DomainStatsModel *domainModel() const { return m_domainModel; }
+    /// Brings the domain table up to date first (it follows the store only while shown, see rebuildTables()).
+    DomainStatsModel *domainModel();
     DomainStatsModel *providerModel() const { return m_providerModel; }
     DomainStatsModel *flaggedModel() const { return m_flaggedModel; }
     QHorizontalStackedBarSeries *barSeries() const { return m_barSeries; }
@@ -101,14 +109,21 @@ Q_SIGNALS:
     void refreshed();
     void refreshFailed(const QString &error);
 
+protected:
+    /// Catches up with what was recorded while hidden.
+    void showEvent(QShowEvent *event) override;
+
 private:
     void request();
     Request currentRequest() const;
+    /// A background read landed.
     void apply(DashboardData data);
+    void present(DashboardData data);
     void rebuildBars();
     void rebuildTrend();
     void rebuildStatus();
     void rebuildTables();
+    void syncDomainTable();
     QStringList selectedDomains() const;
     void onBarClicked(int index);
     void onBarHovered(bool state, int index);
@@ -116,10 +131,11 @@ private:
 
     Store::Database *m_database;
     const Clock *m_clock;
-    QThread *m_thread;
-    DashboardWorker *m_worker;
-    bool m_inFlight = false;
-    bool m_pending = false;
+    StoreReader *m_reader;
+    RefreshGate *m_gate;
+    Stats::ProviderRules m_rules;
+    bool m_domainTableStale = false; // m_data has domains the hidden domain table does not show yet
+    bool m_stale = false; // the store changed while the dashboard was hidden
     DashboardData m_data;
     qint64 m_applyMs = 0;
 
@@ -133,6 +149,8 @@ private:
     QChart *m_barChart;
     QHorizontalStackedBarSeries *m_barSeries = nullptr;
     QBarSet *m_barSet = nullptr;
+    QBarSet *m_failedSet = nullptr;
+    QBarCategoryAxis *m_barAxis = nullptr;
     QStringList m_barDomains;
     QChart *m_trendChart;
     QChart *m_statusChart;

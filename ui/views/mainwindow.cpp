@@ -54,12 +54,14 @@ MainWindow::MainWindow(
     resize(1100, 720);
 
     connect(m_probe, &ProbeView::probeRecorded, m_history, &HistoryView::add);
-    connect(m_probe, &ProbeView::probeRecorded, m_queue, &QueueView::refresh);
-    connect(m_probe, &ProbeView::probeRecorded, m_contacts, &ContactsView::refresh);
+    // A batch records many probes a second: these views re-read at a bounded rate, and only while shown.
+    connect(m_probe, &ProbeView::probeRecorded, m_queue, &QueueView::refreshLater);
+    connect(m_probe, &ProbeView::probeRecorded, m_contacts, &ContactsView::refreshLater);
+    connect(m_probe, &ProbeView::probeRecorded, m_dashboard, &DashboardView::refreshLater);
     connect(m_import, &ImportView::importFinished, m_history, &HistoryView::refresh);
     connect(m_import, &ImportView::importFinished, m_queue, &QueueView::refresh);
     connect(m_import, &ImportView::importFinished, m_contacts, &ContactsView::refresh);
-    connect(m_probe, &ProbeView::probeRecorded, m_dashboard, &DashboardView::refresh);
+    connect(m_import, &ImportView::importFinished, m_dashboard, &DashboardView::refreshLater);
     // Through the history's filter box, so the user sees the filter and can clear it.
     connect(m_dashboard, &DashboardView::domainSelected, m_history, &HistoryView::setFilterText);
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -126,8 +128,10 @@ bool MainWindow::saveScreenshots(const QString &directory, QString *error)
         *error = tr("cannot create %1").arg(directory);
         return false;
     }
-    // The dashboard normally fills in from a background thread; a screenshot is taken before that could land.
+    // These views normally fill in from background threads; a screenshot is taken before that could land.
     m_dashboard->refreshNow();
+    m_queue->refreshNow();
+    m_contacts->refreshNow();
     static const char *const names[] = { "dashboard", "probe", "history", "queue", "contacts", "import", "lab" };
     for (int i = 0; i < m_tabs->count() && i < int(std::size(names)); ++i) {
         m_tabs->setCurrentIndex(i);

@@ -10,9 +10,15 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QTextEdit>
+#include <QThread>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "smtp/hostport.h"
@@ -24,6 +30,11 @@ namespace Mailpulse::Ui
 
 namespace
 {
+
+// How often streamed transcript lines and batch results reach the widgets.
+constexpr int kFlushIntervalMs = 100;
+// Transcript chunks kept in a batch (each holds the lines of one flush); every probe's own transcript is in History.
+constexpr int kMaxTranscriptBlocks = 2000;
 
 QDoubleSpinBox *secondsBox(int defaultMs, QWidget *parent)
 {
@@ -42,6 +53,8 @@ QString colorFor(char dir)
         return QStringLiteral("#1565c0");
     case 'C':
         return QStringLiteral("#2e7d32");
+    case '!':
+        return QStringLiteral("#c62828");
     default:
         return QStringLiteral("#757575");
     }
@@ -52,8 +65,17 @@ QString colorFor(char dir)
 ProbeView::ProbeView(Tracking::OutcomeRecorder *recorder, const Clock *clock, QWidget *parent)
     : QWidget(parent)
     , m_recorder(recorder)
-    , m_engine(new Smtp::ProbeEngine(clock, this))
+    , m_engineThread(new QThread(this))
+    , m_engine(new Smtp::ProbeEngine(clock))
+    , m_flushTimer(new QTimer(this))
 {
+    m_engineThread->setObjectName(QStringLiteral("probes"));
+    m_engine->moveToThread(m_engineThread);
+    connect(m_engineThread, &QThread::finished, m_engine, &QObject::deleteLater);
+    m_engineThread->start();
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(kFlushIntervalMs);
+    connect(m_flushTimer, &QTimer::timeout, this, &ProbeView::flush);
     const Smtp::Timeouts defaults;
     m_targets = new QPlainTextEdit(this);
     m_targets->setPlaceholderText(tr("user@example.org or example.org, one per line"));
@@ -84,6 +106,7 @@ ProbeView::ProbeView(Tracking::OutcomeRecorder *recorder, const Clock *clock, QW
     m_transcript = new QTextEdit(this);
     m_transcript->setReadOnly(true);
     m_transcript->setFontFamily(QStringLiteral("monospace"));
+    m_transcript->document()->setMaximumBlockCount(kMaxTranscriptBlocks);
     m_result = new QLabel(this);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_result->setWordWrap(true);
@@ -124,13 +147,21 @@ ProbeView::ProbeView(Tracking::OutcomeRecorder *recorder, const Clock *clock, QW
     connect(m_engine, &Smtp::ProbeEngine::probeFinished, this, &ProbeView::onProbeFinished);
     connect(m_engine, &Smtp::ProbeEngine::progressChanged, this, &ProbeView::onProgress);
     connect(m_engine, &Smtp::ProbeEngine::idle, this, [this] {
+        flush();
+        m_running = false;
         m_runButton->setEnabled(true);
         m_cancelButton->setEnabled(false);
         Q_EMIT batchFinished();
     });
 }
 
-ProbeView::~ProbeView() = default;
+ProbeView::~ProbeView()
+{
+    // Running probes end with their partial results, which nobody records any more.
+    QMetaObject::invokeMethod(m_engine, &Smtp::ProbeEngine::cancelAll);
+    m_engineThread->quit();
+    m_engineThread->wait();
+}
 
 void ProbeView::setDefaults(const Smtp::ProbeConfig &config, int maxConcurrent, int maxPerDomain)
 {
@@ -144,7 +175,8 @@ void ProbeView::setDefaults(const Smtp::ProbeConfig &config, int maxConcurrent, 
     m_commandTimeout->setValue(config.timeouts.commandMs / 1000.0);
     m_tlsTimeout->setValue(config.timeouts.tlsMs / 1000.0);
     m_verify->setChecked(config.verifyCertificate);
-    m_engine->setLimits({ maxConcurrent, maxPerDomain });
+    const Smtp::ProbeEngine::Limits limits { maxConcurrent, maxPerDomain };
+    QMetaObject::invokeMethod(m_engine, [engine = m_engine, limits] { engine->setLimits(limits); });
 }
 
 void ProbeView::prepare(const QString &targets, const QString &mx, const QString &caFile)
@@ -207,19 +239,24 @@ bool ProbeView::run()
     }
     m_config = *config;
     m_multiple = targets.size() > 1;
+    m_pendingLines.clear();
+    m_pendingResult.reset();
     m_transcript->clear();
     m_result->clear();
+    m_running = true;
     m_runButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
     m_progress->setVisible(m_multiple);
-    for (const Smtp::ProbeTarget &target : std::as_const(targets))
-        m_engine->enqueue(target, m_config);
+    QMetaObject::invokeMethod(m_engine, [engine = m_engine, targets, config = m_config] {
+        for (const Smtp::ProbeTarget &target : targets)
+            engine->enqueue(target, config);
+    });
     return true;
 }
 
-void ProbeView::cancel() { m_engine->cancelAll(); }
+void ProbeView::cancel() { QMetaObject::invokeMethod(m_engine, &Smtp::ProbeEngine::cancelAll); }
 
-bool ProbeView::isRunning() const { return !m_engine->isIdle(); }
+bool ProbeView::isRunning() const { return m_running; }
 
 QString ProbeView::transcriptText() const { return m_transcript->toPlainText(); }
 
@@ -228,17 +265,48 @@ QString ProbeView::resultText() const { return m_result->text(); }
 void ProbeView::onTranscriptLine(quint64 id, const Smtp::TranscriptEntry &entry)
 {
     const QString prefix = m_multiple ? QStringLiteral("#%1 ").arg(id) : QString();
-    m_transcript->append(QStringLiteral("<span style=\"color:%1\">%2%3 %4 %5</span>")
-                             .arg(colorFor(entry.dir), prefix, QString::number(double(entry.tMs) / 1000.0, 'f', 3),
-                                 QString(QLatin1Char(entry.dir)), entry.line.toHtmlEscaped()));
+    m_pendingLines.append({ entry.dir,
+        QStringLiteral("%1%2 %3 %4")
+            .arg(prefix, QString::number(double(entry.tMs) / 1000.0, 'f', 3), QString(QLatin1Char(entry.dir)),
+                entry.line) });
+    if (!m_flushTimer->isActive())
+        m_flushTimer->start();
+}
+
+void ProbeView::flush()
+{
+    m_flushTimer->stop();
+    // Plain text with a colour per direction (no HTML to parse), in one edit block: one layout per flush.
+    if (!m_pendingLines.isEmpty()) {
+        QTextCursor cursor(m_transcript->document());
+        cursor.movePosition(QTextCursor::End);
+        cursor.beginEditBlock();
+        for (const auto &[dir, text] : std::as_const(m_pendingLines)) {
+            if (!m_transcript->document()->isEmpty())
+                cursor.insertBlock();
+            QTextCharFormat format;
+            format.setForeground(QColor(colorFor(dir)));
+            cursor.insertText(text, format);
+        }
+        cursor.endEditBlock();
+        m_transcript->verticalScrollBar()->setValue(m_transcript->verticalScrollBar()->maximum());
+    }
+    m_pendingLines.clear();
+    if (m_pendingResult)
+        showResult(*std::exchange(m_pendingResult, std::nullopt));
 }
 
 void ProbeView::onProbeFinished(quint64, const Smtp::ProbeResult &result)
 {
     QString error;
     if (!m_recorder->recordProbe(result, m_config, nullptr, &error))
-        m_transcript->append(tr("<b>Could not store the result:</b> %1").arg(error.toHtmlEscaped()));
-    showResult(result);
+        m_pendingLines.append({ '!', tr("Could not store the result: %1").arg(error) });
+    m_pendingResult = result;
+    // A single probe shows its whole transcript and result at once; a batch's come with the next flush.
+    if (!m_multiple)
+        flush();
+    else if (!m_flushTimer->isActive())
+        m_flushTimer->start();
     Q_EMIT probeRecorded(result);
 }
 
@@ -251,7 +319,7 @@ void ProbeView::onProgress(int finished, int total)
 void ProbeView::showResult(const Smtp::ProbeResult &r)
 {
     QString text
-        = QStringLiteral("<b>%1</b>: <b>%2</b> %3 %4 — phase %5, %6 ms<br>%7")
+        = tr("<b>%1</b>: <b>%2</b> %3 %4 — phase %5, %6 ms<br>%7")
               .arg(r.target.toHtmlEscaped(), r.classification.status, Bounce::deliveryClassName(r.classification.cls),
                   r.classification.reason, Smtp::phaseName(r.phase))
               .arg(r.timings.total)

@@ -16,6 +16,8 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTextEdit;
+class QThread;
+class QTimer;
 
 namespace Mailpulse
 {
@@ -34,6 +36,10 @@ namespace Mailpulse::Ui
 {
 
 /// Manual probes: targets, settings, Run; the transcript streams live, then the classified result.
+///
+/// The probe engine (sockets, TLS, reply parsing) runs on its own thread, so that a batch of a thousand targets
+/// leaves the UI thread free; results are stored from the UI thread, in the order they finish. Transcript lines and
+/// results are shown at most ten times a second, however fast they come.
 class ProbeView final : public QWidget
 {
     Q_OBJECT
@@ -68,9 +74,16 @@ private:
     void onProgress(int finished, int total);
     std::optional<Smtp::ProbeConfig> configFromForm(QString *error) const;
     void showResult(const Smtp::ProbeResult &result);
+    /// Shows the transcript lines and the latest result that arrived since the last flush.
+    void flush();
 
     Tracking::OutcomeRecorder *m_recorder;
-    Smtp::ProbeEngine *m_engine;
+    QThread *m_engineThread;
+    Smtp::ProbeEngine *m_engine; // lives on m_engineThread: reached through queued calls only
+    bool m_running = false;
+    QTimer *m_flushTimer;
+    QList<std::pair<char, QString>> m_pendingLines; // direction ('S', 'C', …) and text
+    std::optional<Smtp::ProbeResult> m_pendingResult;
     Smtp::ProbeConfig m_defaults; // HELO name and MAIL FROM come from here; the form shows the rest
     Smtp::ProbeConfig m_config; // of the running batch
     bool m_multiple = false;

@@ -22,6 +22,8 @@
 #include "common/clock.h"
 #include "models/retryqueuemodel.h"
 #include "queue/retryscheduler.h"
+#include "store/database.h"
+#include "views/storereader.h"
 #include "widgets/tableheaders.h"
 
 namespace Mailpulse::Ui
@@ -29,6 +31,9 @@ namespace Mailpulse::Ui
 
 namespace
 {
+// Between two automatic re-reads of the list: a batch records many probes a second.
+constexpr int kRefreshIntervalMs = 500;
+
 QString timeText(const QDateTime &t)
 {
     return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
@@ -38,6 +43,11 @@ QString timeText(const QDateTime &t)
 QueueView::QueueView(Store::Database *database, const Clock *clock, QWidget *parent)
     : QWidget(parent)
     , m_queue(std::make_unique<Queue::RetryQueue>(*database, clock))
+    , m_database(database)
+    , m_clock(clock)
+    , m_reader(new StoreReader(database->path(), QStringLiteral("queue view"), this))
+    , m_gate(new RefreshGate(
+          kRefreshIntervalMs, [this] { load(); }, this))
     , m_model(new RetryQueueModel(clock, this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_filterCombo(new QComboBox(this))
@@ -129,7 +139,11 @@ QueueView::QueueView(Store::Database *database, const Clock *clock, QWidget *par
     // The CLI (`queue run`, `queue cancel`) and other windows change the shared store too; nothing signals those,
     // so a visible view re-reads now and then.
     m_poll->setInterval(30'000);
-    connect(m_poll, &QTimer::timeout, this, &QueueView::refresh);
+    connect(m_poll, &QTimer::timeout, this, &QueueView::refreshLater);
+    connect(m_reader, &StoreReader::failed, this, [this](const QString &error) {
+        m_status->setText(tr("Cannot read the retry queue: %1").arg(error));
+        m_gate->finished();
+    });
     refresh();
 }
 
@@ -158,7 +172,7 @@ void QueueView::setScheduler(Queue::RetryScheduler *scheduler)
     m_scheduler = scheduler;
     if (!m_scheduler)
         return;
-    connect(m_scheduler, &Queue::RetryScheduler::attemptStarted, this, &QueueView::refresh);
+    connect(m_scheduler, &Queue::RetryScheduler::attemptStarted, this, &QueueView::refreshLater);
     connect(m_scheduler, &Queue::RetryScheduler::attemptFinished, this, &QueueView::onAttemptFinished);
 }
 
@@ -169,30 +183,67 @@ void QueueView::setFilter(Filter filter)
     refresh();
 }
 
-void QueueView::refresh()
+void QueueView::refresh() { m_gate->requestNow(); }
+
+void QueueView::refreshLater()
 {
-    QString error;
-    QList<Queue::RetryEntry> entries;
-    if (m_filter == Filter::All) {
-        entries = m_queue->entries(std::nullopt, false, &error);
-    } else {
-        // Three narrow queries beat loading every closed entry of months of monitoring.
-        for (const Queue::EntryState state :
-            { Queue::EntryState::Running, Queue::EntryState::Pending, Queue::EntryState::Paused }) {
-            entries += m_queue->entries(state, false, &error);
-            if (!error.isEmpty())
-                break;
-        }
-        std::sort(entries.begin(), entries.end(),
-            [](const Queue::RetryEntry &a, const Queue::RetryEntry &b) { return a.id < b.id; });
+    // A hidden view re-reads when it is shown again.
+    if (isVisible())
+        m_gate->request();
+}
+
+bool QueueView::isRefreshing() const { return m_gate->isBusy(); }
+
+namespace
+{
+QueueView::Loaded loadEntries(Store::Database &database, const Clock *clock, QueueView::Filter filter)
+{
+    QueueView::Loaded loaded;
+    loaded.filter = filter;
+    const Queue::RetryQueue queue(database, clock);
+    if (filter == QueueView::Filter::All) {
+        loaded.entries = queue.entries(std::nullopt, false, &loaded.error);
+        return loaded;
     }
-    if (!error.isEmpty()) {
-        m_status->setText(tr("Cannot read the retry queue: %1").arg(error));
+    // Three narrow queries beat loading every closed entry of months of monitoring.
+    for (const Queue::EntryState state :
+        { Queue::EntryState::Running, Queue::EntryState::Pending, Queue::EntryState::Paused }) {
+        loaded.entries += queue.entries(state, false, &loaded.error);
+        if (!loaded.error.isEmpty())
+            break;
+    }
+    return loaded;
+}
+} // namespace
+
+void QueueView::load()
+{
+    m_reader->read<Loaded>(
+        this,
+        [filter = m_filter, clock = m_clock](
+            Store::Database &database) { return loadEntries(database, clock, filter); },
+        [this](const Loaded &loaded) {
+            m_gate->finished();
+            present(loaded);
+        });
+}
+
+void QueueView::refreshNow() { present(loadEntries(*m_database, m_clock, m_filter)); }
+
+void QueueView::present(const Loaded &loaded)
+{
+    if (!loaded.error.isEmpty()) {
+        m_status->setText(tr("Cannot read the retry queue: %1").arg(loaded.error));
         return;
     }
-    m_model->setEntries(std::move(entries));
-    updateActions();
-    showDetail();
+    // The filter changed while this was read: the follow-up read is already asked for.
+    if (loaded.filter == m_filter) {
+        m_model->setEntries(loaded.entries);
+        updateActions();
+        showDetail();
+    }
+    if (!m_gate->isBusy())
+        Q_EMIT refreshed();
 }
 
 bool QueueView::select(qint64 id)
@@ -246,6 +297,11 @@ bool QueueView::act(
     switch (result) {
     case Queue::RetryQueue::ActionResult::Done:
         m_status->setText(done.arg(target));
+        // The row shows the new state at once (one indexed read); the whole list follows in the background.
+        if (std::optional<Queue::RetryEntry> changed = m_queue->entry(id, false, &error))
+            m_model->updateEntry(std::move(*changed));
+        updateActions();
+        showDetail();
         break;
     case Queue::RetryQueue::ActionResult::NotFound:
         m_status->setText(tr("%1 is no longer in the queue.").arg(target));
@@ -268,7 +324,7 @@ void QueueView::onAttemptFinished(const Queue::RetryAttemptReport &report)
     m_status->setText(report.stored
             ? tr("Retried %1 (%2): %3 %4").arg(report.target, report.settings.describe(), c.status, c.reason)
             : tr("Retry of %1 not recorded: %2").arg(report.target, report.error));
-    refresh();
+    refreshLater();
 }
 
 void QueueView::updateActions()

@@ -32,11 +32,14 @@ class Database;
 namespace Mailpulse::Ui
 {
 
+class RefreshGate;
 class RetryQueueModel;
+class StoreReader;
 
 /// The retry queue: entries with a live countdown to their next attempt, and the manual actions (retry now,
-/// pause, resume, cancel) as buttons, context menu and shortcuts. Reads and acts through its own RetryQueue over
-/// the shared store, so it works with or without a running scheduler.
+/// pause, resume, cancel) as buttons, context menu and shortcuts. Acts through its own RetryQueue over the shared
+/// store, so it works with or without a running scheduler; the list itself is read on a worker thread and merged
+/// into the table row by row.
 class QueueView final : public QWidget
 {
     Q_OBJECT
@@ -69,20 +72,44 @@ public:
 
     QString statusText() const;
 
+    bool isRefreshing() const;
+    /// Reads the list on the calling (UI) thread and shows it at once: for `--screenshot`, which renders and exits.
+    void refreshNow();
+
+    /// One read of the list (public for the reader; not an API).
+    struct Loaded {
+        Filter filter = Filter::Open;
+        QList<Queue::RetryEntry> entries;
+        QString error;
+    };
+
 public Q_SLOTS:
+    /// Re-reads the list in the background (at once, or after the read in flight); refreshed() follows.
     void refresh();
+    /// The store changed (a probe was recorded, a retry ran): re-reads when shown, at most every half second, so a
+    /// batch of probes costs a bounded share of the UI thread.
+    void refreshLater();
+
+Q_SIGNALS:
+    void refreshed();
 
 protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 
 private:
+    void load();
+    void present(const Loaded &loaded);
     bool act(Queue::RetryQueue::ActionResult (Queue::RetryQueue::*action)(qint64, QString *), const QString &done);
     void onAttemptFinished(const Queue::RetryAttemptReport &report);
     void updateActions();
     void showDetail();
 
     std::unique_ptr<Queue::RetryQueue> m_queue;
+    Store::Database *m_database;
+    const Clock *m_clock;
+    StoreReader *m_reader;
+    RefreshGate *m_gate;
     Queue::RetryScheduler *m_scheduler = nullptr;
     Filter m_filter = Filter::Open;
     RetryQueueModel *m_model;
