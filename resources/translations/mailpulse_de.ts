@@ -2,6 +2,173 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>Mailpulse::Lab</name>
+    <message>
+        <source>Well-behaved ESMTP server, STARTTLS with the lab-CA certificate</source>
+        <translation>Ordentlicher ESMTP-Server, STARTTLS mit dem Zertifikat der Labor-CA</translation>
+    </message>
+    <message>
+        <source>success accepted (2.1.5 at RCPT); TLS verified with --ca-file &lt;lab CA&gt;</source>
+        <translation>Erfolg accepted (2.1.5 bei RCPT); TLS geprüft mit --ca-file &lt;Labor-CA&gt;</translation>
+    </message>
+    <message>
+        <source>Well-behaved ESMTP server without STARTTLS</source>
+        <translation>Ordentlicher ESMTP-Server ohne STARTTLS</translation>
+    </message>
+    <message>
+        <source>success accepted with a no-STARTTLS finding; 4.7.4 soft securityerror with --tls starttls-required</source>
+        <translation>Erfolg accepted mit dem Befund „kein STARTTLS“; 4.7.4 soft securityerror mit --tls starttls-required</translation>
+    </message>
+    <message>
+        <source>STARTTLS with a self-signed certificate</source>
+        <translation>STARTTLS mit einem selbst signierten Zertifikat</translation>
+    </message>
+    <message>
+        <source>4.7.5 soft securityerror (phase tls); success with --no-verify</source>
+        <translation>4.7.5 soft securityerror (Phase tls); Erfolg mit --no-verify</translation>
+    </message>
+    <message>
+        <source>STARTTLS with a certificate signed by the lab CA</source>
+        <translation>STARTTLS mit einem von der Labor-CA signierten Zertifikat</translation>
+    </message>
+    <message>
+        <source>success with --ca-file &lt;lab CA&gt;; 4.7.5 soft securityerror (phase tls) without it</source>
+        <translation>Erfolg mit --ca-file &lt;Labor-CA&gt;; ohne: 4.7.5 soft securityerror (Phase tls)</translation>
+    </message>
+    <message>
+        <source>TLS from the first byte (port 465 style), lab-CA certificate</source>
+        <translation>TLS ab dem ersten Byte (wie Port 465), Zertifikat der Labor-CA</translation>
+    </message>
+    <message>
+        <source>success with --tls implicit --ca-file &lt;lab CA&gt;; 4.4.2 soft networkerror (phase greeting) in plain</source>
+        <translation>Erfolg mit --tls implicit --ca-file &lt;Labor-CA&gt;; ohne TLS 4.4.2 soft networkerror (Phase greeting)</translation>
+    </message>
+    <message>
+        <source>Accepts, then closes at once</source>
+        <translation>Nimmt die Verbindung an und schließt sie sofort</translation>
+    </message>
+    <message>
+        <source>4.4.2 soft networkerror (phase greeting)</source>
+        <translation>4.4.2 soft networkerror (Phase greeting)</translation>
+    </message>
+    <message>
+        <source>Sends 220 then closes</source>
+        <translation>Sendet 220 und schließt dann</translation>
+    </message>
+    <message>
+        <source>4.4.2 soft networkerror (phase ehlo)</source>
+        <translation>4.4.2 soft networkerror (Phase ehlo)</translation>
+    </message>
+    <message>
+        <source>Greets, closes on EHLO without a reply</source>
+        <translation>Begrüßt, schließt bei EHLO ohne Antwort</translation>
+    </message>
+    <message>
+        <source>Accepts STARTTLS, reads the ClientHello, closes without a TLS alert</source>
+        <translation>Nimmt STARTTLS an, liest das ClientHello, schließt ohne TLS-Alert</translation>
+    </message>
+    <message>
+        <source>4.4.2 soft networkerror (phase tls)</source>
+        <translation>4.4.2 soft networkerror (Phase tls)</translation>
+    </message>
+    <message>
+        <source>Accepts and never sends a byte</source>
+        <translation>Nimmt an und sendet nie ein Byte</translation>
+    </message>
+    <message>
+        <source>4.4.2 soft networkerror (phase greeting) when the greeting timeout fires</source>
+        <translation>4.4.2 soft networkerror (Phase greeting), wenn die Frist für die Begrüßung abläuft</translation>
+    </message>
+    <message>
+        <source>Nothing listens on this port</source>
+        <translation>Auf diesem Port lauscht nichts</translation>
+    </message>
+    <message>
+        <source>4.4.1 soft networkerror (phase connect)</source>
+        <translation>4.4.1 soft networkerror (Phase connect)</translation>
+    </message>
+    <message>
+        <source>Sends the greeting one byte at a time (every 2 s by default)</source>
+        <translation>Sendet die Begrüßung Byte für Byte (standardmäßig alle 2 s)</translation>
+    </message>
+    <message>
+        <source>4.4.2 soft networkerror (phase greeting) when the greeting deadline fires</source>
+        <translation>4.4.2 soft networkerror (Phase greeting), wenn die Frist für die Begrüßung abläuft</translation>
+    </message>
+    <message>
+        <source>RCPT TO answered 451 4.7.1 greylisted</source>
+        <translation>Beantwortet RCPT TO mit 451 4.7.1 greylisted</translation>
+    </message>
+    <message>
+        <source>4.7.1 soft greylisted (phase rcpt)</source>
+        <translation>4.7.1 soft greylisted (Phase rcpt)</translation>
+    </message>
+    <message>
+        <source>RCPT TO answered 550 5.1.1 user unknown</source>
+        <translation>Beantwortet RCPT TO mit 550 5.1.1 user unknown</translation>
+    </message>
+    <message>
+        <source>5.1.1 hard userunknown (phase rcpt)</source>
+        <translation>5.1.1 hard userunknown (Phase rcpt)</translation>
+    </message>
+    <message>
+        <source>RCPT TO answered 452 4.2.2 mailbox full</source>
+        <translation>Beantwortet RCPT TO mit 452 4.2.2 mailbox full</translation>
+    </message>
+    <message>
+        <source>4.2.2 soft mailboxfull (phase rcpt)</source>
+        <translation>4.2.2 soft mailboxfull (Phase rcpt)</translation>
+    </message>
+    <message>
+        <source>Greets with 421 4.3.2 then closes</source>
+        <translation>Begrüßt mit 421 4.3.2 und schließt dann</translation>
+    </message>
+    <message>
+        <source>4.3.2 soft systemerror (phase greeting), from the 421 reply</source>
+        <translation>4.3.2 soft systemerror (Phase greeting), aus der 421-Antwort</translation>
+    </message>
+    <message>
+        <source>Sends two extra 250 lines in the same write as the 220 to STARTTLS, then behaves</source>
+        <translation>Sendet zwei zusätzliche 250-Zeilen im selben Schreibvorgang wie die 220 auf STARTTLS, verhält sich dann normal</translation>
+    </message>
+    <message>
+        <source>success with a critical starttls-injection finding; the injected lines are discarded</source>
+        <translation>Erfolg mit dem kritischen Befund starttls-injection; die eingeschleusten Zeilen werden verworfen</translation>
+    </message>
+    <message>
+        <source>Streams bytes without a line end (64 KiB chunks, up to 64 MiB)</source>
+        <translation>Sendet Bytes ohne Zeilenende (Blöcke zu 64 KiB, bis 64 MiB)</translation>
+    </message>
+    <message>
+        <source>4.5.0 soft systemerror (phase greeting): oversized reply</source>
+        <translation>4.5.0 soft systemerror (Phase greeting): übergroße Antwort</translation>
+    </message>
+    <message>
+        <source>Drops the first connections (2 by default) right after connect, then behaves like healthy</source>
+        <translation>Trennt die ersten Verbindungen (standardmäßig 2) gleich nach dem Aufbau, verhält sich dann wie healthy</translation>
+    </message>
+    <message>
+        <source>4.4.2 soft networkerror (phase greeting) for the dropped ones, then success (a retry recovers)</source>
+        <translation>4.4.2 soft networkerror (Phase greeting) für die getrennten, dann Erfolg (eine Wiederholung hilft)</translation>
+    </message>
+    <message>
+        <source>Greets with 554 5.7.1 (client blocked by policy), waits for QUIT</source>
+        <translation>Begrüßt mit 554 5.7.1 (Client per Richtlinie blockiert), wartet auf QUIT</translation>
+    </message>
+    <message>
+        <source>5.7.1 hard blocked (phase greeting)</source>
+        <translation>5.7.1 hard blocked (Phase greeting)</translation>
+    </message>
+    <message>
+        <source>Answers EHLO with 502 5.5.1; HELO works</source>
+        <translation>Beantwortet EHLO mit 502 5.5.1; HELO funktioniert</translation>
+    </message>
+    <message>
+        <source>success accepted via the HELO fallback (no ESMTP, so no STARTTLS)</source>
+        <translation>Erfolg accepted über den Rückfall auf HELO (kein ESMTP, also kein STARTTLS)</translation>
+    </message>
+</context>
+<context>
     <name>Mailpulse::Ui::ContactsModel</name>
     <message>
         <source>new</source>
@@ -533,6 +700,14 @@
         <translation>  Zertifikatsproblem: %1
 </translation>
     </message>
+    <message>
+        <source>%1  %2 %3 %4  phase %5
+%6
+</source>
+        <translation>%1  %2 %3 %4  Phase %5
+%6
+</translation>
+    </message>
 </context>
 <context>
     <name>Mailpulse::Ui::ImportView</name>
@@ -824,16 +999,20 @@
         <translation>&lt;b&gt;Start nicht möglich:&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Could not store the result:&lt;/b&gt; %1</source>
-        <translation>&lt;b&gt;Das Ergebnis konnte nicht gespeichert werden:&lt;/b&gt; %1</translation>
-    </message>
-    <message>
         <source>verified</source>
         <translation>geprüft</translation>
     </message>
     <message>
         <source>not verified</source>
         <translation>nicht geprüft</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: &lt;b&gt;%2&lt;/b&gt; %3 %4 — phase %5, %6 ms&lt;br&gt;%7</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;: &lt;b&gt;%2&lt;/b&gt; %3 %4 — Phase %5, %6 ms&lt;br&gt;%7</translation>
+    </message>
+    <message>
+        <source>Could not store the result: %1</source>
+        <translation>Das Ergebnis konnte nicht gespeichert werden: %1</translation>
     </message>
 </context>
 <context>

@@ -6,11 +6,14 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QHeaderView>
 #include <QMenuBar>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTranslator>
@@ -21,10 +24,12 @@
 #include "models/proberesultmodel.h"
 #include "store/database.h"
 #include "tracking/outcomerecorder.h"
+#include "tracking/trackingpipeline.h"
 #include "views/historyview.h"
 #include "views/mainwindow.h"
 #include "views/probeview.h"
 #include "views/queueview.h"
+#include "viewsupport.h"
 
 using namespace Mailpulse;
 
@@ -127,6 +132,52 @@ private Q_SLOTS:
         const QVariant header = window.historyView()->model()->headerData(Ui::ProbeResultModel::Reason, Qt::Horizontal);
         QCoreApplication::removeTranslator(&m_german);
         QCOMPARE(header.toString(), QStringLiteral("Ursache"));
+    }
+
+    void germanHeadersFitAtTheDefaultSize()
+    {
+        // Every table of every view, shown in German at the default window size with rows in it: no column title
+        // is clipped, also after a table re-read its rows (a reset once put the header back to default widths).
+        Test::SeededStore store(m_dir.filePath(QStringLiteral("headers.sqlite")), m_clock);
+        QVERIFY2(store.ok, qPrintable(store.error));
+        QString error;
+        QVERIFY(QCoreApplication::installTranslator(&m_german));
+        const auto removeGerman = qScopeGuard([this] { QCoreApplication::removeTranslator(&m_german); });
+        Ui::MainWindow window(&store.database, &store.pipeline->recorder(), &m_clock);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const auto check = [](QTableView *table) {
+            QHeaderView *header = table->horizontalHeader();
+            int lastShown = -1;
+            for (int c = 0; c < header->count(); ++c)
+                lastShown = header->isSectionHidden(c) ? lastShown : c;
+            for (int c = 0; c < lastShown; ++c) { // the last one stretches
+                const QString title = table->model()->headerData(c, Qt::Horizontal).toString();
+                if (header->isSectionHidden(c))
+                    continue;
+                QVERIFY2(header->sectionSize(c) >= header->sectionSizeHint(c),
+                    qPrintable(QStringLiteral("%1: %2 < %3")
+                                   .arg(title)
+                                   .arg(header->sectionSize(c))
+                                   .arg(header->sectionSizeHint(c))));
+            }
+        };
+        int tables = 0;
+        for (int i = 0; i < window.tabs()->count(); ++i) {
+            window.tabs()->setCurrentIndex(i);
+            QTest::qWait(300); // shown views re-read their rows
+            for (QTableView *table : window.tabs()->currentWidget()->findChildren<QTableView *>()) {
+                if (!table->model() || !table->isVisible())
+                    continue;
+                check(table);
+                ++tables;
+            }
+        }
+        QVERIFY(tables >= 5);
+        window.historyView()->refresh(); // a reset of the history's model
+        window.tabs()->setCurrentWidget(window.historyView());
+        for (QTableView *table : window.historyView()->findChildren<QTableView *>())
+            check(table);
     }
 
     void settingsDialogOffersTheLanguage()

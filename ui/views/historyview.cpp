@@ -74,7 +74,7 @@ void HistoryView::showDetail()
         return;
     }
     const Smtp::ProbeResult &r = m_model->result(index.row());
-    QString text = QStringLiteral("%1  %2 %3 %4  phase %5\n%6\n")
+    QString text = tr("%1  %2 %3 %4  phase %5\n%6\n")
                        .arg(r.target, r.classification.status, Bounce::deliveryClassName(r.classification.cls),
                            r.classification.reason, Smtp::phaseName(r.phase), r.detail);
     if (!r.hostsTried.isEmpty())
