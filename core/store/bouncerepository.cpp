@@ -5,6 +5,7 @@
 #include <QVariant>
 
 #include "store/database.h"
+#include "store/fingerprintkey.h"
 #include "store/statement.h"
 #include "store/storelogging.h"
 #include "store/transaction.h"
@@ -39,7 +40,11 @@ QList<BounceEvent> readEvents(QSqlQuery &query)
     QList<BounceEvent> events;
     while (query.next()) {
         BounceEvent e;
-        e.fingerprint = query.value(0).toString();
+        // A key reads back as "key:<hex>" (FingerprintKey::toText); a text only where something wrote one directly.
+        const QVariant fingerprint = query.value(0);
+        e.fingerprint = fingerprint.typeId() == QMetaType::QByteArray
+            ? FingerprintKey::toText(fingerprint.toByteArray())
+            : fingerprint.toString();
         const auto source = Bounce::bounceSourceFromName(query.value(1).toString());
         const auto cls = Bounce::deliveryClassFromName(query.value(6).toString());
         if (!source || !cls) {
@@ -139,7 +144,8 @@ BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event
     if (!q.ready(error))
         return InsertResult::Failed;
     const auto text = [&q](int column, const QString &value) { q.bindText(column, value); };
-    text(0, event.fingerprint);
+    const FingerprintKey::Bytes key = FingerprintKey::of(event.fingerprint);
+    q.bindBlob(0, QByteArrayView(key.data(), FingerprintKey::Size));
     text(1, Bounce::bounceSourceName(event.source));
     if (probeId > 0)
         q.bindInt(2, probeId);
@@ -241,7 +247,7 @@ bool BounceRepository::contains(const QString &fingerprint) const
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT 1 FROM bounces WHERE fingerprint = :fp"));
-    query.bindValue(QStringLiteral(":fp"), fingerprint);
+    query.bindValue(QStringLiteral(":fp"), FingerprintKey::bytesOf(fingerprint));
     return query.exec() && query.next();
 }
 
@@ -250,7 +256,7 @@ qint64 BounceRepository::probeIdOf(const QString &fingerprint) const
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT probe_id FROM bounces WHERE fingerprint = :fp"));
-    query.bindValue(QStringLiteral(":fp"), fingerprint);
+    query.bindValue(QStringLiteral(":fp"), FingerprintKey::bytesOf(fingerprint));
     if (!query.exec() || !query.next())
         return 0;
     return query.value(0).toLongLong();

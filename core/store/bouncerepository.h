@@ -13,7 +13,8 @@ namespace Mailpulse::Store
 
 class Database;
 
-/// Bounce events in the `bounces` table (schema v2), one row per recipient outcome, idempotent by fingerprint.
+/// Bounce events in the `bounces` table (schema v2, keys v5), one row per recipient outcome, idempotent by
+/// fingerprint (stored as its FingerprintKey: events read back carry "key:<hex>" as their fingerprint).
 /// Keeps one prepared insert statement between insert() calls, because imports store millions of rows: destroy
 /// the repository (or call release()) before closing the Database.
 class BounceRepository final
@@ -42,7 +43,7 @@ public:
     QList<Bounce::BounceEvent> forRecipient(const QString &recipient, int limit = 0) const;
     /// Number of stored events, for one domain if given; -1 on failure.
     qint64 count(const QString &domain = {}) const;
-    /// Whether an event with this fingerprint is stored.
+    /// Whether an event with this fingerprint (as parsed, or as read back) is stored.
     bool contains(const QString &fingerprint) const;
     /// The probe row an event belongs to (0 for none or unknown).
     qint64 probeIdOf(const QString &fingerprint) const;

@@ -12,6 +12,9 @@
 #include <QStandardPaths>
 #include <QVariant>
 
+#include <sqlite3.h>
+
+#include "store/fingerprintkey.h"
 #include "store/statement.h"
 #include "store/storelogging.h"
 #include "store/transaction.h"
@@ -31,6 +34,26 @@ QString uniqueConnectionName()
     // is process-wide too.
     static std::atomic<quint64> counter { 0 };
     return QStringLiteral("mailpulse.store.%1").arg(++counter);
+}
+
+// mailpulse_fingerprint_key(fingerprint): FingerprintKey::of() in SQL, for the v5 migration that converts the
+// stored fingerprint texts with the very function that keys new rows. A blob (already a key) stays as it is.
+void fingerprintKeyFunction(sqlite3_context *context, int, sqlite3_value **arguments)
+{
+    switch (sqlite3_value_type(arguments[0])) {
+    case SQLITE_NULL:
+        sqlite3_result_null(context);
+        return;
+    case SQLITE_BLOB:
+        sqlite3_result_value(context, arguments[0]);
+        return;
+    default:
+        break;
+    }
+    const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(arguments[0]));
+    const QString fingerprint = QString::fromUtf8(text, sqlite3_value_bytes(arguments[0]));
+    const FingerprintKey::Bytes key = FingerprintKey::of(fingerprint);
+    sqlite3_result_blob(context, key.data(), FingerprintKey::Size, SQLITE_TRANSIENT);
 }
 
 QString sqlError(const QSqlQuery &query) { return query.lastError().text(); }
@@ -105,6 +128,14 @@ bool Database::open(const QString &path, const QList<Migration> &migrations, QSt
     if (!m_handle) {
         close();
         return fail(error, QStringLiteral("%1: the SQLite driver gives no connection handle").arg(path));
+    }
+    if (sqlite3_create_function_v2(m_handle, "mailpulse_fingerprint_key", 1,
+            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, &fingerprintKeyFunction, nullptr, nullptr,
+            nullptr)
+        != SQLITE_OK) {
+        const QString message = QString::fromUtf8(sqlite3_errmsg(m_handle));
+        close();
+        return fail(error, QStringLiteral("%1: cannot register SQL functions: %2").arg(path, message));
     }
 
     // busy_timeout first: everything after it may have to wait for another process's write.

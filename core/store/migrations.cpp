@@ -52,6 +52,7 @@ QList<Migration> schemaMigrations()
     migrations.append(bouncesMigration()); // v2: bounce events and import state (bouncesschema.cpp)
     migrations.append(retryQueueMigration()); // v3: retry queue entries and attempts (retryqueueschema.cpp)
     migrations.append(contactsMigration()); // v4: contacts, provider rules, stats support (contactsschema.cpp)
+    migrations.append(bounceKeysMigration()); // v5: 16-byte bounce fingerprint keys (bounceskeyschema.cpp)
     return migrations;
 }
 

@@ -23,6 +23,8 @@ Migration bouncesMigration();
 Migration retryQueueMigration();
 /// v4: the contact list, its notes, and what statistics need beyond the probes table.
 Migration contactsMigration();
+/// v5: bounce fingerprints stored as 16-byte keys; no index on bounce status.
+Migration bounceKeysMigration();
 
 /// SQLite's application_id (file header offset 68) for Mailpulse stores: "MPls". Lets open() tell a Mailpulse
 /// store from some other program's SQLite file before touching it.

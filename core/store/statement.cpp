@@ -1,5 +1,7 @@
 #include "store/statement.h"
 
+#include <algorithm>
+
 #include <QStringEncoder>
 
 #include <sqlite3.h>
@@ -77,6 +79,17 @@ void Statement::bindText(int index, QStringView text, bool null)
 void Statement::bindInt(int index, qint64 value) { sqlite3_bind_int64(m_statement, index + 1, value); }
 
 void Statement::bindNull(int index) { sqlite3_bind_null(m_statement, index + 1); }
+
+void Statement::bindBlob(int index, QByteArrayView bytes)
+{
+    if (index >= m_texts.size())
+        m_texts.resize(index + 1);
+    QByteArray &buffer = m_texts[index];
+    if (buffer.size() < bytes.size())
+        buffer.resize(bytes.size());
+    std::copy_n(bytes.data(), bytes.size(), buffer.data());
+    sqlite3_bind_blob(m_statement, index + 1, buffer.constData(), int(bytes.size()), SQLITE_STATIC);
+}
 
 void Statement::bind(int index, const QVariant &value)
 {

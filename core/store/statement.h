@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QList>
 #include <QString>
 #include <QStringView>
@@ -36,6 +37,8 @@ public:
     void bindText(int index, const QString &text) { bindText(index, QStringView(text), text.isNull()); }
     void bindInt(int index, qint64 value);
     void bindNull(int index);
+    /// Bytes as a BLOB (copied into a buffer kept per placeholder, as texts are).
+    void bindBlob(int index, QByteArrayView bytes);
     /// Strings, integers, booleans, doubles and nulls of any type.
     void bind(int index, const QVariant &value);
 
@@ -69,7 +72,7 @@ private:
     Database &m_database;
     QString m_sql;
     sqlite3_stmt *m_statement = nullptr;
-    QList<QByteArray> m_texts; // the UTF-8 of bound texts, by placeholder
+    QList<QByteArray> m_texts; // the UTF-8 of bound texts and the bytes of bound blobs, by placeholder
     int m_changes = 0;
     qint64 m_lastInsertId = 0;
 };

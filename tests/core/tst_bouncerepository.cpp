@@ -1,3 +1,4 @@
+#include <QCryptographicHash>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -7,6 +8,7 @@
 #include "smtp/proberesult.h"
 #include "store/bouncerepository.h"
 #include "store/database.h"
+#include "store/fingerprintkey.h"
 #include "store/importfilerepository.h"
 #include "tracking/bounceeventsink.h"
 #include "tracking/outcomerecorder.h"
@@ -25,6 +27,7 @@ private slots:
     void cleanup();
     void schema();
     void insertIsIdempotent();
+    void fingerprintKeys();
     void insertAllIsAtomic();
     void valuesChangeFromRowToRow();
     void queries();
@@ -83,8 +86,9 @@ void TestBounceRepository::schema()
     QVERIFY(q.exec(u"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bounces'"_s));
     while (q.next())
         indexes << q.value(0).toString();
-    for (const QString &name : { u"bounces_domain_occurred"_s, u"bounces_recipient_occurred"_s, u"bounces_status"_s })
+    for (const QString &name : { u"bounces_domain_occurred"_s, u"bounces_recipient_occurred"_s, u"bounces_probe"_s })
         QVERIFY2(indexes.contains(name), qPrintable(indexes.join(u", "_s)));
+    QVERIFY(!indexes.contains(u"bounces_status"_s)); // dropped in v5: no query filters bounces by status
     QVERIFY(q.exec(u"SELECT count(*) FROM import_files"_s) && q.next());
     // The fingerprint is unique at the schema level, not only in the repository.
     QVERIFY(q.exec(u"INSERT INTO bounces (fingerprint, source, class) VALUES ('x', 'log', 'hard')"_s));
@@ -118,7 +122,38 @@ void TestBounceRepository::insertIsIdempotent()
     QCOMPARE(s.replyCode, e.replyCode);
     QCOMPARE(s.action, e.action);
     QCOMPARE(s.sourceRef, e.sourceRef);
-    QCOMPARE(s.fingerprint, e.fingerprint);
+    // Stored as its key: it reads back as "key:<hex>", which names the same row.
+    QCOMPARE(s.fingerprint, FingerprintKey::toText(FingerprintKey::bytesOf(e.fingerprint)));
+    QVERIFY(repo.contains(s.fingerprint));
+    QCOMPARE(repo.insert(s, 0, &error), BounceRepository::InsertResult::Duplicate);
+}
+
+void TestBounceRepository::fingerprintKeys()
+{
+    // A log line's fingerprint is a hash in hex: its key is those bytes. Anything else: SHA-256's first 16 bytes.
+    const QString log = u"log:00112233445566778899aabbccddeeff"_s;
+    QCOMPARE(FingerprintKey::bytesOf(log), QByteArray::fromHex("00112233445566778899aabbccddeeff"));
+    const QString dsn = u"dsn:2fd4e1c67a2d28fced849ee1bb76e7391b93eb12:x@dsn.example:0"_s;
+    QCOMPARE(FingerprintKey::bytesOf(dsn), QCryptographicHash::hash(dsn.toUtf8(), QCryptographicHash::Sha256).left(16));
+    // Not quite a log key (upper case, short, not hex): hashed like any text.
+    for (const QString &text : { u"log:00112233445566778899AABBCCDDEEFF"_s, u"log:0011"_s,
+             u"log:0011223344556677889_aabbccddeeff"_s, u"probe:7:a@b.example"_s }) {
+        QCOMPARE(FingerprintKey::bytesOf(text).size(), 16);
+        QCOMPARE(FingerprintKey::bytesOf(text),
+            QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha256).left(16));
+    }
+    // What an event reads back as names the same key.
+    for (const QString &text : { log, dsn })
+        QCOMPARE(FingerprintKey::bytesOf(FingerprintKey::toText(FingerprintKey::bytesOf(text))),
+            FingerprintKey::bytesOf(text));
+    // The SQL function the v5 migration converts stored texts with is the same function.
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.prepare(u"SELECT mailpulse_fingerprint_key(?), mailpulse_fingerprint_key(?)"_s));
+    q.addBindValue(log);
+    q.addBindValue(dsn);
+    QVERIFY(q.exec() && q.next());
+    QCOMPARE(q.value(0).toByteArray(), FingerprintKey::bytesOf(log));
+    QCOMPARE(q.value(1).toByteArray(), FingerprintKey::bytesOf(dsn));
 }
 
 void TestBounceRepository::insertAllIsAtomic()
@@ -163,8 +198,9 @@ void TestBounceRepository::valuesChangeFromRowToRow()
     QVERIFY(repo.insertAll(events));
     for (const BounceEvent &e : std::as_const(events)) {
         const QList<BounceEvent> stored = repo.forRecipient(e.recipient);
-        const auto it = std::find_if(
-            stored.cbegin(), stored.cend(), [&e](const BounceEvent &s) { return s.fingerprint == e.fingerprint; });
+        const auto it = std::find_if(stored.cbegin(), stored.cend(), [&e](const BounceEvent &s) {
+            return FingerprintKey::of(s.fingerprint) == FingerprintKey::of(e.fingerprint);
+        });
         QVERIFY(it != stored.cend());
         QCOMPARE(it->classification, e.classification);
         QCOMPARE(it->source, e.source);
@@ -192,8 +228,8 @@ void TestBounceRepository::queries()
     QCOMPARE(repo.count(u"ODD.example"_s), 3);
     const QList<BounceEvent> recent = repo.recent(2);
     QCOMPARE(recent.size(), 2);
-    QCOMPARE(recent.at(0).fingerprint, u"log:test-5"_s);
-    QCOMPARE(recent.at(1).fingerprint, u"log:test-4"_s);
+    QCOMPARE(FingerprintKey::of(recent.at(0).fingerprint), FingerprintKey::of(u"log:test-5"_s));
+    QCOMPARE(FingerprintKey::of(recent.at(1).fingerprint), FingerprintKey::of(u"log:test-4"_s));
     QCOMPARE(repo.recent(0, u"even.example"_s).size(), 3);
     const QList<BounceEvent> x = repo.forRecipient(u"x@odd.example"_s);
     QCOMPARE(x.size(), 3);

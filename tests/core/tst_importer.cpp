@@ -14,8 +14,10 @@
 
 #include "bounce/importer.h"
 #include "common/resourceusage.h"
+#include "queue/retryqueue.h"
 #include "store/bouncerepository.h"
 #include "store/database.h"
+#include "store/fingerprintkey.h"
 #include "testsupport.h"
 #include "tracking/bounceeventsink.h"
 #include "tracking/trackingpipeline.h"
@@ -48,6 +50,7 @@ private slots:
     void mixedDirectory();
     void badMailFailsItsFileOnly();
     void batchedSinksMatchOneByOne();
+    void storeImportedBeforeKeyMigration();
     void cli();
 
 private:
@@ -621,6 +624,111 @@ void TestImporter::batchedSinksMatchOneByOne()
     QVERIFY(count("SELECT count(*) FROM retry_entries WHERE domain = 'd2.example' AND settings_json LIKE '%587%'") > 0);
     QVERIFY(count("SELECT count(*) FROM contacts") > 0);
     QVERIFY2(!batched.first().contains(u"duplicates 0"_s), qPrintable(batched.first()));
+}
+
+void TestImporter::storeImportedBeforeKeyMigration()
+{
+    // A v4 store (fingerprints as text, the default probe config written into every imported retry entry), migrated
+    // to v5 (16-byte keys): importing the same log again adds nothing, and what was stored reads as before.
+    QByteArray log;
+    for (int i = 0; i < 300; ++i) {
+        const auto two = [](int n) { return QByteArray::number(n).rightJustified(2, '0'); };
+        log += deliveryLine("2026-11-27T10:" + two(i / 60) + ':' + two(i % 60) + "Z", i,
+            "u" + QByteArray::number(i % 40) + "@d" + QByteArray::number(i % 7) + ".example", i % 5);
+    }
+    write(path(u"old/mail.log"_s), log);
+    const QString store = path(u"old.sqlite"_s);
+    const QString dsnFingerprint = u"dsn:2fd4e1c67a2d28fced849ee1bb76e7391b93eb12:x@dsn.example:0"_s;
+    Test::FakeClock clock(QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC));
+    Importer::Options options;
+    options.logTimeZone = QTimeZone::utc();
+    const auto importWithPipeline = [&](Store::Database &db) {
+        Tracking::TrackingPipeline pipeline(db, clock);
+        Importer importer(db);
+        for (Tracking::OutcomeSink *sink : pipeline.sinks())
+            importer.addSink(sink);
+        return importer.import({ path(u"old/mail.log"_s) }, options);
+    };
+
+    qint64 records = 0;
+    QStringList before;
+    const QStringList views { u"SELECT id, source, occurred_at, recipient, domain, status, class, reason FROM bounces"
+                              " ORDER BY id"_s,
+        u"SELECT * FROM retry_entries ORDER BY id"_s, u"SELECT * FROM contacts ORDER BY address"_s };
+    {
+        Store::Database db;
+        QString error;
+        QVERIFY2(db.open(store, Store::schemaMigrations().mid(0, 4), &error), qPrintable(error));
+        QCOMPARE(db.schemaVersion(), 4);
+        const ImportSummary s = importWithPipeline(db);
+        QVERIFY2(s.skipped.isEmpty(), qPrintable(problems(s)));
+        records = s.records;
+        QCOMPARE(records, 300);
+        // What the v4 code wrote: the text fingerprints (a log line's key is its text's hex digits), the whole
+        // default config, and a bounce mail's event.
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(u"UPDATE bounces SET fingerprint = 'log:' || lower(hex(fingerprint))"_s));
+        QVERIFY(q.prepare(u"UPDATE retry_entries SET config_json = ?"_s));
+        q.addBindValue(QString::fromUtf8(
+            QJsonDocument(Queue::probeConfigToJson(Smtp::ProbeConfig())).toJson(QJsonDocument::Compact)));
+        QVERIFY(q.exec());
+        QVERIFY(q.prepare(u"INSERT INTO bounces (fingerprint, source, recipient, domain, status, class)"
+                          " VALUES (?, 'dsn', 'x@dsn.example', 'dsn.example', '5.1.1', 'hard')"_s));
+        q.addBindValue(dsnFingerprint);
+        QVERIFY(q.exec());
+        QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE typeof(fingerprint) = 'text'"_s).value(0), u"301"_s);
+        for (const QString &sql : views)
+            before << rows(db, sql);
+    }
+
+    Store::Database db;
+    QString error;
+    QVERIFY2(db.open(store, &error), qPrintable(error));
+    QCOMPARE(db.schemaVersion(), Store::Database::latestSchemaVersion());
+    QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE typeof(fingerprint) = 'blob'"_s).value(0), u"301"_s);
+    QStringList after;
+    for (const QString &sql : views)
+        after << rows(db, sql);
+    QCOMPARE(after, before);
+
+    // The same log again, from its start: every line is a duplicate of a converted row.
+    options.incremental = false;
+    const ImportSummary again = importWithPipeline(db);
+    QVERIFY2(again.skipped.isEmpty(), qPrintable(problems(again)));
+    QCOMPARE(again.records, 0);
+    QCOMPARE(again.duplicates, records);
+    Store::BounceRepository repo(db);
+    QCOMPARE(repo.count(), records + 1);
+    QVERIFY(repo.contains(dsnFingerprint));
+    BounceEvent dsn;
+    dsn.fingerprint = dsnFingerprint;
+    dsn.recipient = u"x@dsn.example"_s;
+    dsn.classification.cls = DeliveryClass::Hard;
+    QCOMPARE(repo.insert(dsn), Store::BounceRepository::InsertResult::Duplicate);
+    QCOMPARE(repo.recent(0).size(), records + 1);
+    QCOMPARE(repo.forRecipient(u"u1@d1.example"_s).size(), 2); // lines 1 and 281
+    QCOMPARE(repo.recent(0, u"d3.example"_s).size(), repo.count(u"d3.example"_s));
+    for (const BounceEvent &e : repo.recent(5))
+        QVERIFY2(repo.contains(e.fingerprint), qPrintable(e.fingerprint));
+
+    // The retry entries read as before: the stored default config and the new "{}" both mean the defaults.
+    Queue::RetryQueue queue(db, &clock);
+    const QList<Queue::RetryEntry> entries = queue.entries();
+    QVERIFY(!entries.isEmpty());
+    const QJsonObject defaults = Queue::probeConfigToJson(Smtp::ProbeConfig());
+    for (const Queue::RetryEntry &e : entries)
+        QCOMPARE(Queue::probeConfigToJson(e.baseConfig), defaults);
+
+    // A new line is a new event, and its entry stores "{}".
+    write(path(u"old/mail.log"_s), deliveryLine("2026-11-27T11:00:00Z", 1000, "new@d9.example", 1), true);
+    options.incremental = true;
+    const ImportSummary fresh = importWithPipeline(db);
+    QCOMPARE(fresh.records, 1);
+    QCOMPARE(
+        rows(db, u"SELECT config_json FROM retry_entries WHERE target = 'new@d9.example'"_s), QStringList { u"{}"_s });
+    const std::optional<Queue::RetryEntry> entry = queue.openEntry(u"new@d9.example"_s);
+    QVERIFY(entry);
+    QCOMPARE(Queue::probeConfigToJson(entry->baseConfig), defaults);
 }
 
 void TestImporter::cli()
