@@ -1190,6 +1190,18 @@
         <source>First failure</source>
         <translation>Erster Fehlschlag</translation>
     </message>
+    <message>
+        <source>any IP version</source>
+        <translation>beliebige IP-Version</translation>
+    </message>
+    <message>
+        <source>port %1, %2, %3</source>
+        <translation>Port %1, %2, %3</translation>
+    </message>
+    <message>
+        <source>, MX host %1 onwards</source>
+        <translation>, ab MX-Host %1</translation>
+    </message>
 </context>
 <context>
     <name>Mailpulse::Ui::SettingsDialog</name>

@@ -60,6 +60,18 @@ QString RetryQueueModel::stateText(Queue::EntryState state)
     return {};
 }
 
+QString RetryQueueModel::settingsText(const Queue::RetrySettings &settings)
+{
+    const QString family
+        = settings.ipFamily == Smtp::IpFamily::Any ? tr("any IP version") : Smtp::ipFamilyName(settings.ipFamily);
+    QString text = tr("port %1, %2, %3").arg(settings.port).arg(Smtp::tlsModeName(settings.tlsMode), family);
+    if (settings.mxSkip > 0)
+        text += tr(", MX host %1 onwards").arg(settings.mxSkip + 1);
+    if (!settings.host.isEmpty())
+        text.prepend(settings.host + u' ');
+    return text;
+}
+
 QString RetryQueueModel::countdown(qint64 secs)
 {
     if (secs <= 0)
@@ -98,7 +110,7 @@ QVariant RetryQueueModel::data(const QModelIndex &index, int role) const
                 return QString();
             return countdown(m_clock->now().secsTo(e.nextAttemptAt));
         case Settings:
-            return open ? e.settings.describe() : QString();
+            return open ? settingsText(e.settings) : QString();
         case FirstFailed:
             return e.firstFailedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         case ColumnCount:

@@ -42,6 +42,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString stateText(Queue::EntryState state);
+    /// RetrySettings::describe() in the user's language: "port 587, starttls, any, MX host 2 onwards".
+    static QString settingsText(const Queue::RetrySettings &settings);
     /// "in 29:59", "in 1 h 05 min", "due now", or empty for closed entries.
     static QString countdown(qint64 secs);
 

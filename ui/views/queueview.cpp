@@ -322,7 +322,8 @@ void QueueView::onAttemptFinished(const Queue::RetryAttemptReport &report)
 {
     const Bounce::Classification &c = report.result.classification;
     m_status->setText(report.stored
-            ? tr("Retried %1 (%2): %3 %4").arg(report.target, report.settings.describe(), c.status, c.reason)
+            ? tr("Retried %1 (%2): %3 %4")
+                  .arg(report.target, RetryQueueModel::settingsText(report.settings), c.status, c.reason)
             : tr("Retry of %1 not recorded: %2").arg(report.target, report.error));
     refreshLater();
 }
@@ -355,13 +356,14 @@ void QueueView::showDetail()
                        .arg(e->attempts)
                        .arg(timeText(e->expiresAt));
     if (Queue::isOpen(e->state))
-        text += tr("Next attempt %1 with %2\n").arg(timeText(e->nextAttemptAt), e->settings.describe());
+        text += tr("Next attempt %1 with %2\n")
+                    .arg(timeText(e->nextAttemptAt), RetryQueueModel::settingsText(e->settings));
     else if (e->resolvedAt.isValid())
         text += tr("Closed %1 by %2\n").arg(timeText(e->resolvedAt), e->resolvedBy);
     for (const Queue::RetryAttempt &a : e->history) {
         text += QStringLiteral("%1  %2 %3 %4 %5  %6\n")
                     .arg(timeText(a.at), a.kind, a.source, a.classification.status, a.classification.reason,
-                        a.settings ? a.settings->describe() : QString());
+                        a.settings ? RetryQueueModel::settingsText(*a.settings) : QString());
     }
     m_detail->setPlainText(text);
 }
