@@ -191,7 +191,6 @@ void ContactsView::load()
     Contacts::ContactList::Filter filter;
     filter.status = Contacts::contactStatusFromName(m_statusFilter->currentData().toString());
     m_reader->read<Loaded>(
-        this,
         [filter, clock = m_clock](Store::Database &database) {
             Loaded loaded;
             loaded.status = filter.status;

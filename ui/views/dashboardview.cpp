@@ -315,7 +315,6 @@ void DashboardView::request()
 {
     m_status->setText(tr("Updating…"));
     m_reader->read<DashboardData>(
-        this,
         [rules = m_rules, r = currentRequest()](Store::Database &database) { return Ui::compute(database, rules, r); },
         [this](DashboardData data) { apply(std::move(data)); });
 }

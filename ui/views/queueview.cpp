@@ -218,10 +218,8 @@ QueueView::Loaded loadEntries(Store::Database &database, const Clock *clock, Que
 
 void QueueView::load()
 {
-    m_reader->read<Loaded>(
-        this,
-        [filter = m_filter, clock = m_clock](
-            Store::Database &database) { return loadEntries(database, clock, filter); },
+    m_reader->read<Loaded>([filter = m_filter, clock = m_clock](
+                               Store::Database &database) { return loadEntries(database, clock, filter); },
         [this](const Loaded &loaded) {
             m_gate->finished();
             present(loaded);

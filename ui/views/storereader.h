@@ -33,16 +33,16 @@ public:
     /// Waits for the read in progress; results not yet delivered are dropped.
     ~StoreReader() override;
 
-    /// Runs `job` on the worker thread; `done` gets its result on the thread of `context`, unless `context` is gone
-    /// by then. When the store cannot be opened there, `job` does not run and failed() is emitted instead.
-    template <typename T>
-    void read(QObject *context, std::function<T(Store::Database &)> job, std::function<void(T)> done)
+    /// Runs `job` on the worker thread; `done` gets its result on this reader's thread (the UI thread), unless the
+    /// reader is gone by then: an owner that holds the reader as its child is never called back half-destroyed.
+    /// When the store cannot be opened there, `job` does not run and failed() is emitted instead.
+    template <typename T> void read(std::function<T(Store::Database &)> job, std::function<void(T)> done)
     {
-        post([context, job = std::move(job), done = std::move(done)](Store::Database &database) {
+        post([this, job = std::move(job), done = std::move(done)](Store::Database &database) {
             T result = job(database);
-            // Queued to the context's thread: dropped if the context is deleted before it runs.
-            QMetaObject::invokeMethod(
-                context, [done, result = std::move(result)]() mutable { done(std::move(result)); });
+            // Queued to the reader: its destructor waits for this thread, and a deleted object's posted events are
+            // dropped, so `done` never runs after the reader (and so its owner) is gone.
+            QMetaObject::invokeMethod(this, [done, result = std::move(result)]() mutable { done(std::move(result)); });
         });
     }
 
