@@ -69,6 +69,7 @@ private Q_SLOTS:
         window.show();
         QAbstractItemModelTester tester(
             window.historyView()->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(Test::reloaded(*window.historyView())); // the history reads its rows on a worker thread
         const int before = window.historyView()->model()->rowCount();
 
         QVERIFY(window.labView()->startLab());
@@ -112,6 +113,22 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.index(0, Ui::ProbeResultModel::Target).data().toString(), QStringLiteral("t4@x.test"));
         QCOMPARE(model.index(2, Ui::ProbeResultModel::Target).data().toString(), QStringLiteral("t2@x.test"));
+    }
+
+    void historyKeepsProbesShownWhileItReads()
+    {
+        Ui::HistoryView view(&m_db);
+        QVERIFY(Test::reloaded(view));
+        const int before = view.model()->rowCount();
+        QSignalSpy refreshed(&view, &Ui::HistoryView::refreshed);
+        view.refresh(); // a read in flight on the worker thread...
+        Smtp::ProbeResult late;
+        late.target = QStringLiteral("late@x.test");
+        late.startedAt = QDateTime::currentDateTimeUtc();
+        view.add(late); // ...while a just-recorded probe is shown: the read's rows must not drop it
+        QVERIFY(refreshed.wait(10000));
+        QCOMPARE(view.model()->rowCount(), before + 1);
+        QCOMPARE(view.model()->result(0).target, QStringLiteral("late@x.test"));
     }
 
     void columnsAreAtLeastAsWideAsTheirTitles()

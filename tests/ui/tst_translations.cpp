@@ -174,7 +174,7 @@ private Q_SLOTS:
             }
         }
         QVERIFY(tables >= 5);
-        window.historyView()->refresh(); // a reset of the history's model
+        QVERIFY(Test::reloaded(*window.historyView())); // a reset of the history's model
         window.tabs()->setCurrentWidget(window.historyView());
         for (QTableView *table : window.historyView()->findChildren<QTableView *>())
             check(table);

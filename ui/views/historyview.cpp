@@ -1,5 +1,7 @@
 #include "historyview.h"
 
+#include <algorithm>
+
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLineEdit>
@@ -10,7 +12,9 @@
 #include <QVBoxLayout>
 
 #include "models/proberesultmodel.h"
+#include "store/database.h"
 #include "store/proberepository.h"
+#include "views/storereader.h"
 #include "widgets/tableheaders.h"
 
 namespace Mailpulse::Ui
@@ -25,6 +29,9 @@ constexpr int kHistoryRows = 2000;
 HistoryView::HistoryView(Store::Database *database, QWidget *parent)
     : QWidget(parent)
     , m_database(database)
+    , m_reader(new StoreReader(database->path(), QStringLiteral("history view"), this))
+    , m_gate(new RefreshGate(
+          0, [this] { load(); }, this))
     , m_model(new ProbeResultModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_filter(new QLineEdit(this))
@@ -57,12 +64,52 @@ HistoryView::HistoryView(Store::Database *database, QWidget *parent)
 
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryView::showDetail);
+    connect(m_reader, &StoreReader::failed, this, [this] { m_gate->finished(); });
     refresh();
 }
 
-void HistoryView::refresh() { m_model->setResults(Store::ProbeRepository(*m_database).recent(kHistoryRows)); }
+void HistoryView::refresh() { m_gate->requestNow(); }
 
-void HistoryView::add(const Smtp::ProbeResult &result) { m_model->prepend(result, kHistoryRows); }
+bool HistoryView::isRefreshing() const { return m_gate->isBusy(); }
+
+void HistoryView::refreshNow() { present(Store::ProbeRepository(*m_database).recent(kHistoryRows)); }
+
+void HistoryView::load()
+{
+    m_addedDuringLoad.clear();
+    m_reader->read<QList<Smtp::ProbeResult>>(
+        [](Store::Database &database) { return Store::ProbeRepository(database).recent(kHistoryRows); },
+        [this](QList<Smtp::ProbeResult> results) {
+            m_gate->finished();
+            present(std::move(results));
+            if (!m_gate->isBusy())
+                Q_EMIT refreshed();
+        });
+}
+
+void HistoryView::present(QList<Smtp::ProbeResult> results)
+{
+    // Probes recorded while the read ran may or may not be in what it read: add those it missed, newest first.
+    const auto same = [](const Smtp::ProbeResult &a, const Smtp::ProbeResult &b) {
+        return a.startedAt == b.startedAt && a.target == b.target && a.phase == b.phase
+            && a.classification.status == b.classification.status;
+    };
+    for (const Smtp::ProbeResult &added : std::as_const(m_addedDuringLoad)) {
+        if (std::none_of(results.cbegin(), results.cend(), [&](const Smtp::ProbeResult &r) { return same(r, added); }))
+            results.prepend(added);
+    }
+    m_addedDuringLoad.clear();
+    if (results.size() > kHistoryRows)
+        results.resize(kHistoryRows);
+    m_model->setResults(std::move(results));
+}
+
+void HistoryView::add(const Smtp::ProbeResult &result)
+{
+    if (m_gate->isBusy())
+        m_addedDuringLoad.append(result);
+    m_model->prepend(result, kHistoryRows);
+}
 
 void HistoryView::setFilterText(const QString &text) { m_filter->setText(text); }
 

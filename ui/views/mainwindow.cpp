@@ -130,6 +130,7 @@ bool MainWindow::saveScreenshots(const QString &directory, QString *error)
     }
     // These views normally fill in from background threads; a screenshot is taken before that could land.
     m_dashboard->refreshNow();
+    m_history->refreshNow();
     m_queue->refreshNow();
     m_contacts->refreshNow();
     static const char *const names[] = { "dashboard", "probe", "history", "queue", "contacts", "import", "lab" };
