@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
 scripts/install-deps.sh --test
 scripts/build.sh
+# The tests of the tree build.sh built (MAILPULSE_BUILD_DIR, as there).
+export MAILPULSE_BUILD_DIR=${MAILPULSE_BUILD_DIR:-build}
 # ctest starts and stops the services (dnsmasq, Postfix, smtp-sink) as fixtures inside the namespace.
-exec unshare --net -- bash -c 'ip link set lo up && exec ctest --test-dir build --output-on-failure --parallel 2 "$@"' \
+exec unshare --net -- bash -c \
+    'ip link set lo up && exec ctest --test-dir "$MAILPULSE_BUILD_DIR" --output-on-failure --parallel 2 "$@"' \
     mailpulse-tests "$@"
