@@ -1,5 +1,8 @@
 #include "contacts/contacttracker.h"
 
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QVariant>
 
 #include "common/clock.h"
@@ -113,6 +116,20 @@ struct ContactTracker::Statements {
     Store::Statement follow;
 };
 
+// What record() knows during a batch (see OutcomeSink::beginBatch()): the hashes of the addresses with a failure run,
+// read once the batch has seen enough outcomes to pay for the read (a log, not a single bounce mail), and kept
+// current as record() writes runs. A hash, not the address: the set stays small (a collision only costs the read
+// that would have happened anyway). Not loaded for stores with more runs than MaxRuns: reading them would cost more
+// than the reads it saves, and memory.
+struct ContactTracker::Batch {
+    static constexpr int LoadAfter = 256;
+    static constexpr qint64 MaxRuns = 500'000;
+    int outcomes = 0;
+    bool tried = false;
+    bool loaded = false;
+    QSet<size_t> runs;
+};
+
 ContactTracker::ContactTracker(Store::Database &database, const Clock &clock, ContactRules rules)
     : m_database(database)
     , m_clock(clock)
@@ -123,6 +140,38 @@ ContactTracker::ContactTracker(Store::Database &database, const Clock &clock, Co
 ContactTracker::~ContactTracker() = default;
 
 void ContactTracker::releaseStatements() { m_statements.reset(); }
+
+bool ContactTracker::beginBatch(QString *error)
+{
+    Q_UNUSED(error)
+    m_batch = std::make_unique<Batch>();
+    return true;
+}
+
+void ContactTracker::endBatch() { m_batch.reset(); }
+
+bool ContactTracker::mayHaveRun(const QString &address)
+{
+    if (!m_batch)
+        return true;
+    Batch &batch = *m_batch;
+    if (!batch.tried && ++batch.outcomes >= Batch::LoadAfter) {
+        batch.tried = true;
+        QSqlQuery query(m_database.connection());
+        query.setForwardOnly(true);
+        if (query.exec(QStringLiteral("SELECT count(*) FROM recipient_streaks")) && query.next()
+            && query.value(0).toLongLong() <= Batch::MaxRuns
+            && query.exec(QStringLiteral("SELECT address FROM recipient_streaks"))) {
+            while (query.next())
+                batch.runs.insert(qHash(query.value(0).toString()));
+            // A failed read leaves the batch unloaded: every outcome is then looked up, as without a batch.
+            batch.loaded = !query.lastError().isValid();
+            if (!batch.loaded)
+                batch.runs.clear();
+        }
+    }
+    return !batch.loaded || batch.runs.contains(qHash(address));
+}
 
 Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &outcome, QString *error)
 {
@@ -169,7 +218,10 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     };
 
     if (success) {
-        // Most successes are of recipients that never failed: one indexed read finds no run, and that is all.
+        // Most successes are of recipients that never failed: one indexed read finds no run, and that is all (in a
+        // batch, not even the read).
+        if (!mayHaveRun(address))
+            return Result::Recorded;
         Streak s;
         if (!read(st.readEnd, { address }, &s.exists))
             return failed(QStringLiteral("cannot read the failure run"));
@@ -239,6 +291,8 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
                 textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason),
                 textOrNull(s.lastSuccessAt), s.lastOutcomeAt }))
         return failed(QStringLiteral("cannot store the failure run"));
+    if (m_batch && m_batch->loaded)
+        m_batch->runs.insert(qHash(address));
 
     const auto addNote = [&](const QString &status, const QString &text) {
         return run(st.addNote, { address, now(), status, text })

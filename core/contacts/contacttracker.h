@@ -36,13 +36,21 @@ public:
     Result record(const Tracking::Outcome &outcome, QString *error) override;
     /// Drops the prepared statements; they are prepared again on the next record().
     void releaseStatements();
+    /// Within a batch, record() knows which recipients have a failure run (read once), so that a success of a
+    /// recipient that never failed (most of a log) needs no read.
+    bool beginBatch(QString *error) override;
+    void endBatch() override;
 
 private:
     struct Statements;
+    struct Batch;
+    /// Whether `address` may have a failure run: false only when the batch knows it has none.
+    bool mayHaveRun(const QString &address);
     Store::Database &m_database;
     const Clock &m_clock;
     ContactRules m_rules;
     std::unique_ptr<Statements> m_statements;
+    std::unique_ptr<Batch> m_batch;
 };
 
 } // namespace Mailpulse::Contacts

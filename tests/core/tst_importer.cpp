@@ -545,7 +545,8 @@ void TestImporter::batchedSinksMatchOneByOne()
     // The same two logs through the pipeline's sinks, batched per file (as the importer drives them) and one
     // outcome at a time (as OutcomeRecorder does): the retry queue and the contact list must end the same. Each log
     // is long enough for the queue to load its batch state (RetryQueue::Batch::LoadAfter); the second one meets
-    // entries the first one opened and a domain's remembered settings.
+    // entries the first one opened and a domain's remembered settings. Each has enough successes for the contact
+    // tracker to load its batch state too (ContactTracker::Batch::LoadAfter).
     QByteArray first;
     QByteArray second;
     quint32 seed = 7;
@@ -553,7 +554,7 @@ void TestImporter::batchedSinksMatchOneByOne()
         seed = seed * 1103515245u + 12345u;
         return (seed >> 16) % n;
     };
-    for (int i = 0; i < 800; ++i) {
+    for (int i = 0; i < 3000; ++i) {
         // A fifth are a month old (their entries expire at once), the rest from this morning.
         const bool old = random(5) == 0;
         const auto two = [](int n) { return QByteArray::number(n).rightJustified(2, '0'); };
@@ -562,9 +563,9 @@ void TestImporter::batchedSinksMatchOneByOne()
         const QByteArray rcpt
             = "u" + QByteArray::number(random(12)) + "@d" + QByteArray::number(random(4)) + ".example";
         const QByteArray line = deliveryLine(time, i, rcpt, int(random(5)));
-        (i < 400 ? first : second) += line;
+        (i < 1500 ? first : second) += line;
         if (i % 97 == 0)
-            (i < 400 ? first : second) += line; // the same line twice: a duplicate
+            (i < 1500 ? first : second) += line; // the same line twice: a duplicate
     }
 
     const auto importBoth = [&](const QString &name, bool batched) {
