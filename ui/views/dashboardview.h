@@ -98,7 +98,8 @@ public:
     QChart *trendChart() const { return m_trendChart; }
     QTableView *domainTable() const { return m_domainTable; }
     QString recoveryText() const;
-    /// UI-thread time the last refresh took to rebuild charts and tables (the worker's time is in data()).
+    /// UI-thread time of the last refresh: the whole rebuild when synchronous, its longest step when it came from the
+    /// worker (steps run in separate turns of the event loop). The worker's time is in data().
     qint64 lastApplyMs() const { return m_applyMs; }
 
     /// What one refresh asks the worker for (public for the worker; not an API).
@@ -137,7 +138,9 @@ private:
     bool m_domainTableStale = false; // m_data has domains the hidden domain table does not show yet
     bool m_stale = false; // the store changed while the dashboard was hidden
     DashboardData m_data;
-    qint64 m_applyMs = 0;
+    qint64 m_applyMs = 0; // the longest step of the last refresh on the UI thread
+    quint64 m_presentGeneration = 0;
+    bool m_stepsPending = false; // a worker's result is being presented step by step
 
     QComboBox *m_window;
     QComboBox *m_granularity;

@@ -7,8 +7,10 @@
 #include <QPixmap>
 #include <QSettings>
 #include <QTabWidget>
+#include <QTimer>
 
 #include "dialogs/settingsdialog.h"
+#include "store/database.h"
 #include "views/contactsview.h"
 #include "views/dashboardview.h"
 #include "views/exportdialog.h"
@@ -17,6 +19,7 @@
 #include "views/labview.h"
 #include "views/probeview.h"
 #include "views/queueview.h"
+#include "views/storereader.h"
 
 namespace Mailpulse::Ui
 {
@@ -52,6 +55,7 @@ MainWindow::MainWindow(
     m_tabs->addTab(m_lab, tr("Lab"));
     setCentralWidget(m_tabs);
     resize(1100, 720);
+    moveCheckpointsOffTheUiThread(database);
 
     connect(m_probe, &ProbeView::probeRecorded, m_history, &HistoryView::add);
     // A batch records many probes a second: these views re-read at a bounded rate, and only while shown.
@@ -99,6 +103,25 @@ void MainWindow::restoreLayout()
     const int tab = settings.value(kTab).toInt(&ok);
     if (ok && tab >= 0 && tab < m_tabs->count())
         m_tabs->setCurrentIndex(tab);
+}
+
+void MainWindow::moveCheckpointsOffTheUiThread(Store::Database *database)
+{
+    // SQLite copies the write-ahead log back into the store (a checkpoint, with an fsync) from whichever connection
+    // commits when the log has grown past 1,000 pages: during a batch that is the UI thread, which then waits for
+    // the disk for tens of milliseconds, more on a busy one. Here the UI thread's connection never checkpoints; a
+    // reader thread does, passively (it never blocks a writer), once a second.
+    if (!database || !database->isOpen() || !database->exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0")))
+        return;
+    auto *checkpointer = new StoreReader(database->path(), QStringLiteral("mailpulse-checkpoint"), this);
+    auto *timer = new QTimer(this);
+    timer->setInterval(1000);
+    connect(timer, &QTimer::timeout, checkpointer, [checkpointer] {
+        checkpointer->read<bool>(
+            [](Store::Database &db) { return db.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")); },
+            [](bool) {});
+    });
+    timer->start();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

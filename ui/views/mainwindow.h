@@ -59,6 +59,7 @@ protected:
 
 private:
     void applyProbeDefaults();
+    void moveCheckpointsOffTheUiThread(Store::Database *database);
     QTabWidget *m_tabs;
     DashboardView *m_dashboard;
     ProbeView *m_probe;

@@ -3,6 +3,11 @@
 #include <QThread>
 #include <QTimer>
 
+#if defined(Q_OS_LINUX)
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 #include "store/database.h"
 
 namespace Mailpulse::Ui
@@ -33,6 +38,21 @@ private:
     std::unique_ptr<Store::Database> m_database;
 };
 
+namespace
+{
+
+// QThread::LowPriority changes nothing under Linux's default scheduler (its static priority range is 0..0); a
+// thread's nice value does, and the threads it starts (the stats engine's workers) inherit it. At nice 10 a reader
+// gets about a tenth of a core that the UI thread also wants, and all of an idle one.
+void lowerThisThreadsPriority()
+{
+#if defined(Q_OS_LINUX)
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+#endif
+}
+
+} // namespace
+
 StoreReader::StoreReader(const QString &databasePath, const QString &name, QObject *parent)
     : QObject(parent)
     , m_thread(new QThread(this))
@@ -42,6 +62,7 @@ StoreReader::StoreReader(const QString &databasePath, const QString &name, QObje
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     // Low priority: on a busy machine the probes and the UI thread go first.
+    connect(m_thread, &QThread::started, m_worker, &lowerThisThreadsPriority, Qt::DirectConnection);
     m_thread->start(QThread::LowPriority);
 }
 
