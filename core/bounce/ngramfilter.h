@@ -8,10 +8,10 @@
 namespace Mailpulse::Bounce
 {
 
-/// Which byte sequences occur in a text: every pair exactly, every four bytes hashed into 64 Ki bits. A needle whose
+/// Which byte sequences occur in a text: every pair and every four bytes, hashed into 8 Ki bits each. A needle whose
 /// leading bytes are not among them cannot occur, so the phrase tables (hundreds of needles against a few hundred
-/// bytes of diagnostic) are mostly rejected by a bit test or two instead of a search. Two 8 KiB bit sets: build one
-/// per text, on the stack.
+/// bytes of diagnostic) are mostly rejected by a bit test or two instead of a search. Two 1 KiB bit sets, cheap to
+/// clear: one per text (the log importer builds one per delivery line), on the stack.
 class NgramFilter
 {
 public:
@@ -32,19 +32,22 @@ public:
     }
 
 private:
+    static constexpr int Bits = 13;
     static size_t pair(const char *p)
     {
-        return size_t(static_cast<unsigned char>(p[0])) << 8 | static_cast<unsigned char>(p[1]);
+        std::uint16_t v;
+        std::memcpy(&v, p, sizeof v);
+        return (std::uint32_t(v) * 2654435761u) >> (32 - Bits); // Knuth's multiplicative hash, top bits
     }
     static size_t quad(const char *p)
     {
         std::uint32_t v;
         std::memcpy(&v, p, sizeof v);
-        return (v * 2654435761u) >> 16; // Knuth's multiplicative hash, top 16 bits
+        return (v * 2654435761u) >> (32 - Bits);
     }
 
-    std::bitset<65536> m_pairs;
-    std::bitset<65536> m_quads;
+    std::bitset<size_t(1) << Bits> m_pairs;
+    std::bitset<size_t(1) << Bits> m_quads;
 };
 
 } // namespace Mailpulse::Bounce
