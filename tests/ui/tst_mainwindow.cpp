@@ -3,11 +3,13 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QImage>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -237,6 +239,33 @@ private Q_SLOTS:
             }
             QVERIFY2(colours.size() > 8, qPrintable(QStringLiteral("%1: %2 colours").arg(view).arg(colours.size())));
         }
+    }
+
+    // The UI thread's commits never copy the write-ahead log back (a checkpoint waits for the disk); a reader thread
+    // of the window does. Without it the store file would not change until the last connection closes.
+    void checkpointsHappenOffTheUiThread()
+    {
+        QTemporaryDir dir;
+        Store::Database db;
+        QString error;
+        const QString path = dir.filePath(QStringLiteral("checkpoint.sqlite"));
+        QVERIFY2(db.open(path, &error), qPrintable(error));
+        Tracking::TrackingPipeline pipeline(db, m_clock);
+        Ui::MainWindow window(&db, &pipeline.recorder(), &m_clock);
+        QSqlQuery query(db.connection());
+        QVERIFY(query.exec(QStringLiteral("PRAGMA wal_autocheckpoint")) && query.next());
+        QCOMPARE(query.value(0).toInt(), 0);
+
+        const qint64 before = QFileInfo(path).size();
+        // About 5 MB of log: far past SQLite's 1,000-page automatic checkpoint, were it on.
+        QVERIFY(db.exec(QStringLiteral("CREATE TABLE scratch(x BLOB)")));
+        QVERIFY(db.exec(QStringLiteral("BEGIN")));
+        QVERIFY(query.prepare(QStringLiteral("INSERT INTO scratch(x) VALUES (randomblob(1000))")));
+        for (int i = 0; i < 5000; ++i)
+            QVERIFY(query.exec());
+        QVERIFY(db.exec(QStringLiteral("COMMIT")));
+        QCOMPARE(QFileInfo(path).size(), before); // all of it is still in the log
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > before + 4'000'000, 10000);
     }
 
     void batchWithProgress()

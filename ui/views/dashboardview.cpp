@@ -20,7 +20,6 @@
 #include <QLocale>
 #include <QPieSeries>
 #include <QPieSlice>
-#include <QTimer>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSortFilterProxyModel>
@@ -28,6 +27,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -361,8 +361,7 @@ void DashboardView::apply(DashboardData data)
         m_applyMs = qMax(m_applyMs, timer.elapsed());
     };
     m_reader->dispose(std::exchange(m_data, std::move(data)));
-    m_status->setText(
-        tr("%n domain(s), updated in %1 ms", nullptr, int(m_data.domains.size())).arg(m_data.elapsedMs));
+    m_status->setText(tr("%n domain(s), updated in %1 ms", nullptr, int(m_data.domains.size())).arg(m_data.elapsedMs));
     timed(&DashboardView::rebuildTables);
     QTimer::singleShot(0, this, [this, generation, timed] {
         if (generation != m_presentGeneration)

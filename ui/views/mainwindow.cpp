@@ -118,8 +118,7 @@ void MainWindow::moveCheckpointsOffTheUiThread(Store::Database *database)
     timer->setInterval(1000);
     connect(timer, &QTimer::timeout, checkpointer, [checkpointer] {
         checkpointer->read<bool>(
-            [](Store::Database &db) { return db.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")); },
-            [](bool) {});
+            [](Store::Database &db) { return db.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")); }, [](bool) {});
     });
     timer->start();
 }
