@@ -1,5 +1,6 @@
 #include "bounce/dsnparser.h"
 
+#include <QCryptographicHash>
 #include <QLoggingCategory>
 
 #include <openssl/evp.h>
@@ -15,13 +16,14 @@ namespace
 {
 
 // SHA-1 through OpenSSL (hardware SHA extensions where the CPU has them): several times faster than Qt's portable
-// implementation, and the mail's identity is hashed for every mail read.
+// implementation, and the mail's identity is hashed for every mail read. Should OpenSSL refuse (a FIPS-only
+// configuration), Qt's gives the same bytes.
 QByteArray sha1(const QByteArray &bytes)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (EVP_Digest(bytes.constData(), size_t(bytes.size()), md, &length, EVP_sha1(), nullptr) != 1)
-        qFatal("OpenSSL: SHA-1 failed");
+        return QCryptographicHash::hash(bytes, QCryptographicHash::Sha1);
     return QByteArray(reinterpret_cast<const char *>(md), int(length));
 }
 

@@ -1,9 +1,7 @@
 #include "bounce/mimemessage.h"
 
 #include <cstring>
-#include <map>
 #include <memory>
-#include <mutex>
 
 #include <QLoggingCategory>
 
@@ -24,21 +22,12 @@ namespace Mailpulse::Bounce
 using MimeText::bytesToText;
 using MimeText::charsetFilter;
 using MimeText::ensureGMimeInitialized;
+using MimeText::GPtr;
 using MimeText::isUtf8OrAscii;
 using MimeText::parseHeaderText;
 
 namespace
 {
-
-// GObject references held by scope, so that every early return still unrefs.
-struct GObjectUnref {
-    void operator()(void *object) const
-    {
-        if (object)
-            g_object_unref(object);
-    }
-};
-template <typename T> using GPtr = std::unique_ptr<T, GObjectUnref>;
 
 template <typename T> bool isA(T *object, GType type)
 {

@@ -183,7 +183,9 @@ public:
 
 private:
     bool entity(const char *begin, const char *end, int depth, bool inAttached);
-    bool body(const Fields &fields, const char *begin, const char *end, int depth, bool inAttached);
+    bool body(
+        const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth, bool inAttached);
+    bool entityBody(const Fields &fields, const char *begin, const char *end, int depth, bool inAttached);
     bool multipart(const ContentType &type, const char *begin, const char *end, int depth, bool inAttached);
     bool leaf(
         const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth, bool inAttached);
@@ -231,7 +233,7 @@ bool Scanner::run(const QByteArray &raw)
     headers = decodedFields(fields);
     contentType = type.type;
     reportType = type.reportType;
-    return body(fields, p, end, 0, false);
+    return body(fields, type, p, end, 0, false);
 }
 
 bool Scanner::entity(const char *begin, const char *end, int depth, bool inAttached)
@@ -240,15 +242,21 @@ bool Scanner::entity(const char *begin, const char *end, int depth, bool inAttac
     Fields fields;
     if (!readFields(p, end, fields))
         return false;
-    return body(fields, p, end, depth, inAttached);
+    return entityBody(fields, p, end, depth, inAttached);
 }
 
-bool Scanner::body(const Fields &fields, const char *begin, const char *end, int depth, bool inAttached)
+bool Scanner::entityBody(const Fields &fields, const char *begin, const char *end, int depth, bool inAttached)
 {
-    if (depth > MaxScanDepth)
-        return false;
     ContentType type;
     if (!parseContentType(fieldValue(fields, "content-type"), &type))
+        return false;
+    return body(fields, type, begin, end, depth, inAttached);
+}
+
+bool Scanner::body(
+    const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth, bool inAttached)
+{
+    if (depth > MaxScanDepth)
         return false;
     if (type.type.startsWith("multipart/"))
         return multipart(type, begin, end, depth, inAttached);
@@ -344,7 +352,7 @@ bool Scanner::leaf(
                 return false;
             if (originalHeaders.isEmpty())
                 originalHeaders = decodedFields(inner, Scope::MessageOnly);
-            return body(inner, p, end, depth + 1, true);
+            return entityBody(inner, p, end, depth + 1, true);
         }
     }
     if (parts.size() >= m_limits.maxParts)

@@ -105,32 +105,24 @@ bool isUtf8OrAscii(const char *charset)
     return false;
 }
 
-namespace
+void GObjectUnref::operator()(void *object) const
 {
-
-struct GObjectUnref {
-    void operator()(void *object) const
-    {
-        if (object)
-            g_object_unref(object);
-    }
-};
-
-} // namespace
+    if (object)
+        g_object_unref(object);
+}
 
 GMimeFilter *charsetFilter(const char *charset)
 {
     // iconv_open() loads and unloads a gconv module each time; bounce mails use a handful of charsets, so each
     // thread keeps one converter per charset (nullptr: iconv does not know it) and resets it before use.
-    thread_local std::map<QByteArray, std::unique_ptr<GMimeFilter, GObjectUnref>> cache;
+    thread_local std::map<QByteArray, GPtr<GMimeFilter>> cache;
     const QByteArray key = QByteArray(charset).toLower();
     auto it = cache.find(key);
     if (it == cache.end()) {
         if (cache.size() > 64)
             cache.clear(); // a hostile stream of made-up charset names must not grow this without bound
         ensureGMimeInitialized();
-        it = cache.emplace(key, std::unique_ptr<GMimeFilter, GObjectUnref>(g_mime_filter_charset_new(charset, "UTF-8")))
-                 .first;
+        it = cache.emplace(key, GPtr<GMimeFilter>(g_mime_filter_charset_new(charset, "UTF-8"))).first;
     }
     if (it->second)
         g_mime_filter_reset(it->second.get());

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
@@ -15,6 +17,13 @@ namespace Mailpulse::Bounce::MimeText
 {
 
 using HeaderList = QList<std::pair<QByteArray, QString>>;
+
+/// Releases a GObject reference (GMime objects are GObjects): GPtr holds one by scope, so that every early return
+/// still releases it.
+struct GObjectUnref {
+    void operator()(void *object) const;
+};
+template <typename T> using GPtr = std::unique_ptr<T, GObjectUnref>;
 
 /// g_mime_init() once per process, whichever thread comes first.
 void ensureGMimeInitialized();

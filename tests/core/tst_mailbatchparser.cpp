@@ -74,8 +74,8 @@ void TestMailBatchParser::keepsOrderAndPassesErrorsOn()
 
 void TestMailBatchParser::matchesSequentialParsingOnTheCorpus()
 {
-    // Many mails on two threads at once: any shared state in the parser (caches, static tables) shows up here as
-    // a different result or a crash (the suite's sanitizer-free build still catches most of it by comparison).
+    // Many mails on two threads at once: shared state in the parser (caches, static tables) that is not safe across
+    // threads shows up here as a different result or a crash.
     QList<MailItem> items;
     const QString dir = Test::bounceCorpusDir() + QStringLiteral("/eml");
     QDirIterator it(dir, { QStringLiteral("*.eml") }, QDir::Files, QDirIterator::Subdirectories);

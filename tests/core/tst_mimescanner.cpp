@@ -169,7 +169,7 @@ void TestMimeScanner::agreesWithGMime_data()
     QTest::newRow("unknown charset") << QByteArray("From: a@example.org\nContent-Type: text/plain; "
                                                    "charset=x-no-such\n\n550 5.1.1 caf\xc3\xa9\n")
                                      << false;
-    QTest::newRow("boundary with trailing space and CR") << QByteArray(
+    QTest::newRow("delimiters with trailing white space") << QByteArray(
         "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"b b\"\n\n--b b \ncontent-type: "
         "text/plain\n\none\n--b b--\t\n") << false;
 }

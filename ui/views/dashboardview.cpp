@@ -1,6 +1,7 @@
 #include "dashboardview.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -145,6 +146,10 @@ DashboardView::DashboardView(Store::Database *database, const Clock *clock, QWid
     , m_domainProxy(new DomainStatsProxy(this))
     , m_domainTable(new QTableView(this))
 {
+    m_stepTimer = new QTimer(this);
+    m_stepTimer->setSingleShot(true);
+    m_stepTimer->setInterval(0);
+    connect(m_stepTimer, &QTimer::timeout, this, &DashboardView::presentStep);
     connect(m_reader, &StoreReader::failed, this, [this](const QString &error) {
         DashboardData failed;
         failed.error = error;
@@ -347,46 +352,38 @@ void DashboardView::apply(DashboardData data)
         return;
     }
     // From the worker, during a batch perhaps: the four rebuilds together take the UI thread tens of milliseconds
-    // with 10,000 domains. Each gets its own turn of the event loop, so that paints and input go between them; a
-    // newer result (or a synchronous present()) drops the steps of an older one.
-    // A refresh whose steps are still pending has landed too: it is superseded, and its refreshed() comes now.
-    if (std::exchange(m_stepsPending, true))
+    // with 10,000 domains. Each gets its own turn of the event loop (the step timer), so that paints and input go
+    // between them. A refresh whose steps are still pending is superseded: its refreshed() comes now.
+    if (m_stepTimer->isActive())
         Q_EMIT refreshed();
-    const quint64 generation = ++m_presentGeneration;
-    m_applyMs = 0;
-    const auto timed = [this](void (DashboardView::*rebuild)()) {
-        QElapsedTimer timer;
-        timer.start();
-        (this->*rebuild)();
-        m_applyMs = qMax(m_applyMs, timer.elapsed());
-    };
     m_reader->dispose(std::exchange(m_data, std::move(data)));
     m_status->setText(tr("%n domain(s), updated in %1 ms", nullptr, int(m_data.domains.size())).arg(m_data.elapsedMs));
-    timed(&DashboardView::rebuildTables);
-    QTimer::singleShot(0, this, [this, generation, timed] {
-        if (generation != m_presentGeneration)
-            return;
-        timed(&DashboardView::rebuildBars);
-        QTimer::singleShot(0, this, [this, generation, timed] {
-            if (generation != m_presentGeneration)
-                return;
-            timed(&DashboardView::rebuildStatus);
-            QTimer::singleShot(0, this, [this, generation, timed] {
-                if (generation != m_presentGeneration)
-                    return;
-                timed(&DashboardView::rebuildTrend);
-                m_stepsPending = false;
-                Q_EMIT refreshed();
-            });
-        });
-    });
+    m_applyMs = 0;
+    m_nextStep = 0;
+    presentStep();
+}
+
+void DashboardView::presentStep()
+{
+    static constexpr void (DashboardView::*Steps[])() = { &DashboardView::rebuildTables, &DashboardView::rebuildBars,
+        &DashboardView::rebuildStatus, &DashboardView::rebuildTrend };
+    QElapsedTimer timer;
+    timer.start();
+    (this->*Steps[m_nextStep++])();
+    m_applyMs = qMax(m_applyMs, timer.elapsed());
+    if (m_nextStep < int(std::size(Steps))) {
+        m_stepTimer->start();
+        return;
+    }
+    Q_EMIT refreshed();
 }
 
 void DashboardView::present(DashboardData data)
 {
-    ++m_presentGeneration;
-    if (std::exchange(m_stepsPending, false))
+    if (m_stepTimer->isActive()) {
+        m_stepTimer->stop(); // an earlier result's remaining steps: this one replaces it
         Q_EMIT refreshed();
+    }
     if (!data.error.isEmpty()) {
         m_status->setText(tr("Cannot read the statistics: %1").arg(data.error));
         Q_EMIT refreshFailed(data.error);

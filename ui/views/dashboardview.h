@@ -22,6 +22,7 @@ class QModelIndex;
 class QPieSeries;
 class QSortFilterProxyModel;
 class QSpinBox;
+class QTimer;
 class QTableView;
 
 namespace Mailpulse
@@ -120,6 +121,7 @@ private:
     /// A background read landed.
     void apply(DashboardData data);
     void present(DashboardData data);
+    void presentStep();
     void rebuildBars();
     void rebuildTrend();
     void rebuildStatus();
@@ -139,8 +141,8 @@ private:
     bool m_stale = false; // the store changed while the dashboard was hidden
     DashboardData m_data;
     qint64 m_applyMs = 0; // the longest step of the last refresh on the UI thread
-    quint64 m_presentGeneration = 0;
-    bool m_stepsPending = false; // a worker's result is being presented step by step
+    QTimer *m_stepTimer = nullptr; // zero-interval, single-shot: the next step of presenting a worker's result
+    int m_nextStep = 0;
 
     QComboBox *m_window;
     QComboBox *m_granularity;
