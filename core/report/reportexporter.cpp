@@ -11,6 +11,7 @@
 #include "smtp/proberesultjson.h"
 #include "stats/statsengine.h"
 #include "store/database.h"
+#include "store/lookupkey.h"
 
 namespace Mailpulse::Report
 {
@@ -149,8 +150,11 @@ bool ReportExporter::writeQuery(
     // Identifiers come from the fixed tables above, never from input; the values are bound.
     QString sql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 >= :since AND %3 < :until")
                       .arg(names.join(QStringLiteral(", ")), table, timeColumn);
+    // Bounces are indexed by their domain's key (Store::LookupKey), the other tables by the domain itself.
+    const bool domainKey = kind == ReportKind::Bounces;
     if (!options.domain.isEmpty())
-        sql += QStringLiteral(" AND domain = :domain");
+        sql += domainKey ? QStringLiteral(" AND domain_key = :key AND domain = :domain")
+                         : QStringLiteral(" AND domain = :domain");
     sql += QStringLiteral(" ORDER BY %1, id").arg(timeColumn);
 
     QSqlQuery query(m_database.connection());
@@ -162,8 +166,11 @@ bool ReportExporter::writeQuery(
     }
     query.bindValue(QStringLiteral(":since"), options.window.sinceKey());
     query.bindValue(QStringLiteral(":until"), options.window.untilKey());
-    if (!options.domain.isEmpty())
+    if (!options.domain.isEmpty()) {
+        if (domainKey)
+            query.bindValue(QStringLiteral(":key"), Store::LookupKey::of(options.domain.toLower()));
         query.bindValue(QStringLiteral(":domain"), options.domain.toLower());
+    }
     if (!query.exec()) {
         if (error)
             *error = QStringLiteral("cannot export %1: %2").arg(reportKindName(kind), query.lastError().text());

@@ -6,6 +6,7 @@
 
 #include "store/database.h"
 #include "store/fingerprintkey.h"
+#include "store/lookupkey.h"
 #include "store/statement.h"
 #include "store/storelogging.h"
 #include "store/transaction.h"
@@ -21,8 +22,8 @@ struct BounceRepository::Statements {
         : insert(db,
             QStringLiteral(
                 "INSERT INTO bounces (fingerprint, source, probe_id, occurred_at, recipient, domain, status, class,"
-                " reason, action, reply_code, remote_mta, diagnostic, source_ref)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING"))
+                " reason, action, reply_code, remote_mta, diagnostic, source_ref, recipient_key, domain_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING"))
     {
     }
     Statement insert;
@@ -165,6 +166,14 @@ BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event
     text(11, event.remoteMta);
     text(12, event.diagnostic);
     text(13, event.sourceRef);
+    const auto lookupKey = [&q](int column, const QString &value) {
+        if (const qint64 k = LookupKey::of(value))
+            q.bindInt(column, k);
+        else
+            q.bindNull(column);
+    };
+    lookupKey(14, event.recipient);
+    lookupKey(15, event.domain);
     if (!q.exec(error))
         return InsertResult::Failed;
     return q.changes() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
@@ -202,10 +211,13 @@ QList<BounceEvent> BounceRepository::recent(int limit, const QString &domain) co
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    query.prepare(SelectColumns + (domain.isEmpty() ? QString() : QStringLiteral(" WHERE domain = :domain"))
+    query.prepare(SelectColumns
+        + (domain.isEmpty() ? QString() : QStringLiteral(" WHERE domain_key = :key AND domain = :domain"))
         + QStringLiteral(" ORDER BY occurred_at DESC, id DESC LIMIT :limit"));
-    if (!domain.isEmpty())
+    if (!domain.isEmpty()) {
+        query.bindValue(QStringLiteral(":key"), LookupKey::of(domain.toLower()));
         query.bindValue(QStringLiteral(":domain"), domain.toLower());
+    }
     query.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : -1);
     if (!query.exec()) {
         qCWarning(lcStore) << "reading bounces failed:" << query.lastError().text();
@@ -219,7 +231,9 @@ QList<BounceEvent> BounceRepository::forRecipient(const QString &recipient, int 
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(SelectColumns
-        + QStringLiteral(" WHERE recipient = :recipient ORDER BY occurred_at DESC, id DESC LIMIT :limit"));
+        + QStringLiteral(" WHERE recipient_key = :key AND recipient = :recipient"
+                         " ORDER BY occurred_at DESC, id DESC LIMIT :limit"));
+    query.bindValue(QStringLiteral(":key"), LookupKey::of(recipient));
     query.bindValue(QStringLiteral(":recipient"), recipient);
     query.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : -1);
     if (!query.exec()) {
@@ -234,9 +248,12 @@ qint64 BounceRepository::count(const QString &domain) const
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(domain.isEmpty() ? QStringLiteral("SELECT count(*) FROM bounces")
-                                   : QStringLiteral("SELECT count(*) FROM bounces WHERE domain = :domain"));
-    if (!domain.isEmpty())
+                                   : QStringLiteral("SELECT count(*) FROM bounces WHERE domain_key = :key"
+                                                    " AND domain = :domain"));
+    if (!domain.isEmpty()) {
+        query.bindValue(QStringLiteral(":key"), LookupKey::of(domain.toLower()));
         query.bindValue(QStringLiteral(":domain"), domain.toLower());
+    }
     if (!query.exec() || !query.next())
         return -1;
     return query.value(0).toLongLong();

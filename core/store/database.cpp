@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "store/fingerprintkey.h"
+#include "store/lookupkey.h"
 #include "store/statement.h"
 #include "store/storelogging.h"
 #include "store/transaction.h"
@@ -54,6 +55,21 @@ void fingerprintKeyFunction(sqlite3_context *context, int, sqlite3_value **argum
     const QString fingerprint = QString::fromUtf8(text, sqlite3_value_bytes(arguments[0]));
     const FingerprintKey::Bytes key = FingerprintKey::of(fingerprint);
     sqlite3_result_blob(context, key.data(), FingerprintKey::Size, SQLITE_TRANSIENT);
+}
+
+// mailpulse_lookup_key(text): LookupKey::of() in SQL, for the v6 migration that keys the rows stored before it.
+void lookupKeyFunction(sqlite3_context *context, int, sqlite3_value **arguments)
+{
+    if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto *text = static_cast<const QChar *>(sqlite3_value_text16(arguments[0]));
+    const qint64 key = LookupKey::of(QStringView(text, sqlite3_value_bytes16(arguments[0]) / 2));
+    if (key == 0)
+        sqlite3_result_null(context);
+    else
+        sqlite3_result_int64(context, key);
 }
 
 QString sqlError(const QSqlQuery &query) { return query.lastError().text(); }
@@ -132,7 +148,11 @@ bool Database::open(const QString &path, const QList<Migration> &migrations, QSt
     if (sqlite3_create_function_v2(m_handle, "mailpulse_fingerprint_key", 1,
             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, &fingerprintKeyFunction, nullptr, nullptr,
             nullptr)
-        != SQLITE_OK) {
+            != SQLITE_OK
+        || sqlite3_create_function_v2(m_handle, "mailpulse_lookup_key", 1,
+               SQLITE_UTF16 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, &lookupKeyFunction, nullptr, nullptr,
+               nullptr)
+            != SQLITE_OK) {
         const QString message = QString::fromUtf8(sqlite3_errmsg(m_handle));
         close();
         return fail(error, QStringLiteral("%1: cannot register SQL functions: %2").arg(path, message));

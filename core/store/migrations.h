@@ -25,6 +25,8 @@ Migration retryQueueMigration();
 Migration contactsMigration();
 /// v5: bounce fingerprints stored as 16-byte keys; no index on bounce status.
 Migration bounceKeysMigration();
+/// v6: bounces indexed by integer keys of their recipient and domain (LookupKey), not by the texts.
+Migration bounceLookupMigration();
 
 /// SQLite's application_id (file header offset 68) for Mailpulse stores: "MPls". Lets open() tell a Mailpulse
 /// store from some other program's SQLite file before touching it.
