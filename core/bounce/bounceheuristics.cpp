@@ -12,6 +12,7 @@
 
 #include "bounce/classifier.h"
 #include "bounce/mimemessage.h"
+#include "bounce/mimetext.h"
 #include "bounce/ngramfilter.h"
 
 namespace Mailpulse::Bounce
@@ -959,11 +960,17 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
 
     // Only the headers the signatures look at: scanning every Received line of every mail costs more than the rest.
     QString signature = u"from: " + mail.header("from") + u"\nx-mailer: " + mail.header("x-mailer") + u'\n';
-    for (const auto &[name, value] : mail.headers()) {
-        if (name.startsWith("x-nai-") || name.startsWith("x-powermta-"))
-            signature += QString::fromLatin1(name) + u":\n";
-        else if (name == "received" && value.contains(QLatin1String("Internet Mail Service")))
-            signature += value + u'\n';
+    // Raw values: a phrase without line breaks occurs in the raw value exactly when it occurs in the unfolded one,
+    // so only the Received lines that hold it are decoded.
+    const auto startsWithCiBytes = [](QByteArrayView name, QByteArrayView prefix) {
+        return name.size() >= prefix.size() && qstrnicmp(name.data(), prefix.data(), size_t(prefix.size())) == 0;
+    };
+    for (const MimeHeaders::Field &f : mail.headerSection().rawFields()) {
+        if (startsWithCiBytes(f.name, "x-nai-") || startsWithCiBytes(f.name, "x-powermta-"))
+            signature += QString::fromLatin1(f.name.toByteArray().toLower()) + u":\n";
+        else if (f.name.size() == 8 && startsWithCiBytes(f.name, "received")
+            && f.value.contains("Internet Mail Service"))
+            signature += MimeText::headerValue("received", f.value) + u'\n';
     }
     signature += notice.mid(0, 40).join(u'\n');
     const bool rcptStageReporter = containsAny(signature, RcptStageSignatures);
@@ -1061,13 +1068,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     }
     if (candidates.isEmpty()) {
         // Last resort: the returned original's recipient.
-        QString to;
-        for (const auto &[key, value] : mail.originalHeaders()) {
-            if (key == "to") {
-                to = firstAddress(value);
-                break;
-            }
-        }
+        QString to = firstAddress(mail.originalHeader("to"));
         if (to.isEmpty()) {
             static const QRegularExpression toLine(QStringLiteral("^To:\\s*(.*)$"),
                 QRegularExpression::MultilineOption | QRegularExpression::CaseInsensitiveOption);

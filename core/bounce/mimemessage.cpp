@@ -81,21 +81,42 @@ int countContainerHeaders(const QByteArray &raw, int stopAt)
     return count;
 }
 
-QList<std::pair<QByteArray, QString>> headerList(GMimeObject *object)
+// GMime's header list as a MimeHeaders: names and raw values copied into one buffer, decoded when asked for, as the
+// scanner's are.
+MimeHeaders headerList(GMimeObject *object)
 {
-    QList<std::pair<QByteArray, QString>> out;
     GMimeHeaderList *list = g_mime_object_get_header_list(object);
     if (!list)
-        return out;
+        return {};
     const int n = g_mime_header_list_get_count(list);
-    out.reserve(n);
+    struct Span {
+        qsizetype name, nameLength, value, valueLength;
+    };
+    QList<Span> spans;
+    spans.reserve(n);
+    QByteArray storage;
     for (int i = 0; i < n; ++i) {
         GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-        QByteArray name = lowerAscii(g_mime_header_get_name(h));
-        QString value = MimeText::headerValue(name, QByteArrayView(g_mime_header_get_raw_value(h)));
-        out.append({ std::move(name), std::move(value) });
+        const QByteArrayView name(g_mime_header_get_name(h));
+        const char *raw = g_mime_header_get_raw_value(h);
+        Span span { storage.size(), name.size(), -1, 0 };
+        storage.append(name);
+        if (raw) {
+            const QByteArrayView value(raw);
+            span.value = storage.size();
+            span.valueLength = value.size();
+            storage.append(value);
+        }
+        spans.append(span);
     }
-    return out;
+    QList<MimeHeaders::Field> fields;
+    fields.reserve(n);
+    for (const Span &span : std::as_const(spans)) {
+        const char *base = storage.constData();
+        fields.append({ QByteArrayView(base + span.name, span.nameLength),
+            span.value < 0 ? QByteArrayView() : QByteArrayView(base + span.value, span.valueLength) });
+    }
+    return MimeHeaders::fromRaw(std::move(storage), std::move(fields));
 }
 
 struct ParseState {
@@ -173,7 +194,7 @@ public:
         if (wanted)
             part.text = readText(reinterpret_cast<GMimePart *>(object), part.contentType, &part.truncated);
         if (part.contentType == "text/rfc822-headers" && m_message.m_originalHeaders.isEmpty())
-            m_message.m_originalHeaders = parseHeaderText(part.text);
+            m_message.m_originalHeaders = MimeHeaders::fromDecoded(parseHeaderText(part.text));
         m_message.m_parts.append(std::move(part));
     }
 
@@ -354,14 +375,48 @@ QDateTime MimeMessage::parseDate(const QString &text)
     return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
 }
 
-QString MimeMessage::header(const QByteArray &name) const
+QString MimeMessage::header(const QByteArray &name) const { return m_headers.value(name.toLower()); }
+
+MimeHeaders MimeHeaders::fromRaw(QByteArray storage, QList<Field> fields)
 {
-    const QByteArray lower = name.toLower();
-    for (const auto &[key, value] : m_headers) {
-        if (key == lower)
+    MimeHeaders headers;
+    headers.m_storage = std::move(storage);
+    headers.m_fields = std::move(fields);
+    return headers;
+}
+
+MimeHeaders MimeHeaders::fromDecoded(List decoded)
+{
+    MimeHeaders headers;
+    headers.m_decoded = std::move(decoded);
+    return headers;
+}
+
+QString MimeHeaders::value(QByteArrayView lowerName) const
+{
+    for (const Field &f : m_fields) {
+        if (f.name.size() == lowerName.size() && qstrnicmp(f.name.data(), lowerName.data(), size_t(f.name.size())) == 0)
+            return MimeText::headerValue(lowerName, f.value);
+    }
+    for (const auto &[key, value] : m_decoded) {
+        if (key == lowerName)
             return value;
     }
     return {};
+}
+
+MimeHeaders::List MimeHeaders::decoded() const
+{
+    if (m_fields.isEmpty())
+        return m_decoded;
+    List list;
+    list.reserve(m_fields.size());
+    for (const Field &f : m_fields) {
+        QByteArray name = f.name.toByteArray().toLower();
+        QString value = MimeText::headerValue(name, f.value);
+        list.append({ std::move(name), std::move(value) });
+    }
+    return list;
 }
 
 } // namespace Mailpulse::Bounce

@@ -1,12 +1,43 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QDateTime>
 #include <QList>
 #include <QString>
 
 namespace Mailpulse::Bounce
 {
+
+/// A header section kept as sent: names and raw values are views into bytes the section holds a reference to, and a
+/// value is unfolded and decoded only when asked for (bounce reading looks at a handful of a mail's many headers).
+/// Or, for headers that arrive as decoded text (a text/rfc822-headers part), the decoded list itself.
+class MimeHeaders final
+{
+public:
+    using List = QList<std::pair<QByteArray, QString>>; // lower-case name, decoded value
+    struct Field {
+        QByteArrayView name; // as sent
+        QByteArrayView value; // raw: folded, not decoded; null when the field has no value
+    };
+
+    /// `fields` point into `storage`.
+    static MimeHeaders fromRaw(QByteArray storage, QList<Field> fields);
+    static MimeHeaders fromDecoded(List decoded);
+
+    bool isEmpty() const { return m_fields.isEmpty() && m_decoded.isEmpty(); }
+    /// The first value of that (lower-case) name, unfolded and decoded (MimeText::headerValue); empty when absent.
+    QString value(QByteArrayView lowerName) const;
+    /// All fields, decoded.
+    List decoded() const;
+    /// The fields as sent; empty for a decoded section.
+    const QList<Field> &rawFields() const { return m_fields; }
+
+private:
+    QByteArray m_storage;
+    QList<Field> m_fields;
+    List m_decoded;
+};
 
 /// One leaf of a parsed mail, flattened for bounce reading: its type, its decoded text and where it sits.
 struct MimePart {
@@ -44,14 +75,18 @@ public:
 
     /// The first top-level header of that name, RFC 2047-decoded and unfolded; empty when absent.
     QString header(const QByteArray &name) const;
-    /// The top-level headers as "Name: value" lines (decoded), for heuristics that look at all of them.
-    const QList<std::pair<QByteArray, QString>> &headers() const { return m_headers; }
+    /// The top-level headers (lower-case names, decoded values). Decodes every one: header() and headerSection() are
+    /// cheaper where a few will do.
+    MimeHeaders::List headers() const { return m_headers.decoded(); }
+    const MimeHeaders &headerSection() const { return m_headers; }
     /// Lower-case "type/subtype" of the top-level body and its report-type parameter (lower-case).
     QByteArray contentType() const { return m_contentType; }
     QByteArray reportType() const { return m_reportType; }
     const QList<MimePart> &parts() const { return m_parts; }
     /// Headers of the first attached original message (message/rfc822 or text/rfc822-headers), decoded.
-    const QList<std::pair<QByteArray, QString>> &originalHeaders() const { return m_originalHeaders; }
+    MimeHeaders::List originalHeaders() const { return m_originalHeaders.decoded(); }
+    /// The first header of that (lower-case) name of the attached original, decoded; empty when absent.
+    QString originalHeader(QByteArrayView lowerName) const { return m_originalHeaders.value(lowerName); }
 
     /// An RFC 5322 date ("Thu, 29 Apr 2013 23:45:32 +0900 (JST)") in UTC; invalid when it cannot be read.
     static QDateTime parseDate(const QString &text);
@@ -63,8 +98,8 @@ private:
     friend class MimeWalker;
     friend class MimeScanner;
     QString m_error;
-    QList<std::pair<QByteArray, QString>> m_headers;
-    QList<std::pair<QByteArray, QString>> m_originalHeaders;
+    MimeHeaders m_headers;
+    MimeHeaders m_originalHeaders;
     QByteArray m_contentType;
     QByteArray m_reportType;
     bool m_truncated = false;

@@ -16,10 +16,7 @@ namespace
 // its bytes once more, so the depth is kept small and anything deeper goes to GMime.
 constexpr int MaxScanDepth = 24;
 
-struct Field {
-    QByteArrayView name; // as sent
-    QByteArrayView value; // raw, may span folded lines
-};
+using Field = MimeHeaders::Field; // the value raw: it may span folded lines
 using Fields = QVarLengthArray<Field, 32>;
 
 bool isSpace(char c) { return c == ' ' || c == '\t'; }
@@ -191,37 +188,38 @@ private:
         const Fields &fields, const ContentType &type, const char *begin, const char *end, int depth, bool inAttached);
 
     enum class Scope { All, MessageOnly };
-    static MimeText::HeaderList decodedFields(const Fields &fields, Scope scope = Scope::All);
+    // The fields point into `raw`, which the section keeps a reference to; values are decoded when asked for.
+    static MimeHeaders section(const QByteArray &raw, const Fields &fields, Scope scope = Scope::All);
 
     const MimeLimits &m_limits;
+    const QByteArray *m_raw = nullptr;
 
 public:
     // Written by run(); MimeScanner::scan() moves them into the MimeMessage on success.
-    MimeText::HeaderList headers;
-    MimeText::HeaderList originalHeaders;
+    MimeHeaders headers;
+    MimeHeaders originalHeaders;
     QList<MimePart> parts;
     QByteArray contentType;
     QByteArray reportType;
     bool truncated = false;
 };
 
-MimeText::HeaderList Scanner::decodedFields(const Fields &fields, Scope scope)
+MimeHeaders Scanner::section(const QByteArray &raw, const Fields &fields, Scope scope)
 {
-    MimeText::HeaderList list;
+    QList<Field> list;
     list.reserve(fields.size());
     for (const Field &f : fields) {
         // A GMime message hands its Content-* fields to its MIME part: they are not among the message's headers.
         if (scope == Scope::MessageOnly && f.name.size() > 8 && qstrnicmp(f.name.data(), "content-", 8) == 0)
             continue;
-        QByteArray name = f.name.toByteArray().toLower();
-        QString value = MimeText::headerValue(name, f.value);
-        list.append({ std::move(name), std::move(value) });
+        list.append(f);
     }
-    return list;
+    return MimeHeaders::fromRaw(raw, std::move(list));
 }
 
 bool Scanner::run(const QByteArray &raw)
 {
+    m_raw = &raw;
     const char *p = raw.constData();
     const char *end = p + raw.size();
     Fields fields;
@@ -230,7 +228,7 @@ bool Scanner::run(const QByteArray &raw)
     ContentType type;
     if (!parseContentType(fieldValue(fields, "content-type"), &type))
         return false;
-    headers = decodedFields(fields);
+    headers = section(raw, fields);
     contentType = type.type;
     reportType = type.reportType;
     return body(fields, type, p, end, 0, false);
@@ -351,7 +349,7 @@ bool Scanner::leaf(
             if (!readFields(p, end, inner))
                 return false;
             if (originalHeaders.isEmpty())
-                originalHeaders = decodedFields(inner, Scope::MessageOnly);
+                originalHeaders = section(*m_raw, inner, Scope::MessageOnly);
             return entityBody(inner, p, end, depth + 1, true);
         }
     }
@@ -371,7 +369,7 @@ bool Scanner::leaf(
             QByteArrayView(begin, end), encoding, charset, m_limits.maxPartBytes, &part.truncated);
     }
     if (part.contentType == "text/rfc822-headers" && originalHeaders.isEmpty())
-        originalHeaders = MimeText::parseHeaderText(part.text);
+        originalHeaders = MimeHeaders::fromDecoded(MimeText::parseHeaderText(part.text));
     parts.append(std::move(part));
     return true;
 }
