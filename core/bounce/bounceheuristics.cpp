@@ -208,19 +208,158 @@ const char *const TemporaryPhrases[] = {
     "delivery attempts will continue",
 };
 
-const QRegularExpression &addressPattern()
+bool isAsciiAlnum(char16_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+bool isAsciiDigit(char16_t c) { return c >= '0' && c <= '9'; }
+
+// Characters of an address's local part: RFC 5322 atext and the dot.
+bool isLocalChar(char16_t c)
 {
-    static const QRegularExpression re(QStringLiteral("[A-Za-z0-9!#$%&'*+/"
-                                                      "=?^_`{|}~.\\-]+@[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?(?:\\."
-                                                      "[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)+"));
-    return re;
+    if (isAsciiAlnum(c))
+        return true;
+    switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
+    case '.':
+    case '-':
+        return true;
+    default:
+        return false;
+    }
 }
 
-const QRegularExpression &replyCodePattern()
+// One domain label from `at`: letters, digits and hyphens, not ending in a hyphen. Returns where it ends (== at:
+// none).
+qsizetype domainLabelEnd(QStringView text, qsizetype at)
 {
-    // A three-digit reply code standing alone: "550 5.1.1", "550-5.1.1", "said: 554 ...", "(550)".
-    static const QRegularExpression re(QStringLiteral("(?<![0-9.])([245][0-9][0-9])(?:[ \\-)\\]]|$)"));
-    return re;
+    if (at >= text.size() || !isAsciiAlnum(text[at].unicode()))
+        return at;
+    qsizetype run = at + 1;
+    while (run < text.size() && (isAsciiAlnum(text[run].unicode()) || text[run] == u'-'))
+        ++run;
+    while (text[run - 1] == u'-')
+        --run;
+    return run;
+}
+
+// The first address in `text`: local@label(.label)+, the leftmost and longest, as a backtracking regular expression
+// "[atext.]+@label(\.label)+" would find it. A local part cannot contain '@', so each '@' has one candidate start
+// (the run of local characters before it) and the domain's labels are read greedily.
+bool findAddress(QStringView text, qsizetype *start, qsizetype *end)
+{
+    for (qsizetype at = text.indexOf(u'@'); at >= 0; at = text.indexOf(u'@', at + 1)) {
+        qsizetype from = at;
+        while (from > 0 && isLocalChar(text[from - 1].unicode()))
+            --from;
+        if (from == at)
+            continue;
+        qsizetype domainEnd = domainLabelEnd(text, at + 1);
+        if (domainEnd == at + 1)
+            continue;
+        int labels = 1;
+        while (domainEnd < text.size() && text[domainEnd] == u'.') {
+            const qsizetype next = domainLabelEnd(text, domainEnd + 1);
+            if (next == domainEnd + 1)
+                break;
+            domainEnd = next;
+            ++labels;
+        }
+        if (labels < 2)
+            continue;
+        *start = from;
+        *end = domainEnd;
+        return true;
+    }
+    return false;
+}
+
+// A three-digit reply code standing alone: "550 5.1.1", "550-5.1.1", "said: 554 ...", "(550)": not after a digit or
+// a dot, followed by a space, '-', ')', ']' or the end (or a final line break). Sets *code and *end (after the
+// character that follows it, if any).
+bool findReplyCode(QStringView text, int *code = nullptr, qsizetype *end = nullptr)
+{
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i + 3 <= n; ++i) {
+        const char16_t c = text[i].unicode();
+        if (c != '2' && c != '4' && c != '5')
+            continue;
+        if (!isAsciiDigit(text[i + 1].unicode()) || !isAsciiDigit(text[i + 2].unicode()))
+            continue;
+        if (i > 0 && (isAsciiDigit(text[i - 1].unicode()) || text[i - 1] == u'.'))
+            continue;
+        qsizetype after = i + 3;
+        if (after < n) {
+            const char16_t next = text[after].unicode();
+            if (next == ' ' || next == '-' || next == ')' || next == ']')
+                ++after;
+            else if (!(next == '\n' && after + 1 == n))
+                continue;
+        }
+        if (code)
+            *code = (c - '0') * 100 + (text[i + 1].unicode() - '0') * 10 + (text[i + 2].unicode() - '0');
+        if (end)
+            *end = after;
+        return true;
+    }
+    return false;
+}
+
+// Digits from `at`, 1 to 3 of them and no more. Returns where they end (== at: not so).
+qsizetype shortNumberEnd(QStringView text, qsizetype at)
+{
+    qsizetype i = at;
+    while (i < text.size() && isAsciiDigit(text[i].unicode()))
+        ++i;
+    return i - at >= 1 && i - at <= 3 ? i : at;
+}
+
+// The enhanced code right after a reply code ("550 5.7.1", "550-'5.7.1"), as the first such pair in the text.
+std::optional<StatusCode> remoteStatusCode(QStringView text)
+{
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i + 9 <= n; ++i) {
+        const char16_t c = text[i].unicode();
+        if (c != '2' && c != '4' && c != '5')
+            continue;
+        if (i > 0 && (isAsciiDigit(text[i - 1].unicode()) || text[i - 1] == u'.'))
+            continue;
+        if (!isAsciiDigit(text[i + 1].unicode()) || !isAsciiDigit(text[i + 2].unicode()))
+            continue;
+        if (text[i + 3] != u' ' && text[i + 3] != u'-')
+            continue;
+        qsizetype s = i + 4;
+        if (s < n && text[s] == u'\'')
+            ++s;
+        if (s + 5 > n)
+            continue;
+        const char16_t k = text[s].unicode();
+        if ((k != '2' && k != '4' && k != '5') || text[s + 1] != u'.')
+            continue;
+        const qsizetype subjectEnd = shortNumberEnd(text, s + 2);
+        if (subjectEnd == s + 2 || subjectEnd >= n || text[subjectEnd] != u'.')
+            continue;
+        const qsizetype detailEnd = shortNumberEnd(text, subjectEnd + 1);
+        if (detailEnd == subjectEnd + 1)
+            continue;
+        return StatusCode::parse(text.sliced(s, detailEnd - s));
+    }
+    return std::nullopt;
 }
 
 bool startsWithCi(QStringView text, const char *prefix)
@@ -315,10 +454,9 @@ QString stripTypePrefix(const QString &value)
 
 QString firstAddress(const QString &text)
 {
-    if (!text.contains(u'@'))
-        return {};
-    const auto m = addressPattern().match(text);
-    return m.hasMatch() ? m.captured(0) : QString();
+    qsizetype start = 0;
+    qsizetype end = 0;
+    return findAddress(text, &start, &end) ? text.sliced(start, end - start) : QString();
 }
 
 QString collapseSpaces(const QString &text) { return text.simplified(); }
@@ -353,28 +491,67 @@ bool isMarker(QStringView trimmedLine)
 }
 
 // The human-readable notice: the text parts outside the returned message, cut where a copy of the original begins.
-QStringList noticeLines(const MimeMessage &mail, QString *tail)
-{
-    QStringList lines;
+// Its lines are views into the parts' text (or into the texts made of HTML parts, which it keeps).
+struct Notice {
+    QList<QStringView> lines;
+    QStringList htmlTexts;
     bool cut = false;
-    const auto takeText = [&](const QString &text) {
+    bool hasAfterCut = false;
+    QStringView afterCut; // the text after the line where the copy of the original begins
+
+    // The lines after the cut, each with its line break, up to about 64 KiB.
+    QString tail() const
+    {
+        QString out;
+        if (!hasAfterCut)
+            return out;
+        for (QStringView line : QStringTokenizer(afterCut, u'\n')) {
+            if (out.size() >= 64 * 1024)
+                break;
+            out += line;
+            out += u'\n';
+        }
+        return out;
+    }
+};
+
+QString joinLines(const QList<QStringView> &lines, qsizetype count, char16_t separator)
+{
+    count = qMin(count, lines.size());
+    qsizetype size = count > 0 ? count - 1 : 0;
+    for (qsizetype i = 0; i < count; ++i)
+        size += lines[i].size();
+    QString out;
+    out.reserve(size);
+    for (qsizetype i = 0; i < count; ++i) {
+        if (i > 0)
+            out += separator;
+        out += lines[i];
+    }
+    return out;
+}
+
+Notice noticeLines(const MimeMessage &mail)
+{
+    Notice notice;
+    const auto takeText = [&](QStringView text) {
         for (QStringView line : QStringTokenizer(text, u'\n')) {
-            if (cut) {
-                if (tail && tail->size() < 64 * 1024)
-                    *tail += line.toString() + u'\n';
-                continue;
-            }
             const QStringView trimmed = line.trimmed();
-            if (!lines.isEmpty() && isMarker(trimmed)) {
-                cut = true;
-                continue;
+            if (!notice.lines.isEmpty() && isMarker(trimmed)) {
+                notice.cut = true;
+                const qsizetype lineEnd = line.data() + line.size() - text.data();
+                if (lineEnd < text.size()) {
+                    notice.hasAfterCut = true;
+                    notice.afterCut = text.sliced(lineEnd + 1);
+                }
+                return;
             }
-            lines.append(line.toString());
+            notice.lines.append(line);
         }
     };
     bool sawPlain = false;
     for (const MimePart &part : mail.parts()) {
-        if (part.inAttachedMessage || cut)
+        if (part.inAttachedMessage || notice.cut)
             continue;
         if (part.contentType == "text/plain" || part.contentType == "text/x-plain") {
             sawPlain = true;
@@ -387,7 +564,7 @@ QStringList noticeLines(const MimeMessage &mail, QString *tail)
             QStringLiteral("<(?:br|/p|/div|/tr|p|div|tr)[^>]*>"), QRegularExpression::CaseInsensitiveOption);
         static const QRegularExpression anyTag(QStringLiteral("<[^>]*>"));
         for (const MimePart &part : mail.parts()) {
-            if (part.inAttachedMessage || cut || part.contentType != "text/html")
+            if (part.inAttachedMessage || notice.cut || part.contentType != "text/html")
                 continue;
             QString text = part.text;
             text.replace(tags, QStringLiteral("\n"));
@@ -396,10 +573,11 @@ QStringList noticeLines(const MimeMessage &mail, QString *tail)
             text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
             text.replace(QStringLiteral("&nbsp;"), QStringLiteral(" "));
             text.replace(QStringLiteral("&amp;"), QStringLiteral("&"));
-            takeText(text);
+            notice.htmlTexts.append(std::move(text));
+            takeText(notice.htmlTexts.back());
         }
     }
-    return lines;
+    return notice;
 }
 
 // Where a recipient is named at the head of a line, the address; else empty. Recognises "<user@x>: ...",
@@ -412,12 +590,11 @@ QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
     if (t.isEmpty() || t.size() > 300 || !t.contains(u'@'))
         return {};
     const qsizetype lead = line.indexOf(t.front());
-    const auto m = addressPattern().match(t);
-    if (!m.hasMatch())
+    qsizetype start = 0;
+    qsizetype end = 0;
+    if (!findAddress(t, &start, &end))
         return {};
-    const QString address = m.captured(0);
-    const qsizetype start = m.capturedStart(0);
-    const qsizetype end = m.capturedEnd(0);
+    const QString address = t.sliced(start, end - start).toString();
     QStringView before = t.left(start).trimmed();
     QStringView after = t.mid(end);
     *restAt = lead + end;
@@ -476,13 +653,13 @@ struct Candidate {
 };
 
 // Finds recipients and the text about each in a plain-text notice.
-QList<Candidate> findCandidates(const QStringList &lines, const QSet<QString> &exclude)
+QList<Candidate> findCandidates(const QList<QStringView> &lines, const QSet<QString> &exclude)
 {
     QList<Candidate> out;
     QSet<QString> seen;
     Candidate *current = nullptr;
     int blankRun = 0;
-    for (const QString &line : lines) {
+    for (QStringView line : lines) {
         qsizetype restAt = 0;
         bool strong = false;
         const QString address = recipientAtLineHead(line, &restAt, &strong);
@@ -497,11 +674,11 @@ QList<Candidate> findCandidates(const QStringList &lines, const QSet<QString> &e
                         current = &c;
                 }
                 if (current)
-                    current->block.append(line.mid(restAt));
+                    current->block.append(line.mid(restAt).toString());
             } else {
                 seen.insert(address.toLower());
                 // The words around the address explain it ("User's mailbox is full: <user@x>").
-                QString rest = line;
+                QString rest = line.toString();
                 rest.remove(address, Qt::CaseInsensitive);
                 rest.remove(QStringLiteral("<>"));
                 out.append({ address, { rest } });
@@ -522,13 +699,13 @@ QList<Candidate> findCandidates(const QStringList &lines, const QSet<QString> &e
         }
         blankRun = 0;
         if (current->block.size() < 12)
-            current->block.append(line);
+            current->block.append(line.toString());
     }
     return out;
 }
 
 // The paragraph of the notice that most likely states the error, for recipients whose own block says nothing.
-QString errorParagraph(const QStringList &lines)
+QString errorParagraph(const QList<QStringView> &lines)
 {
     QString best;
     QString paragraph;
@@ -537,21 +714,25 @@ QString errorParagraph(const QStringList &lines)
         paragraph.clear();
         if (text.isEmpty())
             return;
-        const bool hasCode = replyCodePattern().match(text).hasMatch() || StatusCode::find(text).has_value();
+        const bool hasCode = findReplyCode(text) || StatusCode::find(text).has_value();
         if (hasCode && best.isEmpty())
             best = text;
     };
-    for (const QString &line : lines) {
-        if (line.trimmed().isEmpty())
+    for (QStringView line : lines) {
+        if (line.trimmed().isEmpty()) {
             consider();
-        else
-            paragraph += line + u' ';
+        } else {
+            paragraph += line;
+            paragraph += u' ';
+        }
     }
     consider();
     if (best.isEmpty()) {
         QString all;
-        for (const QString &line : lines)
-            all += line + u' ';
+        for (QStringView line : lines) {
+            all += line;
+            all += u' ';
+        }
         best = collapseSpaces(all).left(1000);
     }
     return best.left(2000);
@@ -664,7 +845,7 @@ bool isAutoReply(const MimeMessage &mail)
             && containsCi(mail.header("x-auto-response-suppress"), "all"));
 }
 
-bool looksLikeBounce(const MimeMessage &mail, const QStringList &notice)
+bool looksLikeBounce(const MimeMessage &mail, const QList<QStringView> &notice)
 {
     const QString from = mail.header("from").toLower();
     if (from.contains(u"mailer-daemon") || from.contains(u"postmaster") || from.contains(u"post_master")
@@ -674,7 +855,7 @@ bool looksLikeBounce(const MimeMessage &mail, const QStringList &notice)
         return true;
     if (!mail.header("x-failed-recipients").isEmpty())
         return true;
-    const QString head = notice.mid(0, 60).join(u' ');
+    const QString head = joinLines(notice, 60, u' ');
     return containsAny(head, BouncePhrases);
 }
 
@@ -726,10 +907,9 @@ QString withoutRepeatedReplyCodes(const QString &text)
 {
     static const QRegularExpression repeat(
         QStringLiteral("(?<=\\s)[245][0-9][0-9][ \\-](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?"));
-    const auto first = replyCodePattern().match(text);
-    if (!first.hasMatch())
+    qsizetype from = 0;
+    if (!findReplyCode(text, nullptr, &from))
         return text;
-    const qsizetype from = first.capturedEnd(0);
     // Most texts have one code: look for a second one ("␣550-" / "␣550␣") by hand before the expression.
     bool repeated = false;
     for (qsizetype i = from; i + 4 < text.size() && !repeated; ++i) {
@@ -752,8 +932,7 @@ Classification BounceHeuristics::classify(
     const QString diagnostic = withoutRepeatedReplyCodes(rawDiagnostic);
     const QString act = action.toLower();
     int code = 0;
-    if (const auto m = replyCodePattern().match(diagnostic); m.hasMatch())
-        code = m.captured(1).toInt();
+    findReplyCode(diagnostic, &code);
     if (replyCode)
         *replyCode = code;
 
@@ -761,10 +940,8 @@ Classification BounceHeuristics::classify(
     auto inText = StatusCode::find(diagnostic);
     // The enhanced code right after the remote reply code is the remote server's own; a code before it is the
     // reporting MTA's summary (Amazon SES: "5.1.0 - Unknown address error 550-'5.7.1 <a@x>... Access denied'").
-    static const QRegularExpression remoteCode(
-        QStringLiteral("(?<![0-9.])[245][0-9][0-9][ \\-]'?([245]\\.[0-9]{1,3}\\.[0-9]{1,3})(?![0-9])"));
-    if (const auto m = remoteCode.match(diagnostic); m.hasMatch() && inText) {
-        const auto remote = StatusCode::parse(m.capturedView(1));
+    if (inText) {
+        const auto remote = remoteStatusCode(diagnostic);
         if (remote && remote->klass == inText->klass)
             inText = remote;
     }
@@ -912,9 +1089,9 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         return reading;
     }
 
-    QString tail;
-    const QStringList notice = noticeLines(mail, &tail);
-    const QString noticeText = notice.join(u'\n');
+    const Notice noticeParts = noticeLines(mail);
+    const QList<QStringView> &notice = noticeParts.lines;
+    const QString noticeText = joinLines(notice, notice.size(), u'\n');
     if (readSesNotification(noticeText, &reading))
         return reading;
     // The command named anywhere in the notice, for recipients whose own lines do not name one; computed once.
@@ -972,7 +1149,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             && f.value.contains("Internet Mail Service"))
             signature += MimeText::headerValue("received", f.value) + u'\n';
     }
-    signature += notice.mid(0, 40).join(u'\n');
+    signature += joinLines(notice, 40, u'\n');
     const bool rcptStageReporter = containsAny(signature, RcptStageSignatures);
     const auto withDefaultCommand = [rcptStageReporter](const QString &command) {
         return command.isEmpty() && rcptStageReporter ? QStringLiteral("RCPT") : command;
@@ -1072,7 +1249,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         if (to.isEmpty()) {
             static const QRegularExpression toLine(QStringLiteral("^To:\\s*(.*)$"),
                 QRegularExpression::MultilineOption | QRegularExpression::CaseInsensitiveOption);
-            if (const auto m = toLine.match(tail); m.hasMatch())
+            if (const auto m = toLine.match(noticeParts.tail()); m.hasMatch())
                 to = firstAddress(m.captured(1));
         }
         if (!to.isEmpty() && !isMailerDaemonAddress(to))
@@ -1088,8 +1265,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         BounceRecipient r;
         r.address = c.address;
         r.diagnostic = collapseSpaces(c.block.join(u' ')).left(2000);
-        const bool hasCode
-            = replyCodePattern().match(r.diagnostic).hasMatch() || StatusCode::find(r.diagnostic).has_value();
+        const bool hasCode = findReplyCode(r.diagnostic) || StatusCode::find(r.diagnostic).has_value();
         // A paragraph that names other recipients of the notice but not this one is about them, not about this one
         // (a notice that lists each recipient with its own error).
         const bool othersParagraph = !fallbackText.contains(c.address, Qt::CaseInsensitive)
@@ -1117,8 +1293,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         // states an error (a reply code, or says "error"), not only the boilerplate that something failed.
         static const QRegularExpression errorWord(
             QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
-        const bool noticeError = candidates.size() == 1
-            && (replyCodePattern().match(fallbackText).hasMatch() || errorWord.match(fallbackText).hasMatch());
+        const bool noticeError
+            = candidates.size() == 1 && (findReplyCode(fallbackText) || errorWord.match(fallbackText).hasMatch());
         holdUndecided(r, noticeError || !collapseSpaces(c.block.join(u' ')).isEmpty());
         groupDefaults(r);
         if (r.classification.cls == DeliveryClass::Soft)
