@@ -94,6 +94,23 @@ struct ContentType {
     QByteArray reportType; // lower-case
 };
 
+// A parenthesised comment outside quoted strings (a '(' inside quotes is part of a value: Sun Messaging Server's
+// boundaries read "Boundary_(ID_...)").
+bool hasComment(QByteArrayView v)
+{
+    bool quoted = false;
+    for (qsizetype i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        if (quoted && c == '\\')
+            ++i;
+        else if (c == '"')
+            quoted = !quoted;
+        else if (c == '(' && !quoted)
+            return true;
+    }
+    return false;
+}
+
 // Content-Type: type/subtype *(; name=value); false for what only GMime reads the same way (comments, RFC 2231).
 bool parseContentType(QByteArrayView raw, ContentType *out)
 {
@@ -106,7 +123,7 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
             value.append(c);
     }
     QByteArrayView v = trimmed(value);
-    if (v.contains('('))
+    if (hasComment(v))
         return false;
     qsizetype i = 0;
     while (i < v.size() && v[i] != ';')

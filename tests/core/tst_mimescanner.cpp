@@ -172,6 +172,10 @@ void TestMimeScanner::agreesWithGMime_data()
     QTest::newRow("delimiters with trailing white space") << QByteArray(
         "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"b b\"\n\n--b b \ncontent-type: "
         "text/plain\n\none\n--b b--\t\n") << false;
+    QTest::newRow("parentheses inside a quoted boundary") << QByteArray(
+        "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"B_(ID_x\\\"y)\"\n\n--B_(ID_x\"y)\n"
+        "content-type: text/plain\n\none\n--B_(ID_x\"y)--\n")
+                                                          << false;
 }
 
 void TestMimeScanner::agreesWithGMime()
