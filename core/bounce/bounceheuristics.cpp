@@ -10,6 +10,7 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include "bounce/bytescan.h"
 #include "bounce/classifier.h"
 #include "bounce/mimemessage.h"
 #include "bounce/mimetext.h"
@@ -384,6 +385,14 @@ std::string asciiLowered(QStringView text)
     return out;
 }
 
+// memmem: several times faster than std::string_view::find for the tables' needles in long texts.
+bool contains(std::string_view text, std::string_view needle)
+{
+    return ByteScan::find(QByteArrayView(text.data(), qsizetype(text.size())),
+               QByteArrayView(needle.data(), qsizetype(needle.size())))
+        >= 0;
+}
+
 template <size_t N> bool containsAnyLowered(std::string_view lower, const char *const (&table)[N])
 {
     // Long texts (a notice's first lines) against a table: most needles are rejected without a search.
@@ -391,7 +400,7 @@ template <size_t N> bool containsAnyLowered(std::string_view lower, const char *
     if (lower.size() > 256)
         filter.emplace(lower);
     for (const char *needle : table) {
-        if ((!filter || filter->mayContain(needle)) && lower.find(needle) != std::string_view::npos)
+        if ((!filter || filter->mayContain(needle)) && contains(lower, needle))
             return true;
     }
     return false;
@@ -882,7 +891,7 @@ QString BounceHeuristics::commandIn(QStringView text)
     // with "no valid recipients" says the refusals before it were the RCPT replies.
     // Each expression runs only where a word it needs occurs: most texts name no command at all.
     const std::string lower = asciiLowered(text);
-    const auto has = [&lower](const char *word) { return lower.find(word) != std::string::npos; };
+    const auto has = [&lower](const char *word) { return contains(lower, word); };
     if (has("no valid recipients"))
         return QStringLiteral("RCPT");
     if ((has("data") || has("after end of")) && data.match(text).hasMatch())

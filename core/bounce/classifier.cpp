@@ -6,6 +6,7 @@
 
 #include <QLatin1String>
 
+#include "bounce/bytescan.h"
 #include "bounce/ngramfilter.h"
 
 namespace Mailpulse::Bounce
@@ -594,15 +595,23 @@ bool isWordByte(char c)
     return (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u >= 0x80 || u == '_';
 }
 
+// memmem: several times faster than std::string_view::find for short patterns in long texts.
+size_t findBytes(std::string_view text, std::string_view pattern, size_t from = 0)
+{
+    const qsizetype at = ByteScan::find(QByteArrayView(text.data(), qsizetype(text.size())),
+        QByteArrayView(pattern.data(), qsizetype(pattern.size())), qsizetype(from));
+    return at < 0 ? std::string_view::npos : size_t(at);
+}
+
 bool containsPattern(const LoweredText &text, std::string_view pattern, bool word)
 {
     if (!text.mayContain(pattern))
         return false;
     const std::string_view lower = text.text();
     if (!word)
-        return lower.find(pattern) != std::string_view::npos;
+        return findBytes(lower, pattern) != std::string_view::npos;
     for (size_t from = 0;;) {
-        const size_t at = lower.find(pattern, from);
+        const size_t at = findBytes(lower, pattern, from);
         if (at == std::string_view::npos)
             return false;
         const size_t end = at + pattern.size();
@@ -621,7 +630,7 @@ const TextRule *matchText(const LoweredText &lower, QStringView status, Evidence
             continue;
         if (containsPattern(lower, rule.pattern, rule.word)
             && (rule.also.empty()
-                || (lower.mayContain(rule.also) && lower.text().find(rule.also) != std::string_view::npos)))
+                || (lower.mayContain(rule.also) && findBytes(lower.text(), rule.also) != std::string_view::npos)))
             return &rule;
     }
     return nullptr;

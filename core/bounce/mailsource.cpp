@@ -1,11 +1,11 @@
 #include "bounce/mailsource.h"
 
+#include <cerrno>
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-
-#include <cerrno>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -67,8 +67,52 @@ void readSingle(
     sink(item);
 }
 
+// The common case, a regular file holding one mail, with one open, fstat, read and close: QFile's open and
+// QFileInfo cost several more system calls per file (stat, access, statx), which for small mails take longer than
+// reading them. False (nothing called) for anything else, and for any failure: the QFile path then handles it and
+// words the error.
 bool readSmallFileDirectly(const QString &path, MailFormat format, const std::function<void(const MailItem &)> &sink,
-    const MailSourceLimits &limits);
+    const MailSourceLimits &limits)
+{
+    if (format != MailFormat::Eml && format != MailFormat::Auto)
+        return false;
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { ::close(fd); }
+    } closer { fd };
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > limits.maxMessageBytes)
+        return false;
+    // One byte more than the file holds: a read that returns less has reached the end, without a second read to
+    // see it. A file that grew while being read goes the QFile way, which reads it to the end and checks the limit.
+    const auto expected = qsizetype(st.st_size);
+    MailItem item;
+    item.raw = QByteArray(expected + 1, Qt::Uninitialized);
+    qsizetype done = 0;
+    for (;;) {
+        const ssize_t n = ::read(fd, item.raw.data() + done, size_t(expected + 1 - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            break; // the file shrank while being read: what is there is the mail
+        done += n;
+        if (done > expected)
+            return false;
+        if (done == expected)
+            break;
+    }
+    item.raw.truncate(done);
+    if (format == MailFormat::Auto && startsWithFromLine(item.raw))
+        return false; // an mbox: read line by line
+    item.ref = path;
+    sink(item);
+    return true;
+}
 
 void readSingle(const QString &path, const std::function<void(const MailItem &)> &sink, const MailSourceLimits &limits)
 {
@@ -196,54 +240,6 @@ QStringList filesUnder(const QString &dir, bool recursive)
     }
     files.sort(); // a stable order: refs and outputs do not depend on the file system's listing order
     return files;
-}
-
-// The common case, a regular file holding one mail, with one open, fstat, read and close: QFile's open and
-// QFileInfo cost several more system calls per file (stat, access, statx), which for small mails take longer than
-// reading them. False (nothing called) for anything else, and for any failure: the QFile path then handles it and
-// words the error.
-bool readSmallFileDirectly(const QString &path, MailFormat format, const std::function<void(const MailItem &)> &sink,
-    const MailSourceLimits &limits)
-{
-    if (format != MailFormat::Eml && format != MailFormat::Auto)
-        return false;
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    struct FdCloser {
-        int fd;
-        ~FdCloser() { ::close(fd); }
-    } closer { fd };
-    struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > limits.maxMessageBytes)
-        return false;
-    MailItem item;
-    item.raw = QByteArray(qsizetype(st.st_size), Qt::Uninitialized);
-    qsizetype done = 0;
-    while (done < item.raw.size()) {
-        const ssize_t n = ::read(fd, item.raw.data() + done, size_t(item.raw.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            break; // the file shrank while being read: what is there is the mail
-        done += n;
-    }
-    item.raw.truncate(done);
-    // A file that grew while being read goes the QFile way, which reads it to the end and checks the limit.
-    char more;
-    ssize_t extra;
-    do
-        extra = ::read(fd, &more, 1);
-    while (extra < 0 && errno == EINTR);
-    if (extra != 0)
-        return false;
-    if (format == MailFormat::Auto && startsWithFromLine(item.raw))
-        return false; // an mbox: read line by line
-    item.ref = path;
-    sink(item);
-    return true;
 }
 
 } // namespace
