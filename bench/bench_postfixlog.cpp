@@ -3,12 +3,14 @@
 // the way `mailpulse-cli import` does: the real importer feeding the whole tracking pipeline (bounce events, retry
 // queue, contact list). Prints lines/s, wall and CPU seconds and peak memory. Not a test.
 //
-// Usage: bench_postfixlog [LINES] [--status-only] [--no-successes] [--keep DIR] [--log FILE] [--once]
+// Usage: bench_postfixlog [LINES] [--status-only] [--no-successes] [--keep DIR] [--log FILE] [--once] [--old]
 //                         [--bounces-only | --sinks LIST]
 //   --status-only   every line is a delivery line (the worst case; real logs have about 4 other lines for each)
 //   --no-successes  leave status=sent lines out of the store
 //   --log FILE      import FILE instead of generating one (e.g. a real mail.log, or one kept with --keep)
 //   --once          only the first import (for profiling)
+//   --old           a log of a month ago (its failures are past the retry queue's lifetime); by default the log
+//                   covers the last hours, as a current mail.log does
 //   --bounces-only  only the bounce-event sink (no retry queue, no contact list)
 //   --sinks LIST    the bounce-event sink plus some of the others, comma-separated: queue, contacts (to see what
 //                   each one costs; the default is --sinks queue,contacts, `--sinks none` is --bounces-only)
@@ -17,6 +19,7 @@
 #include <cstdio>
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
@@ -54,7 +57,8 @@ const char *const Tlds[] = { "com", "net", "org", "de", "fr", "co.uk", "nl", "ex
 
 struct Generator {
     QRandomGenerator rng { 20261127 };
-    qint64 msecs = 0; // since Nov 1 00:00
+    QDateTime start; // UTC, the first line's time
+    qint64 msecs = 0; // since start
     int queueCounter = 0x10000;
     int pid = 4000;
 
@@ -74,10 +78,10 @@ struct Generator {
     QByteArray stamp()
     {
         msecs += rng.bounded(40);
-        const qint64 s = msecs / 1000;
+        const QDateTime t = start.addMSecs(msecs);
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%s %2d %02d:%02d:%02d", Months[10], int(1 + s / 86400 % 26), int(s / 3600 % 24),
-            int(s / 60 % 60), int(s % 60));
+        std::snprintf(buf, sizeof buf, "%s %2d %02d:%02d:%02d", Months[t.date().month() - 1], t.date().day(),
+            t.time().hour(), t.time().minute(), t.time().second());
         return buf;
     }
     QByteArray prefix(const char *program)
@@ -230,6 +234,7 @@ int main(int argc, char *argv[])
     QString keep;
     QString existing;
     bool once = false;
+    bool old = false;
     bool withQueue = true; // the full pipeline, as `mailpulse-cli import`
     bool withContacts = true;
     for (qsizetype i = 0; i < args.size(); ++i) {
@@ -243,6 +248,8 @@ int main(int argc, char *argv[])
             existing = args[++i];
         else if (args[i] == u"--once")
             once = true;
+        else if (args[i] == u"--old")
+            old = true;
         else if (args[i] == u"--all-sinks")
             withQueue = withContacts = true;
         else if (args[i] == u"--bounces-only")
@@ -264,7 +271,11 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "cannot write %s\n", qPrintable(logPath));
             return 1;
         }
+        // A current log (1M lines span about 5.5 hours, ending about now): its soft failures open retry entries,
+        // which later lines update and resolve. --old dates it a month back, past the queue's lifetime.
         Generator gen;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        gen.start = old ? now.addDays(-31) : now.addSecs(-6 * 3600);
         qint64 written = 0;
         qint64 deliveries = 0;
         QList<QByteArray> lines;

@@ -477,6 +477,14 @@ void Importer::endBatch(FileRun &run)
 
 void Importer::finish(FileRun &run, ImportSummary &summary)
 {
+    // What the sinks kept in memory goes into the file's transaction before it commits; a failed file drops it.
+    for (Tracking::OutcomeSink *sink : std::as_const(run.batched)) {
+        QString error;
+        if (run.failed || !run.transaction)
+            break;
+        if (!sink->flushBatch(&error))
+            run.fail(QStringLiteral("store error: %1").arg(error), true);
+    }
     endBatch(run);
     ++summary.files;
     summary.messages += run.messages;

@@ -1,6 +1,8 @@
 #include "queue/retryqueue.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <unordered_map>
 #include <utility>
 
 #include <QCoreApplication>
@@ -32,6 +34,10 @@ using Tracking::Outcome;
 
 namespace
 {
+
+// "The entry is open", as the unique index retry_entries_open_target says it (store schema v7): a query must name
+// it exactly so for SQLite to find open entries by that index.
+#define MAILPULSE_OPEN_CONDITION "(state = 'pending' OR state = 'paused' OR state = 'running')"
 
 const QString kColumns = QStringLiteral(
     "id, target, recipient, domain, state, status, class, reason, first_status, first_reason, source, attempts,"
@@ -178,9 +184,7 @@ template <typename Row> RetryEntry entryFrom(const Row &q, JsonMemo *memo = null
 // record()'s statements, prepared once and kept: an import records hundreds of thousands of outcomes.
 struct RetryQueue::Statements {
     explicit Statements(Store::Database &db)
-        : openId(db,
-            QStringLiteral("SELECT id FROM retry_entries WHERE target = ? AND state IN ('pending', 'paused',"
-                           " 'running')"))
+        : openId(db, QStringLiteral("SELECT id FROM retry_entries WHERE target = ? AND " MAILPULSE_OPEN_CONDITION))
         , byId(db, QStringLiteral("SELECT %1 FROM retry_entries WHERE id = ?").arg(kColumns))
         , remembered(db, QStringLiteral("SELECT settings_json FROM domain_settings WHERE domain = ?"))
         , insertEntry(db,
@@ -203,6 +207,16 @@ struct RetryQueue::Statements {
                              " VALUES (?, ?, ?, ?, ?) ON CONFLICT (domain) DO UPDATE SET"
                              " settings_json = excluded.settings_json, learned_at = excluded.learned_at,"
                              " entry_id = excluded.entry_id, cured_status = excluded.cured_status"))
+        , writeKept(db,
+              QStringLiteral("UPDATE retry_entries SET state = ?, status = ?, class = ?, reason = ?, attempts = ?,"
+                             " failures = ?, ladder_step = ?, last_attempt_at = ?, next_attempt_at = ?,"
+                             " settings_json = ?, lease_pid = CASE WHEN ? THEN NULL ELSE lease_pid END,"
+                             " lease_until = CASE WHEN ? THEN NULL ELSE lease_until END,"
+                             " resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,"
+                             " resolved_by = CASE WHEN ? THEN ? ELSE resolved_by END,"
+                             " recovered = CASE WHEN ? THEN ? ELSE recovered END,"
+                             " recovered_with_alternate = CASE WHEN ? THEN ? ELSE recovered_with_alternate END"
+                             " WHERE id = ?"))
         , updateFailure(db,
               QStringLiteral("UPDATE retry_entries SET state = ?, status = ?, class = ?, reason = ?,"
                              " attempts = attempts + 1, failures = ?, ladder_step = ?, last_attempt_at = ?,"
@@ -248,9 +262,19 @@ struct RetryQueue::Statements {
     Store::Statement touchClosed;
     Store::Statement succeed;
     Store::Statement remember;
+    Store::Statement writeKept;
     Store::Statement updateFailure;
     JsonMemo json;
     QList<std::pair<RetrySettings, QString>> settingsTexts;
+};
+
+// An entry a batch keeps (see Batch::kept), and which of its columns flushBatch() must write.
+struct RetryQueue::KeptEntry {
+    RetryEntry entry;
+    bool changed = false; // the columns every outcome sets
+    bool clearLease = false;
+    bool resolved = false;
+    bool recovery = false;
 };
 
 // What record() knows during a batch (see OutcomeSink::beginBatch()). Read once the batch has seen enough outcomes
@@ -264,7 +288,15 @@ struct RetryQueue::Batch {
     // domain_settings as read or written during the batch; `noneRemembered`: the table was empty when loaded.
     QHash<QString, std::optional<RetrySettings>> remembered;
     bool noneRemembered = false;
+
+    // The entries record() touched, as they stand now (open or closed), by id, and each target's latest one. An
+    // import's outcomes of one target follow each other closely (a deferral, its retries, the delivery): the
+    // entry is read once and written once. At most m_keepLimit are kept: then they are written and dropped.
+    std::unordered_map<qint64, KeptEntry> kept; // nodes: a rehash moves no entry
+    QHash<QString, qint64> latest;
 };
+
+QString RetryQueue::openCondition() { return QStringLiteral(MAILPULSE_OPEN_CONDITION); }
 
 RetryQueue::RetryQueue(Store::Database &database, const Clock *clock, RetryPolicy policy)
     : m_database(database)
@@ -289,7 +321,9 @@ bool RetryQueue::loadBatch(QString *error)
     QSqlQuery q(m_database.connection());
     q.setForwardOnly(true);
     // The open-target index holds exactly these rows: this reads the index, not the table.
-    if (!prepare(q, QStringLiteral("SELECT target FROM retry_entries WHERE state IN ('pending', 'paused', 'running')"),
+    if (!prepare(q,
+            QStringLiteral("SELECT target FROM retry_entries INDEXED BY retry_entries_open_target"
+                           " WHERE " MAILPULSE_OPEN_CONDITION),
             error)
         || !run(q, error))
         return false;
@@ -301,6 +335,76 @@ bool RetryQueue::loadBatch(QString *error)
     m_batch->noneRemembered = !q.value(0).toBool();
     m_batch->loaded = true;
     return true;
+}
+
+bool RetryQueue::flushBatch(QString *error)
+{
+    if (!m_batch)
+        return true;
+    QList<qint64> ids;
+    for (const auto &[id, kept] : m_batch->kept) {
+        if (kept.changed)
+            ids.append(id);
+    }
+    std::sort(ids.begin(), ids.end()); // the table's order: neighbouring rows share pages
+    for (const qint64 id : std::as_const(ids)) {
+        if (!writeKept(m_batch->kept.at(id), error))
+            return false;
+    }
+    m_batch->kept.clear();
+    m_batch->latest.clear();
+    return true;
+}
+
+bool RetryQueue::writeKept(KeptEntry &k, QString *error)
+{
+    Statements &st = statements();
+    Store::Statement &q = st.writeKept;
+    const RetryEntry &e = k.entry;
+    if (!ready(q, error))
+        return false;
+    q.bind(0, entryStateName(e.state));
+    q.bind(1, textOrNull(e.classification.status));
+    q.bind(2, Bounce::deliveryClassName(e.classification.cls));
+    q.bind(3, textOrNull(e.classification.reason));
+    q.bind(4, e.attempts);
+    q.bind(5, e.failures);
+    q.bind(6, e.ladderStep);
+    q.bind(7, timeOrNull(e.lastAttemptAt));
+    q.bind(8, timeOrNull(e.nextAttemptAt));
+    q.bind(9, st.settingsText(e.settings));
+    q.bind(10, k.clearLease ? 1 : 0);
+    q.bind(11, k.clearLease ? 1 : 0);
+    q.bind(12, k.resolved ? 1 : 0);
+    q.bind(13, timeOrNull(e.resolvedAt));
+    q.bind(14, k.resolved ? 1 : 0);
+    q.bind(15, textOrNull(e.resolvedBy));
+    q.bind(16, k.recovery ? 1 : 0);
+    q.bind(17, e.recovered ? 1 : 0);
+    q.bind(18, k.recovery ? 1 : 0);
+    q.bind(19, e.recoveredWithAlternate ? 1 : 0);
+    q.bind(20, e.id);
+    if (!run(q, error))
+        return false;
+    k.changed = k.clearLease = k.resolved = k.recovery = false;
+    return true;
+}
+
+bool RetryQueue::keepChanged(RetryEntry entry, bool clearLease, bool resolved, bool recovery, QString *error)
+{
+    Batch &b = *m_batch;
+    if (qsizetype(b.kept.size()) >= m_keepLimit && !b.kept.contains(entry.id) && !flushBatch(error))
+        return false;
+    KeptEntry &k = b.kept[entry.id];
+    k.entry = std::move(entry);
+    k.changed = true;
+    k.clearLease = k.clearLease || clearLease;
+    k.resolved = k.resolved || resolved;
+    k.recovery = k.recovery || recovery;
+    b.latest.insert(k.entry.target, k.entry.id);
+    // A closed entry is written at once: the target may fail again, and its new entry may only be inserted once
+    // the store no longer holds this one open (one open entry per target). Most outcomes keep an entry open.
+    return isOpen(k.entry.state) || writeKept(k, error);
 }
 
 void RetryQueue::endBatch() { m_batch.reset(); }
@@ -392,8 +496,18 @@ Tracking::OutcomeSink::Result RetryQueue::record(const Outcome &o, QString *erro
     }
     if (m_batch && !m_batch->loaded && ++m_batch->outcomes > Batch::LoadAfter && !loadBatch(error))
         return Result::Failed;
-    // In a batch, a target without an open entry when it was loaded and none opened since has none.
-    const bool mayBeOpen = !m_batch || !m_batch->loaded || m_batch->openTargets.contains(o.target);
+    // In a batch, a target without an open entry when it was loaded and none opened since has none; one whose
+    // latest entry the batch keeps has that one.
+    bool known = false;
+    if (m_batch && !m_attempt) {
+        if (const auto id = m_batch->latest.constFind(o.target); id != m_batch->latest.cend()) {
+            known = true;
+            const RetryEntry &latest = m_batch->kept.at(*id).entry;
+            if (isOpen(latest.state))
+                current = latest;
+        }
+    }
+    const bool mayBeOpen = !known && (!m_batch || !m_batch->loaded || m_batch->openTargets.contains(o.target));
     if (!current && readError.isEmpty() && mayBeOpen) {
         // Most outcomes (an import's successes above all) have no open entry: an indexed lookup of the id says so
         // without reading (and parsing) a row.
@@ -509,6 +623,36 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
         m_batch->openTargets.insert(o.target);
     if (!insertAttempt(id, o, QStringLiteral("initial"), false, usedSettings(o), error))
         return Result::Failed;
+    if (m_batch && !m_attempt && !o.config) {
+        // The entry as readEntry() would read it back (an import's config is "{}": the defaults).
+        Batch &b = *m_batch;
+        if (qsizetype(b.kept.size()) >= m_keepLimit && !flushBatch(error))
+            return Result::Failed;
+        RetryEntry e;
+        e.id = id;
+        e.target = o.target;
+        e.recipient = o.recipient;
+        e.domain = o.domain;
+        e.state = expired ? EntryState::Expired : EntryState::Pending;
+        e.classification = { o.classification.status, o.classification.cls, o.classification.reason };
+        e.firstStatus = o.classification.status;
+        e.firstReason = o.classification.reason;
+        e.source = Bounce::bounceSourceName(o.source);
+        e.attempts = 1;
+        e.failures = 1;
+        e.firstFailedAt = at;
+        e.lastAttemptAt = at;
+        e.nextAttemptAt = nextAt;
+        e.expiresAt = expires;
+        if (expired) {
+            e.resolvedAt = m_clock->now();
+            e.resolvedBy = QStringLiteral("lifetime");
+        }
+        e.baseConfig = base;
+        e.settings = next;
+        b.kept[id].entry = std::move(e);
+        b.latest.insert(o.target, id);
+    }
     qCInfo(lcQueue).noquote() << "queued" << o.target << o.classification.status << "next" << Smtp::toIsoUtc(nextAt);
     return Result::Recorded;
 }
@@ -530,6 +674,24 @@ Tracking::OutcomeSink::Result RetryQueue::recordSuccess(
         q.bind(0, timeOrNull(at));
         q.bind(1, e.id);
         return run(q, error) ? Result::Recorded : Result::Failed;
+    }
+
+    if (m_batch && !ours) {
+        // An import's success: kept, written by flushBatch() as `succeed` below would write it now.
+        RetryEntry u = e;
+        u.state = EntryState::Succeeded;
+        u.classification = { o.classification.status, o.classification.cls, o.classification.reason };
+        ++u.attempts;
+        u.lastAttemptAt = at;
+        u.nextAttemptAt = QDateTime();
+        u.leasePid = 0;
+        u.leaseUntil = QDateTime();
+        u.resolvedAt = at;
+        u.resolvedBy = Bounce::bounceSourceName(o.source);
+        u.recovered = false;
+        u.recoveredWithAlternate = alternate;
+        u.settings = used ? *used : e.settings;
+        return keepChanged(std::move(u), true, true, true, error) ? Result::Recorded : Result::Failed;
     }
 
     Statements &st = statements();
@@ -626,6 +788,26 @@ Tracking::OutcomeSink::Result RetryQueue::recordFailure(
     const bool closing = state != e.state && !isOpen(state);
     const bool releasing = ours; // our attempt is over, whatever the state became meanwhile
 
+    if (m_batch && !ours) {
+        // An import's failure: kept, written by flushBatch() as `updateFailure` below would write it now.
+        RetryEntry u = e;
+        u.state = state;
+        u.classification = { o.classification.status, o.classification.cls, o.classification.reason };
+        ++u.attempts;
+        u.failures = failures;
+        u.ladderStep = ladderStep;
+        u.lastAttemptAt = at;
+        u.nextAttemptAt = closing ? QDateTime() : nextAt;
+        u.settings = next;
+        if (closing) {
+            u.leasePid = 0;
+            u.leaseUntil = QDateTime();
+            u.resolvedAt = at;
+            u.resolvedBy = resolvedBy;
+        }
+        return keepChanged(std::move(u), closing, closing, false, error) ? Result::Recorded : Result::Failed;
+    }
+
     Statements &st = statements();
     Store::Statement &q = st.updateFailure;
     if (!ready(q, error))
@@ -715,8 +897,8 @@ std::optional<RetryEntry> RetryQueue::entry(qint64 id, bool withHistory, QString
 
 std::optional<RetryEntry> RetryQueue::openEntry(const QString &target, QString *error) const
 {
-    const QList<RetryEntry> list = select(
-        QStringLiteral("WHERE target = ? AND state IN ('pending', 'paused', 'running')"), { target }, false, error);
+    const QList<RetryEntry> list
+        = select(QStringLiteral("WHERE target = ? AND " MAILPULSE_OPEN_CONDITION), { target }, false, error);
     return list.isEmpty() ? std::nullopt : std::optional<RetryEntry>(list.first());
 }
 

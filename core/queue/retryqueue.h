@@ -55,9 +55,18 @@ public:
     /// Drops record()'s prepared statements; they are prepared again on the next record().
     void releaseStatements();
     /// Within a batch, record() knows which targets have an open entry (read once at the start) and what the
-    /// domains' remembered settings are, so that most outcomes (successes without an entry) need no read.
+    /// domains' remembered settings are, so that most outcomes (successes without an entry) need no read. It keeps
+    /// the entries it touched in memory and writes their changed states in flushBatch() (or when it keeps too
+    /// many): an entry that a log defers ten times and then delivers is updated once, not eleven times. New
+    /// entries and every attempt are inserted at once, so row ids come out as without a batch.
     bool beginBatch(QString *error) override;
+    bool flushBatch(QString *error) override;
     void endBatch() override;
+    /// The SQL condition "the entry is open", as the open-target index states it: queries that look up open
+    /// entries name it so, or SQLite cannot use that index.
+    static QString openCondition();
+    /// How many entries a batch keeps before it writes them and starts again (tests set a small one).
+    void setBatchKeepLimit(qsizetype limit) { m_keepLimit = limit; }
 
     void beginAttempt(const Attempt &attempt) { m_attempt = attempt; }
     void endAttempt() { m_attempt.reset(); }
@@ -117,6 +126,11 @@ private:
     Result recordSuccess(const Tracking::Outcome &o, const RetryEntry &e, bool ours, QString *error);
     Result recordFailure(const Tracking::Outcome &o, const RetryEntry &e, bool ours, QString *error);
     Result createEntry(const Tracking::Outcome &o, QString *error);
+    /// In a batch: keeps `entry` as its target's latest state, to be written by flushBatch() (see Batch).
+    bool keepChanged(RetryEntry entry, bool clearLease, bool resolved, bool recovery, QString *error);
+    struct Batch;
+    struct KeptEntry;
+    bool writeKept(KeptEntry &kept, QString *error);
     bool insertAttempt(qint64 entryId, const Tracking::Outcome &o, const QString &kind, bool alternate,
         const std::optional<RetrySettings> &settings, QString *error);
     std::optional<RetrySettings> usedSettings(const Tracking::Outcome &o) const;
@@ -130,8 +144,8 @@ private:
     RetryPolicy m_policy;
     std::optional<Attempt> m_attempt;
     std::unique_ptr<Statements> m_statements;
-    struct Batch;
     std::unique_ptr<Batch> m_batch;
+    qsizetype m_keepLimit = 8192; // about 10 MB of entries
 };
 
 } // namespace Mailpulse::Queue

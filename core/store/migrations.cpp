@@ -53,8 +53,8 @@ QList<Migration> schemaMigrations()
     migrations.append(retryQueueMigration()); // v3: retry queue entries and attempts (retryqueueschema.cpp)
     migrations.append(contactsMigration()); // v4: contacts, provider rules, stats support (contactsschema.cpp)
     migrations.append(bounceKeysMigration()); // v5: 16-byte bounce fingerprint keys (bounceskeyschema.cpp)
-    migrations.append(
-        bounceLookupMigration()); // v6: bounces indexed by recipient and domain keys (bouncelookupschema.cpp)
+    migrations.append(bounceLookupMigration()); // v6: bounce recipient and domain keys (bouncelookupschema.cpp)
+    migrations.append(retryOpenTargetMigration()); // v7: open-target index without IN (retryopentargetschema.cpp)
     return migrations;
 }
 

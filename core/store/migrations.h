@@ -27,6 +27,8 @@ Migration contactsMigration();
 Migration bounceKeysMigration();
 /// v6: bounces indexed by integer keys of their recipient and domain (LookupKey), not by the texts.
 Migration bounceLookupMigration();
+/// v7: the retry queue's one-open-entry-per-target index with an OR condition, which SQLite checks cheaply.
+Migration retryOpenTargetMigration();
 
 /// SQLite's application_id (file header offset 68) for Mailpulse stores: "MPls". Lets open() tell a Mailpulse
 /// store from some other program's SQLite file before touching it.

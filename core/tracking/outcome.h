@@ -42,8 +42,16 @@ public:
     /// A driver that records many outcomes in one write transaction (the importer, once per file) brackets them
     /// with beginBatch() and endBatch(), both inside that transaction. In between, only record() writes the store
     /// (the transaction holds the write lock), so a sink may keep what it read at the start or wrote since instead
-    /// of asking the store for every outcome. A batch never changes what record() stores. The defaults do nothing.
+    /// of asking the store for every outcome, and may keep changes in memory until flushBatch(). Once flushed, the
+    /// store holds exactly what unbatched record() calls would have written. The defaults do nothing.
     virtual bool beginBatch(QString *error)
+    {
+        Q_UNUSED(error)
+        return true;
+    }
+    /// Writes what record() kept in memory. The driver calls it before it commits the batch's transaction, not
+    /// when it rolls back (endBatch() then drops what was kept).
+    virtual bool flushBatch(QString *error)
     {
         Q_UNUSED(error)
         return true;

@@ -506,6 +506,52 @@ private Q_SLOTS:
             " config_json, settings_json) SELECT target, domain, 'cancelled', class, source, first_failed_at,"
             " expires_at, config_json, settings_json FROM retry_entries")));
     }
+
+    void openTargetsUseTheIndexCheaply()
+    {
+        // Open entries are found through the partial index, and keeping it costs SQLite no temporary table per
+        // write: an IN list in its condition made SQLite build one for every insert and two for every update.
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'retry_entries_open_target'"))
+            && q.next());
+        QVERIFY2(!q.value(0).toString().contains(QStringLiteral(" IN ")), qPrintable(q.value(0).toString()));
+        const auto opcodes = [&q](const QString &sql) {
+            QStringList list;
+            if (q.exec(QStringLiteral("EXPLAIN ") + sql)) {
+                while (q.next())
+                    list << q.value(1).toString();
+            }
+            return list;
+        };
+        const QString update = QStringLiteral("UPDATE retry_entries SET state = 'succeeded', next_attempt_at = NULL"
+                                              " WHERE id = 1");
+        QVERIFY(!opcodes(update).isEmpty());
+        QVERIFY2(!opcodes(update).contains(QStringLiteral("OpenEphemeral")), qPrintable(opcodes(update).join(u' ')));
+        const QString insert = QStringLiteral(
+            "INSERT INTO retry_entries (target, domain, state, class, source, first_failed_at, expires_at,"
+            " config_json, settings_json) VALUES ('t', 'd', 'pending', 'soft', 'log', 'x', 'x', '{}', '{}')");
+        QVERIFY(!opcodes(insert).contains(QStringLiteral("OpenEphemeral")));
+        const QStringList lookups {
+            QString(
+                QStringLiteral("SELECT id FROM retry_entries WHERE target = 'x' AND ") + RetryQueue::openCondition()),
+            QString(QStringLiteral("SELECT target FROM retry_entries INDEXED BY retry_entries_open_target WHERE ")
+                + RetryQueue::openCondition()),
+        };
+        for (const QString &sql : lookups) {
+            QVERIFY(q.exec(QStringLiteral("EXPLAIN QUERY PLAN ") + sql));
+            QStringList plan;
+            while (q.next())
+                plan << q.value(3).toString();
+            QVERIFY2(
+                plan.join(u' ').contains(QStringLiteral("retry_entries_open_target")), qPrintable(plan.join(u' ')));
+        }
+        // And it still allows one open entry per target only.
+        probe(QStringLiteral("r@once.test"), kDrop);
+        QVERIFY(!q.exec(QStringLiteral(
+            "INSERT INTO retry_entries (target, domain, state, class, source, first_failed_at, expires_at,"
+            " config_json, settings_json) SELECT target, domain, 'running', class, source, first_failed_at,"
+            " expires_at, config_json, settings_json FROM retry_entries WHERE target = 'r@once.test'")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRetryQueue)
