@@ -1,5 +1,8 @@
 #include "contacts/contacttracker.h"
 
+#include <algorithm>
+#include <unordered_map>
+
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -69,7 +72,7 @@ struct ContactTracker::Statements {
         , readRun(db,
               QStringLiteral("SELECT s.address IS NOT NULL, s.failures, s.first_failed_at, s.last_failed_at,"
                              " s.last_status, s.last_class, s.last_reason, s.last_success_at, s.last_outcome_at,"
-                             " c.status FROM (SELECT ? AS address) AS k"
+                             " c.status, s.domain FROM (SELECT ? AS address) AS k"
                              " LEFT JOIN recipient_streaks AS s ON s.address = k.address"
                              " LEFT JOIN contacts AS c ON c.address = k.address"))
         , storeRun(db,
@@ -128,6 +131,17 @@ struct ContactTracker::Batch {
     bool tried = false;
     bool loaded = false;
     QSet<size_t> runs;
+    // The runs record() read during the batch (of recipients with or without one), as they stand now.
+    std::unordered_map<QString, KeptRun> kept;
+};
+
+// A recipient's run as a batch keeps it: the streak row, its contact's status ("" without a contact), and whether
+// flushBatch() must write the streak.
+struct ContactTracker::KeptRun {
+    Streak streak;
+    QString domain; // the streak row's
+    QString contactStatus;
+    bool changed = false;
 };
 
 ContactTracker::ContactTracker(Store::Database &database, const Clock &clock, ContactRules rules)
@@ -149,6 +163,69 @@ bool ContactTracker::beginBatch(QString *error)
 }
 
 void ContactTracker::endBatch() { m_batch.reset(); }
+
+ContactTracker::KeptRun *ContactTracker::keptRun(const QString &address, QString *message)
+{
+    Batch &batch = *m_batch;
+    if (const auto it = batch.kept.find(address); it != batch.kept.end())
+        return &it->second;
+    if (qsizetype(batch.kept.size()) >= m_keepLimit && !flushBatch(message))
+        return nullptr;
+    Store::Statement &q = m_statements->readRun;
+    if (!q.ready(message))
+        return nullptr;
+    q.bind(0, address);
+    message->clear();
+    KeptRun run;
+    if (q.first(message)) {
+        Streak &s = run.streak;
+        s.exists = q.integer(0) != 0;
+        s.failures = q.integer(1);
+        s.firstFailedAt = q.text(2);
+        s.lastFailedAt = q.text(3);
+        s.lastStatus = q.text(4);
+        s.lastClass = q.text(5);
+        s.lastReason = q.text(6);
+        s.lastSuccessAt = q.text(7);
+        s.lastOutcomeAt = q.text(8);
+        run.contactStatus = q.text(9);
+        run.domain = q.text(10);
+        q.reset();
+    } else if (!message->isEmpty()) {
+        return nullptr;
+    }
+    return &batch.kept.emplace(address, std::move(run)).first->second;
+}
+
+bool ContactTracker::flushBatch(QString *error)
+{
+    if (!m_batch || m_batch->kept.empty())
+        return true;
+    QList<const std::pair<const QString, KeptRun> *> changed;
+    for (const auto &kept : m_batch->kept) {
+        if (kept.second.changed)
+            changed.append(&kept);
+    }
+    // The streaks table is keyed by address: in that order, neighbouring rows share pages.
+    std::sort(changed.begin(), changed.end(), [](const auto *a, const auto *b) { return a->first < b->first; });
+    Store::Statement &q = m_statements->storeRun;
+    QString message;
+    for (const auto *kept : std::as_const(changed)) {
+        const Streak &s = kept->second.streak;
+        if (!q.ready(&message))
+            return sqlFail(error, QStringLiteral("cannot store the failure run"), message);
+        int i = 0;
+        for (const QVariant &value :
+            { QVariant(kept->first), QVariant(kept->second.domain), QVariant(s.failures), textOrNull(s.firstFailedAt),
+                textOrNull(s.lastFailedAt), textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason),
+                textOrNull(s.lastSuccessAt), QVariant(s.lastOutcomeAt) })
+            q.bind(i++, value);
+        if (!q.exec(&message))
+            return sqlFail(error, QStringLiteral("cannot store the failure run"), message);
+    }
+    m_batch->kept.clear();
+    return true;
+}
 
 bool ContactTracker::mayHaveRun(const QString &address)
 {
@@ -222,6 +299,25 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         // batch, not even the read).
         if (!mayHaveRun(address))
             return Result::Recorded;
+        if (m_batch) {
+            // As below, on the batch's copy of the run: written in flushBatch().
+            KeptRun *kept = keptRun(address, &message);
+            if (!kept)
+                return failed(QStringLiteral("cannot read the failure run"));
+            Streak &s = kept->streak;
+            if (!s.exists)
+                return Result::Recorded;
+            if (at >= s.lastFailedAt) {
+                s.failures = 0;
+                s.firstFailedAt.clear();
+            }
+            s.lastSuccessAt = later(s.lastSuccessAt, at);
+            s.lastOutcomeAt = later(s.lastOutcomeAt, at);
+            kept->changed = true;
+            if (!kept->contactStatus.isEmpty() && !run(st.contactSuccess, { s.lastSuccessAt, address }))
+                return failed(QStringLiteral("cannot update the contact"));
+            return Result::Recorded;
+        }
         Streak s;
         if (!read(st.readEnd, { address }, &s.exists))
             return failed(QStringLiteral("cannot read the failure run"));
@@ -254,8 +350,16 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     Streak s;
     QString entryStatus;
     bool found = false;
-    if (!read(st.readRun, { address }, &found))
+    KeptRun *kept = nullptr;
+    if (m_batch) {
+        kept = keptRun(address, &message);
+        if (!kept)
+            return failed(QStringLiteral("cannot read the failure run"));
+        s = kept->streak;
+        entryStatus = kept->contactStatus;
+    } else if (!read(st.readRun, { address }, &found)) {
         return failed(QStringLiteral("cannot read the failure run"));
+    }
     if (found) {
         const Store::Statement &row = st.readRun;
         s.exists = row.integer(0) != 0;
@@ -286,10 +390,15 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     s.lastOutcomeAt = later(s.lastOutcomeAt, at);
 
     const QString domain = (outcome.domain.isEmpty() ? address.section(u'@', -1) : outcome.domain).toLower();
-    if (!run(st.storeRun,
-            { address, domain, s.failures, textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
-                textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason),
-                textOrNull(s.lastSuccessAt), s.lastOutcomeAt }))
+    if (kept) {
+        s.exists = true;
+        kept->streak = s;
+        kept->domain = domain;
+        kept->changed = true;
+    } else if (!run(st.storeRun,
+                   { address, domain, s.failures, textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
+                       textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason),
+                       textOrNull(s.lastSuccessAt), s.lastOutcomeAt }))
         return failed(QStringLiteral("cannot store the failure run"));
     if (m_batch && m_batch->loaded)
         m_batch->runs.insert(qHash(address));
@@ -313,6 +422,8 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
                     textOrNull(s.lastReason), textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
                     textOrNull(s.lastSuccessAt), now(), now() }))
             return failed(QStringLiteral("cannot list the recipient"));
+        if (kept)
+            kept->contactStatus = contactStatusName(ContactStatus::New);
         const QString why = byHard
             ? QStringLiteral("Listed: hard failure %1").arg(statusText)
             : QStringLiteral("Listed: %1 consecutive failures, the last %2").arg(s.failures).arg(statusText);
@@ -326,6 +437,8 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
                     Bounce::deliveryClassName(outcome.classification.cls), textOrNull(outcome.classification.reason),
                     at, at, now(), now(), address }))
             return failed(QStringLiteral("cannot reopen the contact"));
+        if (kept)
+            kept->contactStatus = contactStatusName(ContactStatus::New);
         return addNote(QStringLiteral("new"), QStringLiteral("Reopened: failed again with %1").arg(statusText))
             ? Result::Recorded
             : Result::Failed;

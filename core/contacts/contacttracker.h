@@ -37,13 +37,21 @@ public:
     /// Drops the prepared statements; they are prepared again on the next record().
     void releaseStatements();
     /// Within a batch, record() knows which recipients have a failure run (read once), so that a success of a
-    /// recipient that never failed (most of a log) needs no read.
+    /// recipient that never failed (most of a log) needs no read. It keeps the runs it read or changed in memory
+    /// and writes each changed one once, in flushBatch() (or when it keeps too many): a recipient that fails five
+    /// times in a log has its run read once and written once. Contacts and notes are written at once.
     bool beginBatch(QString *error) override;
+    bool flushBatch(QString *error) override;
     void endBatch() override;
+    /// How many recipients' runs a batch keeps before it writes them and starts again (tests set a small one).
+    void setBatchKeepLimit(qsizetype limit) { m_keepLimit = limit; }
 
 private:
     struct Statements;
     struct Batch;
+    struct KeptRun;
+    /// The batch's run of `address`, read from the store the first time; nullptr (and `message`) on a failed read.
+    KeptRun *keptRun(const QString &address, QString *message);
     /// Whether `address` may have a failure run: false only when the batch knows it has none.
     bool mayHaveRun(const QString &address);
     Store::Database &m_database;
@@ -51,6 +59,7 @@ private:
     ContactRules m_rules;
     std::unique_ptr<Statements> m_statements;
     std::unique_ptr<Batch> m_batch;
+    qsizetype m_keepLimit = 16384; // a few MB of runs
 };
 
 } // namespace Mailpulse::Contacts

@@ -20,6 +20,7 @@ public:
 
     OutcomeRecorder &recorder() { return m_recorder; }
     Queue::RetryQueue &retryQueue() { return m_retryQueue; }
+    Contacts::ContactTracker &contacts() { return m_contacts; }
     /// The sinks in recording order, for code that records through its own driver (the importer).
     QList<OutcomeSink *> sinks();
 

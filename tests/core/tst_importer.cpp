@@ -585,8 +585,10 @@ void TestImporter::batchedSinksMatchOneByOne()
         QStringList state;
         {
             Tracking::TrackingPipeline pipeline(db, clock, policy);
-            if (keepLimit > 0)
+            if (keepLimit > 0) {
                 pipeline.retryQueue().setBatchKeepLimit(keepLimit);
+                pipeline.contacts().setBatchKeepLimit(keepLimit);
+            }
             std::vector<std::unique_ptr<Unbatched>> wrappers;
             Importer importer(db);
             for (Tracking::OutcomeSink *sink : pipeline.sinks()) {
