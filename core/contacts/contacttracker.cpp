@@ -41,6 +41,22 @@ struct Streak {
     QString lastOutcomeAt;
 };
 
+// The run in a row of the `readRun` statement (its first nine columns).
+Streak runFrom(const Store::Statement &row)
+{
+    Streak s;
+    s.exists = row.integer(0) != 0;
+    s.failures = row.integer(1);
+    s.firstFailedAt = row.text(2);
+    s.lastFailedAt = row.text(3);
+    s.lastStatus = row.text(4);
+    s.lastClass = row.text(5);
+    s.lastReason = row.text(6);
+    s.lastSuccessAt = row.text(7);
+    s.lastOutcomeAt = row.text(8);
+    return s;
+}
+
 bool sqlFail(QString *error, const QString &what, const QString &message)
 {
     if (error)
@@ -178,16 +194,7 @@ ContactTracker::KeptRun *ContactTracker::keptRun(const QString &address, QString
     message->clear();
     KeptRun run;
     if (q.first(message)) {
-        Streak &s = run.streak;
-        s.exists = q.integer(0) != 0;
-        s.failures = q.integer(1);
-        s.firstFailedAt = q.text(2);
-        s.lastFailedAt = q.text(3);
-        s.lastStatus = q.text(4);
-        s.lastClass = q.text(5);
-        s.lastReason = q.text(6);
-        s.lastSuccessAt = q.text(7);
-        s.lastOutcomeAt = q.text(8);
+        run.streak = runFrom(q);
         run.contactStatus = q.text(9);
         run.domain = q.text(10);
         q.reset();
@@ -361,17 +368,8 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         return failed(QStringLiteral("cannot read the failure run"));
     }
     if (found) {
-        const Store::Statement &row = st.readRun;
-        s.exists = row.integer(0) != 0;
-        s.failures = row.integer(1);
-        s.firstFailedAt = row.text(2);
-        s.lastFailedAt = row.text(3);
-        s.lastStatus = row.text(4);
-        s.lastClass = row.text(5);
-        s.lastReason = row.text(6);
-        s.lastSuccessAt = row.text(7);
-        s.lastOutcomeAt = row.text(8);
-        entryStatus = row.text(9);
+        s = runFrom(st.readRun);
+        entryStatus = st.readRun.text(9);
         st.readRun.reset();
     }
 
