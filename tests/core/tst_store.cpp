@@ -144,6 +144,7 @@ private slots:
     void defaultPath();
     void reopenKeepsData();
     void emptyFileIsNewStore();
+    void existingStoreKeepsItsPageSize();
     void connectionsAreRemoved();
     void insertFindRecentCount();
     void columnsHoldQueryableValues();
@@ -194,6 +195,7 @@ void TestStore::openCreatesSchema()
     QCOMPARE(raw.value(u"PRAGMA user_version"_s).toInt(), Database::latestSchemaVersion());
     QCOMPARE(raw.value(u"PRAGMA application_id"_s).toInt(), ApplicationId);
     QCOMPARE(raw.value(u"PRAGMA journal_mode"_s).toString(), u"wal"_s); // persistent in the file
+    QCOMPARE(raw.value(u"PRAGMA page_size"_s).toInt(), 16384); // a new store's pages (see Database::open())
     const QStringList columns = raw.column(u"SELECT name FROM pragma_table_info('probes') ORDER BY cid"_s);
     const QStringList expected {
         u"id"_s,
@@ -277,6 +279,28 @@ void TestStore::emptyFileIsNewStore()
     QString error;
     QVERIFY2(db.open(dbPath(), &error), qPrintable(error));
     QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
+}
+
+void TestStore::existingStoreKeepsItsPageSize()
+{
+    // A store made before new stores got 16 KiB pages (SQLite's default 4 KiB) opens, migrates and works as it is.
+    {
+        RawConnection raw(dbPath());
+        QVERIFY(raw.exec(u"PRAGMA page_size = 4096"_s));
+        QVERIFY(raw.exec(u"PRAGMA application_id = %1"_s.arg(ApplicationId)));
+    }
+    {
+        Database db;
+        QString error;
+        QVERIFY2(db.open(dbPath(), &error), qPrintable(error));
+        QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
+        ProbeRepository repo(db);
+        qint64 id = 0;
+        QVERIFY(repo.insert(makeResult(u"page.example"_s, at(1)), &id));
+    }
+    RawConnection raw(dbPath());
+    QCOMPARE(raw.value(u"PRAGMA page_size"_s).toInt(), 4096);
+    QCOMPARE(raw.value(u"SELECT count(*) FROM probes"_s).toInt(), 1);
 }
 
 void TestStore::connectionsAreRemoved()
