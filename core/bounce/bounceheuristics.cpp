@@ -540,6 +540,40 @@ QString joinLines(const QList<QStringView> &lines, qsizetype count, char16_t sep
     return out;
 }
 
+// A tag that breaks a line in HTML: br, p, div or tr, opening or closing (a crude test, as "<pre" passes too).
+bool isBreakingTag(QStringView text, qsizetype lt)
+{
+    const QStringView name = text.sliced(lt + 1);
+    for (const char *prefix : { "br", "/p", "/div", "/tr", "p", "div", "tr" }) {
+        if (name.startsWith(QLatin1String(prefix), Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+// The text with its tags ("<" to the next ">") removed: with breaking tags only (`breaking`), each replaced by a line
+// break, else all of them, removed. A "<" without a ">" after it is text.
+QString withoutTags(const QString &text, bool breaking)
+{
+    QString out;
+    out.reserve(text.size());
+    qsizetype from = 0;
+    for (qsizetype lt = text.indexOf(u'<'); lt >= 0; lt = text.indexOf(u'<', lt + 1)) {
+        if (breaking && !isBreakingTag(text, lt))
+            continue;
+        const qsizetype gt = text.indexOf(u'>', lt + 1);
+        if (gt < 0)
+            break;
+        out += QStringView(text).sliced(from, lt - from);
+        if (breaking)
+            out += u'\n';
+        from = gt + 1;
+        lt = gt;
+    }
+    out += QStringView(text).sliced(from);
+    return out;
+}
+
 Notice noticeLines(const MimeMessage &mail)
 {
     Notice notice;
@@ -569,15 +603,10 @@ Notice noticeLines(const MimeMessage &mail)
     }
     if (!sawPlain) {
         // HTML-only notices (some providers): drop tags and entities crudely, enough to find addresses and codes.
-        static const QRegularExpression tags(
-            QStringLiteral("<(?:br|/p|/div|/tr|p|div|tr)[^>]*>"), QRegularExpression::CaseInsensitiveOption);
-        static const QRegularExpression anyTag(QStringLiteral("<[^>]*>"));
         for (const MimePart &part : mail.parts()) {
             if (part.inAttachedMessage || notice.cut || part.contentType != "text/html")
                 continue;
-            QString text = part.text;
-            text.replace(tags, QStringLiteral("\n"));
-            text.replace(anyTag, QString());
+            QString text = withoutTags(withoutTags(part.text, true), false);
             text.replace(QStringLiteral("&lt;"), QStringLiteral("<"));
             text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
             text.replace(QStringLiteral("&nbsp;"), QStringLiteral(" "));
@@ -630,7 +659,7 @@ QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
     // Sendmail's transcript: "554 <user@x>... Host unknown"; "550 5.1.1 <user@x>... User unknown".
     static const QRegularExpression codeOnly(
         QStringLiteral("^[245][0-9][0-9](?:[ \\-][245]\\.[0-9]{1,3}\\.[0-9]{1,3})?$"));
-    if (codeOnly.match(before).hasMatch() && after.startsWith(u"...")) {
+    if (after.startsWith(u"...") && codeOnly.match(before).hasMatch()) {
         *strong = true;
         return address;
     }
@@ -699,10 +728,10 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QSet<QStr
         if (!current)
             continue;
         if (line.trimmed().isEmpty()) {
-            // One blank line may separate a recipient from its explanation (Gmail, Exchange); two end the block.
-            if (++blankRun >= 2 || current->block.join(QString()).trimmed().size() > 0)
-                current = blankRun >= 2 ? nullptr : current;
-            if (current && current->block.join(QString()).trimmed().size() > 0 && blankRun >= 1)
+            // One blank line may separate a recipient from its explanation (Gmail, Exchange); a blank line after the
+            // explanation, or a second one, ends the block.
+            const auto hasText = [](const QString &l) { return !QStringView(l).trimmed().isEmpty(); };
+            if (++blankRun >= 2 || std::any_of(current->block.cbegin(), current->block.cend(), hasText))
                 current = nullptr;
             continue;
         }
@@ -724,10 +753,12 @@ QString errorParagraph(const QList<QStringView> &lines)
         if (text.isEmpty())
             return;
         const bool hasCode = findReplyCode(text) || StatusCode::find(text).has_value();
-        if (hasCode && best.isEmpty())
+        if (hasCode)
             best = text;
     };
     for (QStringView line : lines) {
+        if (!best.isEmpty())
+            break; // the first paragraph with a code
         if (line.trimmed().isEmpty()) {
             consider();
         } else {
