@@ -1,5 +1,7 @@
 #include "bounce/dsnparser.h"
 
+#include <optional>
+
 #include <QCryptographicHash>
 #include <QLoggingCategory>
 
@@ -54,7 +56,10 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
     // Identity of the mail itself, independent of where it was read from (a file, an mbox, a Maildir) and of its
     // line endings. normalizeLineEndings() copies only when there is a CR.
     const QByteArray digest = sha1(MimeMessage::normalizeLineEndings(raw)).left(12);
-    const QDateTime mailDate = MimeMessage::parseDate(mail.header("date"));
+    // The mail's own Date only where a recipient has neither Last-Attempt-Date nor Arrival-Date.
+    std::optional<QDateTime> mailDate;
+    const QString messageId = mail.header("message-id");
+    const QString sourceRef = messageId.isEmpty() ? ref : ref + u' ' + messageId;
     QHash<QString, int> seen;
     for (BounceRecipient &r : reading.recipients) {
         BounceEvent event;
@@ -70,11 +75,13 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
         QDateTime when = MimeMessage::parseDate(r.lastAttempt);
         if (!when.isValid())
             when = MimeMessage::parseDate(reading.arrivalDate);
-        if (!when.isValid())
-            when = mailDate;
+        if (!when.isValid()) {
+            if (!mailDate)
+                mailDate = MimeMessage::parseDate(mail.header("date"));
+            when = *mailDate;
+        }
         event.occurredAt = when;
-        const QString messageId = mail.header("message-id");
-        event.sourceRef = messageId.isEmpty() ? ref : ref + u' ' + messageId;
+        event.sourceRef = sourceRef;
         const int n = seen[event.recipient.toLower()]++;
         event.fingerprint = fingerprintOf(digest, event.recipient, n);
         result.events.append(std::move(event));

@@ -132,6 +132,13 @@ GMimeFilter *charsetFilter(const char *charset)
 QString decodeText(
     QByteArrayView input, TransferEncoding encoding, const char *charset, qint64 maxBytes, bool *truncated)
 {
+    const bool convert = charset && *charset && !isUtf8OrAscii(charset);
+    if (encoding == TransferEncoding::Identity && !convert) {
+        // 7bit/8bit UTF-8 or ASCII: straight to text, without GMime or a copy.
+        if (input.size() > maxBytes)
+            *truncated = true;
+        return bytesToText(input.first(qMin<qsizetype>(input.size(), maxBytes)));
+    }
     ensureGMimeInitialized();
     QByteArray bytes;
     if (encoding == TransferEncoding::Identity) {
@@ -158,12 +165,12 @@ QString decodeText(
             }
         }
     }
-    if (charset && *charset && !isUtf8OrAscii(charset)) {
-        if (GMimeFilter *convert = charsetFilter(charset)) {
+    if (convert) {
+        if (GMimeFilter *filter = charsetFilter(charset)) {
             char *out = nullptr;
             size_t outLength = 0;
             size_t outPrespace = 0;
-            g_mime_filter_complete(convert, bytes.data(), size_t(bytes.size()), 0, &out, &outLength, &outPrespace);
+            g_mime_filter_complete(filter, bytes.data(), size_t(bytes.size()), 0, &out, &outLength, &outPrespace);
             return QString::fromUtf8(out, qsizetype(outLength));
         }
         qCDebug(lcMime) << "unknown charset" << charset;
