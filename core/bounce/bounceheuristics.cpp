@@ -490,7 +490,12 @@ bool isMarker(QStringView trimmedLine)
     }();
     if (trimmedLine.isEmpty() || !firstCharacters.contains(trimmedLine.front().toLower()))
         return false;
+    // Only the markers with that first character can match: none of them has a first character that another
+    // character folds to.
+    const char16_t first = trimmedLine.front().toLower().unicode();
     for (const char *marker : OriginalMessageMarkers) {
+        if (char16_t(marker[0]) != first)
+            continue;
         if (qstrcmp(marker, "----- transcript of session follows") == 0)
             continue; // Sendmail puts the real error after it
         if (startsWithCi(trimmedLine, marker))

@@ -1,6 +1,7 @@
 #include "bounce/classifier.h"
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -659,6 +660,30 @@ DeliveryClass classOf(int klass)
     return klass == 2 ? DeliveryClass::Success : klass == 4 ? DeliveryClass::Soft : DeliveryClass::Hard;
 }
 
+// Classifier::reasonFor; `lowered` is the text lowered already, or nullptr.
+QString reasonOf(const QString &status, const QString &text, const LoweredText *lowered)
+{
+    // Evidence order: sender status code, specific text, specific status code, text hints, generic status code,
+    // "undefined".
+    const auto code = StatusCode::parse(status);
+    if (code && code->klass == 2)
+        return reasonName(Accepted);
+    const StatusRule *statusRule = matchStatus(code);
+    if (statusRule && statusRule->weight == StatusRule::Sender)
+        return reasonName(statusRule->reason);
+    std::optional<LoweredText> own;
+    const LoweredText &lower = lowered ? *lowered : own.emplace(text);
+    if (const TextRule *rule = matchText(lower, status, Evidence::Strong))
+        return reasonName(rule->reason);
+    if (statusRule && statusRule->weight == StatusRule::Specific)
+        return reasonName(statusRule->reason);
+    if (const TextRule *rule = matchText(lower, status, Evidence::Weak))
+        return reasonName(rule->reason);
+    if (statusRule)
+        return reasonName(statusRule->reason);
+    return reasonName(Undefined);
+}
+
 } // namespace
 
 Classification Classifier::classifyFailure(Failure failure)
@@ -685,17 +710,18 @@ Classification Classifier::classifyReply(int code, const QString &enhanced, cons
     }
 
     StatusCode status { klass, 0, 0 };
+    std::optional<LoweredText> lower; // built once, for the status and the reason
     if (given && given->klass == klass) {
         status = *given;
     } else if (const auto found = StatusCode::find(text); found && found->klass == klass) {
         status = *found;
     } else {
         // No usable code: refine X.0.0 from the text where it names the cause ("550 No such user" → 5.1.1).
-        const LoweredText lower(text);
+        lower.emplace(text);
         const QString bare = status.toString();
-        const TextRule *rule = matchText(lower, bare, Evidence::Strong);
+        const TextRule *rule = matchText(*lower, bare, Evidence::Strong);
         if (!rule)
-            rule = matchText(lower, bare, Evidence::Weak);
+            rule = matchText(*lower, bare, Evidence::Weak);
         if (rule) {
             status.subject = rule->subject;
             status.detail = rule->detail;
@@ -707,29 +733,9 @@ Classification Classifier::classifyReply(int code, const QString &enhanced, cons
         }
     }
     const QString statusText = status.toString();
-    return { statusText, classOf(klass), reasonFor(statusText, text) };
+    return { statusText, classOf(klass), reasonOf(statusText, text, lower ? &*lower : nullptr) };
 }
 
-QString Classifier::reasonFor(const QString &status, const QString &text)
-{
-    // Evidence order: sender status code, specific text, specific status code, text hints, generic status code,
-    // "undefined".
-    const auto code = StatusCode::parse(status);
-    if (code && code->klass == 2)
-        return reasonName(Accepted);
-    const StatusRule *statusRule = matchStatus(code);
-    if (statusRule && statusRule->weight == StatusRule::Sender)
-        return reasonName(statusRule->reason);
-    const LoweredText lower(text);
-    if (const TextRule *rule = matchText(lower, status, Evidence::Strong))
-        return reasonName(rule->reason);
-    if (statusRule && statusRule->weight == StatusRule::Specific)
-        return reasonName(statusRule->reason);
-    if (const TextRule *rule = matchText(lower, status, Evidence::Weak))
-        return reasonName(rule->reason);
-    if (statusRule)
-        return reasonName(statusRule->reason);
-    return reasonName(Undefined);
-}
+QString Classifier::reasonFor(const QString &status, const QString &text) { return reasonOf(status, text, nullptr); }
 
 } // namespace Mailpulse::Bounce

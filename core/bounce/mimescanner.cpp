@@ -116,13 +116,16 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
 {
     if (raw.isNull())
         return true; // RFC 2045 §5.2: text/plain by default
+    // Unfolded: the line breaks removed (a copy only for a folded value).
     QByteArray value;
-    value.reserve(raw.size());
-    for (const char c : raw) {
-        if (c != '\r' && c != '\n')
-            value.append(c);
+    if (raw.contains('\n') || raw.contains('\r')) {
+        value.reserve(raw.size());
+        for (const char c : raw) {
+            if (c != '\r' && c != '\n')
+                value.append(c);
+        }
     }
-    QByteArrayView v = trimmed(value);
+    QByteArrayView v = trimmed(value.isNull() ? raw : QByteArrayView(value));
     if (hasComment(v))
         return false;
     qsizetype i = 0;
