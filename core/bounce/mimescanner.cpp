@@ -61,8 +61,15 @@ bool readFields(const char *&p, const char *end, Fields &out)
             continue;
         }
         const char *colon = static_cast<const char *>(std::memchr(p, ':', size_t(eol - p)));
-        if (!colon)
-            return false;
+        if (!colon) {
+            // A line that is no field between fields (most often a value folded without its leading white space):
+            // GMime skips it. One followed by a continuation line or by the end of the mail is left to GMime.
+            const char *next = eol < end ? eol + 1 : end;
+            if (out.isEmpty() || next >= end || isSpace(*next))
+                return false;
+            p = next;
+            continue;
+        }
         QByteArrayView name(p, colon);
         while (!name.isEmpty() && isSpace(name.back()))
             name.chop(1);
@@ -90,6 +97,7 @@ QByteArrayView fieldValue(const Fields &fields, const char *name)
 struct ContentType {
     QByteArray type = "text/plain"; // lower-case type/subtype
     QByteArray boundary;
+    bool hasBoundary = false; // a boundary parameter, even an empty one
     QByteArray charset;
     QByteArray reportType; // lower-case
 };
@@ -178,9 +186,10 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
         }
         if (name.contains('*'))
             return false;
-        if (equalsCi(name, "boundary"))
+        if (equalsCi(name, "boundary")) {
             out->boundary = std::move(param);
-        else if (equalsCi(name, "charset"))
+            out->hasBoundary = true;
+        } else if (equalsCi(name, "charset"))
             out->charset = std::move(param);
         else if (equalsCi(name, "report-type"))
             out->reportType = std::move(param).toLower();
@@ -283,15 +292,19 @@ bool Scanner::body(
 
 bool Scanner::multipart(const ContentType &type, const char *begin, const char *end, int depth, bool inAttached)
 {
-    if (type.boundary.isEmpty() || type.type == "multipart/digest")
+    if (type.type == "multipart/digest" || (type.hasBoundary && type.boundary.isEmpty()))
         return false;
+    if (type.boundary.isEmpty() && begin >= end)
+        return false; // GMime calls some of these truncated
+
     const QByteArray &boundary = type.boundary;
-    // Delimiter lines: "--boundary" or "--boundary--" at the start of a line, then only white space.
+    // Delimiter lines: "--boundary" or "--boundary--" at the start of a line, then only white space. Without a
+    // boundary parameter (one folded without its leading white space, see readFields) there are none.
     const char *partStart = nullptr;
     const char *preambleEnd = nullptr;
     int children = 0;
     bool closed = false;
-    for (const char *line = begin; line < end;) {
+    for (const char *line = boundary.isEmpty() ? end : begin; line < end;) {
         const char *eol = lineEnd(line, end);
         const auto length = eol - line;
         if (length >= boundary.size() + 2 && line[0] == '-' && line[1] == '-'
@@ -321,7 +334,7 @@ bool Scanner::multipart(const ContentType &type, const char *begin, const char *
         }
         line = eol < end ? eol + 1 : end;
     }
-    if (!closed) {
+    if (!closed && !boundary.isEmpty()) {
         if (partStart) {
             if (!entity(partStart, end, depth + 1, inAttached))
                 return false;

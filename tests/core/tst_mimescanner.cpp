@@ -172,6 +172,15 @@ void TestMimeScanner::agreesWithGMime_data()
     QTest::newRow("delimiters with trailing white space") << QByteArray(
         "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"b b\"\n\n--b b \ncontent-type: "
         "text/plain\n\none\n--b b--\t\n") << false;
+    QTest::newRow("a line that is no field between fields")
+        << QByteArray("From: a@example.org\nX-Info:\nsome text\nSubject: s\n\nbody\n") << false;
+    QTest::newRow("boundary folded without white space") << QByteArray(
+        "From: a@example.org\nContent-Type: multipart/mixed;\nboundary=\"b\"\n\n--b\n"
+        "Content-Type: text/plain\n\nhello\n--b--\n") << false;
+    QTest::newRow("inner boundary folded without white space") << QByteArray(
+        "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"y\"\n\n--y\nContent-Type: "
+        "multipart/alternative;\nboundary=\"z\"\n\n--z\nContent-Type: text/plain\n\ninner\n--z--\n--y--\n")
+                                                               << false;
     QTest::newRow("parentheses inside a quoted boundary") << QByteArray(
         "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"B_(ID_x\\\"y)\"\n\n--B_(ID_x\"y)\n"
         "content-type: text/plain\n\none\n--B_(ID_x\"y)--\n")
@@ -198,6 +207,10 @@ void TestMimeScanner::declinesWhatOnlyGMimeReads_data()
     QTest::newRow("uuencode") << QByteArray(
         "From: a@example.org\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a\n#86)C\n`\nend\n");
     QTest::newRow("not a header line") << QByteArray("this is not a mail\nat all\n");
+    QTest::newRow("a line that is no field, then a continuation")
+        << QByteArray("From: a@example.org\nsome text\n  more\nSubject: s\n\nbody\n");
+    QTest::newRow("multipart without boundary or body")
+        << QByteArray("From: a@example.org\nContent-Type: multipart/mixed\n");
     QTest::newRow("base64 message/rfc822")
         << QByteArray("From: a@example.org\nContent-Type: message/rfc822\n"
                       "Content-Transfer-Encoding: base64\n\nVG86IGJAZXhhbXBsZS5jb20K\n");
