@@ -61,18 +61,19 @@ bool readFields(const char *&p, const char *end, Fields &out)
             continue;
         }
         const char *colon = static_cast<const char *>(std::memchr(p, ':', size_t(eol - p)));
-        if (!colon) {
-            // A line that is no field between fields (most often a value folded without its leading white space):
-            // GMime skips it. One followed by a continuation line or by the end of the mail is left to GMime.
+        QByteArrayView name(p, colon ? colon : p);
+        while (!name.isEmpty() && isSpace(name.back()))
+            name.chop(1);
+        if (!colon || name.contains(' ') || name.contains('\t')) {
+            // A line that is no field between fields (most often a value folded without its leading white space,
+            // "Jun 2018 07:31:37 +0000"): GMime skips it. One followed by a continuation line or by the end of the
+            // mail is left to GMime.
             const char *next = eol < end ? eol + 1 : end;
             if (out.isEmpty() || next >= end || isSpace(*next))
                 return false;
             p = next;
             continue;
         }
-        QByteArrayView name(p, colon);
-        while (!name.isEmpty() && isSpace(name.back()))
-            name.chop(1);
         if (name.isEmpty())
             return false;
         for (const char c : name) {

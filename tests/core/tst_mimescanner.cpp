@@ -174,6 +174,9 @@ void TestMimeScanner::agreesWithGMime_data()
         "text/plain\n\none\n--b b--\t\n") << false;
     QTest::newRow("a line that is no field between fields")
         << QByteArray("From: a@example.org\nX-Info:\nsome text\nSubject: s\n\nbody\n") << false;
+    QTest::newRow("a value folded without white space, with a colon")
+        << QByteArray("From: a@example.org\nReceived: from x by y; Sun, 17\nJun 2018 07:31:37 +0000\nSubject: s\n\nb\n")
+        << false;
     QTest::newRow("boundary folded without white space") << QByteArray(
         "From: a@example.org\nContent-Type: multipart/mixed;\nboundary=\"b\"\n\n--b\n"
         "Content-Type: text/plain\n\nhello\n--b--\n") << false;
