@@ -54,8 +54,8 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
     result.isBounce = true;
 
     // Identity of the mail itself, independent of where it was read from (a file, an mbox, a Maildir) and of its
-    // line endings. normalizeLineEndings() copies only when there is a CR.
-    const QByteArray digest = sha1(MimeMessage::normalizeLineEndings(raw)).left(12);
+    // line endings (normalized once, by MimeMessage::parse()).
+    const QByteArray digest = sha1(mail.normalizedBytes()).left(12);
     // The mail's own Date only where a recipient has neither Last-Attempt-Date nor Arrival-Date.
     std::optional<QDateTime> mailDate;
     const QString messageId = mail.header("message-id");

@@ -286,6 +286,7 @@ MimeMessage MimeMessage::parse(const QByteArray &input, Limits limits)
         return message;
     }
     QByteArray raw = normalizeLineEndings(input);
+    message.m_normalized = raw;
     if (raw.startsWith("From ")) {
         // An mbox envelope line ("From sender date") left in front of a single mail is not a header.
         const qsizetype eol = raw.indexOf('\n');

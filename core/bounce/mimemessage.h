@@ -93,6 +93,8 @@ public:
 
     /// Converts CR-only and CRLF line endings to LF. Returns raw itself (no copy) when it has no CR.
     static QByteArray normalizeLineEndings(const QByteArray &raw);
+    /// The mail parse() was given, with its line endings normalized (normalizeLineEndings(), done once).
+    const QByteArray &normalizedBytes() const { return m_normalized; }
 
 private:
     friend class MimeWalker;
@@ -103,6 +105,7 @@ private:
     QByteArray m_contentType;
     QByteArray m_reportType;
     bool m_truncated = false;
+    QByteArray m_normalized;
     QList<MimePart> m_parts;
 };
 
