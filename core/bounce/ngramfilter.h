@@ -23,12 +23,28 @@ public:
             m_quads.set(quad(text.data() + i));
     }
 
-    /// False when `needle` certainly does not occur in the text; true when it may.
-    bool mayContain(std::string_view needle) const
+    /// The bits a needle is tested by, worked out once for a needle that is tested against many texts.
+    struct Key {
+        std::uint16_t quad = 0;
+        std::uint16_t pair = 0;
+        std::uint8_t length = 0; // 0, 1: always may; 2, 3: the pair; 4: the quad and the pair
+    };
+    static Key keyOf(std::string_view needle)
     {
         if (needle.size() >= 4)
-            return m_quads.test(quad(needle.data())) && m_pairs.test(pair(needle.data() + 2));
-        return needle.size() < 2 || m_pairs.test(pair(needle.data()));
+            return { std::uint16_t(quad(needle.data())), std::uint16_t(pair(needle.data() + 2)), 4 };
+        if (needle.size() >= 2)
+            return { 0, std::uint16_t(pair(needle.data())), std::uint8_t(needle.size()) };
+        return { 0, 0, std::uint8_t(needle.size()) };
+    }
+
+    /// False when `needle` certainly does not occur in the text; true when it may.
+    bool mayContain(std::string_view needle) const { return mayContain(keyOf(needle)); }
+    bool mayContain(const Key &key) const
+    {
+        if (key.length >= 4)
+            return m_quads.test(key.quad) && m_pairs.test(key.pair);
+        return key.length < 2 || m_pairs.test(key.pair);
     }
 
 private:
