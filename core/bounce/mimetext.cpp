@@ -1,5 +1,7 @@
 #include "bounce/mimetext.h"
 
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,12 +31,20 @@ QString bytesToText(QByteArrayView bytes)
 {
     // Most of what bounce reading decodes is ASCII, for which the UTF-8 decoder's validation is wasted work.
     const char *p = bytes.data();
+    const qsizetype n = bytes.size();
     qsizetype i = 0;
-    for (; i < bytes.size(); ++i) {
+    // Eight bytes at a time: any high bit set means a byte >= 0x80.
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p + i, sizeof word);
+        if (word & 0x8080808080808080u)
+            break;
+    }
+    for (; i < n; ++i) {
         if (static_cast<unsigned char>(p[i]) >= 0x80)
             break;
     }
-    if (i == bytes.size())
+    if (i == n)
         return QString::fromLatin1(bytes);
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     QString text = utf8.decode(bytes);
