@@ -548,12 +548,23 @@ QString joinLines(const QList<QStringView> &lines, qsizetype count, char16_t sep
 // A tag that breaks a line in HTML: br, p, div or tr, opening or closing (a crude test, as "<pre" passes too).
 bool isBreakingTag(QStringView text, qsizetype lt)
 {
-    const QStringView name = text.sliced(lt + 1);
-    for (const char *prefix : { "br", "/p", "/div", "/tr", "p", "div", "tr" }) {
-        if (name.startsWith(QLatin1String(prefix), Qt::CaseInsensitive))
-            return true;
-    }
-    return false;
+    // ASCII lower-casing is exact here: no other character folds to these letters.
+    const auto at = [&](qsizetype i) -> char16_t {
+        if (lt + 1 + i >= text.size())
+            return 0;
+        const char16_t c = text[lt + 1 + i].unicode();
+        return c >= 'A' && c <= 'Z' ? char16_t(c - 'A' + 'a') : c;
+    };
+    const qsizetype from = at(0) == '/' ? 1 : 0;
+    const auto is = [&](qsizetype i, const char *word) {
+        for (; *word; ++word, ++i) {
+            if (at(i) != char16_t(*word))
+                return false;
+        }
+        return true;
+    };
+    // br, /p, /div, /tr, p, div, tr
+    return (from == 0 && is(0, "br")) || is(from, "p") || is(from, "div") || is(from, "tr");
 }
 
 // The text with its tags ("<" to the next ">") removed: with breaking tags only (`breaking`), each replaced by a line
@@ -975,6 +986,12 @@ Classification BounceHeuristics::classify(
     const QString &action, const QString &status, const QString &rawDiagnostic, const QString &command, int *replyCode)
 {
     const QString diagnostic = withoutRepeatedReplyCodes(rawDiagnostic);
+    std::optional<std::string> lowered; // the diagnostic for the phrase tables, lowered once
+    const auto loweredDiagnostic = [&]() -> std::string_view {
+        if (!lowered)
+            lowered = asciiLowered(diagnostic);
+        return *lowered;
+    };
     const QString act = action.toLower();
     int code = 0;
     findReplyCode(diagnostic, &code);
@@ -1011,7 +1028,7 @@ Classification BounceHeuristics::classify(
     } else {
         int klass = code / 100;
         if (klass != 4 && klass != 5)
-            klass = act == u"delayed" || containsAny(diagnostic, TemporaryPhrases) ? 4 : 5;
+            klass = act == u"delayed" || containsAnyLowered(loweredDiagnostic(), TemporaryPhrases) ? 4 : 5;
         // Classifier::classifyReply refines X.0.0 from the text ("No such user" → X.1.1).
         c = Classifier::classifyReply(klass * 100 + 50, QString(), diagnostic);
     }
@@ -1023,7 +1040,7 @@ Classification BounceHeuristics::classify(
         c.reason = QStringLiteral("mailererror");
     // A local delivery agent's own report ("mail.local: unknown user: x", Sendmail's LDA) comes from the final
     // lookup of the mailbox, not from a filter that read the message.
-    const bool localAgent = containsAny(diagnostic, LocalDeliveryAgents);
+    const bool localAgent = containsAnyLowered(loweredDiagnostic(), LocalDeliveryAgents);
     const bool pastRcpt = (command == u"DATA" || command.isEmpty()) && !localAgent;
     if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt)
         c.reason = QStringLiteral("filtered");
