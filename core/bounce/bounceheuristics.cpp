@@ -888,9 +888,20 @@ BounceRecipient fromDsnGroup(const Fields &group, const Fields &perMessage)
 bool isAutoReply(const MimeMessage &mail)
 {
     const QString subject = mail.header("subject");
-    for (const char *s : AutoReplySubjects) {
-        if (startsWithCi(subject, s) || (qstrlen(s) > 6 && containsCi(subject, s)))
-            return true;
+    const bool ascii = std::all_of(subject.cbegin(), subject.cend(), [](QChar c) { return c.unicode() < 0x80; });
+    if (ascii) {
+        // In ASCII text Qt's case-insensitive comparison is ASCII lower-casing: the phrases compare as bytes.
+        const std::string lower = asciiLowered(subject);
+        for (const char *s : AutoReplySubjects) {
+            const std::string_view phrase(s);
+            if (std::string_view(lower).starts_with(phrase) || (phrase.size() > 6 && contains(lower, phrase)))
+                return true;
+        }
+    } else {
+        for (const char *s : AutoReplySubjects) {
+            if (startsWithCi(subject, s) || (qstrlen(s) > 6 && containsCi(subject, s)))
+                return true;
+        }
     }
     if (!mail.header("x-autoreply").isEmpty() || !mail.header("x-autorespond").isEmpty()
         || !mail.header("x-autoresponder").isEmpty())
