@@ -1,5 +1,6 @@
 #include "bounce/bounceheuristics.h"
 
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -363,13 +364,56 @@ std::optional<StatusCode> remoteStatusCode(QStringView text)
     return std::nullopt;
 }
 
+char asciiLower(char16_t c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); }
+
+// Qt's case-insensitive comparison folds Unicode case; between ASCII text and an ASCII needle it is ASCII
+// lower-casing, done here on bytes in a buffer on the stack. Longer or non-ASCII text goes to Qt.
+struct AsciiLowered {
+    static constexpr qsizetype Max = 512;
+    char bytes[Max];
+    qsizetype size = -1; // -1: not ASCII, or too long
+
+    explicit AsciiLowered(QStringView text)
+    {
+        if (text.size() > Max)
+            return;
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            const char16_t c = text[i].unicode();
+            if (c >= 0x80)
+                return;
+            bytes[i] = asciiLower(c);
+        }
+        size = text.size();
+    }
+};
+
+bool isLowerAscii(const char *needle)
+{
+    for (; *needle; ++needle) {
+        if (static_cast<unsigned char>(*needle) >= 0x80 || (*needle >= 'A' && *needle <= 'Z'))
+            return false;
+    }
+    return true;
+}
+
 bool startsWithCi(QStringView text, const char *prefix)
 {
+    const auto n = qsizetype(std::strlen(prefix));
+    if (!text.isNull() && n <= text.size() && isLowerAscii(prefix)) {
+        const AsciiLowered head(text.first(qMin(n, AsciiLowered::Max)));
+        if (head.size == n)
+            return std::memcmp(head.bytes, prefix, size_t(n)) == 0;
+    }
     return text.startsWith(QLatin1String(prefix), Qt::CaseInsensitive);
 }
 
 bool containsCi(QStringView text, const char *needle)
 {
+    if (!text.isNull() && isLowerAscii(needle)) {
+        const AsciiLowered lower(text);
+        if (lower.size >= 0)
+            return memmem(lower.bytes, size_t(lower.size), needle, std::strlen(needle)) != nullptr;
+    }
     return text.contains(QLatin1String(needle), Qt::CaseInsensitive);
 }
 
