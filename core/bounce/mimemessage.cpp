@@ -1,5 +1,6 @@
 #include "bounce/mimemessage.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -376,7 +377,13 @@ QDateTime MimeMessage::parseDate(const QString &text)
     return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
 }
 
-QString MimeMessage::header(const QByteArray &name) const { return m_headers.value(name.toLower()); }
+QString MimeMessage::header(QByteArrayView name) const
+{
+    // Callers name headers in lower case: no copy then.
+    if (std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+        return m_headers.value(name);
+    return m_headers.value(name.toByteArray().toLower());
+}
 
 MimeHeaders MimeHeaders::fromRaw(QByteArray storage, QList<Field> fields)
 {

@@ -74,7 +74,7 @@ public:
     bool isTruncated() const { return m_truncated; }
 
     /// The first top-level header of that name, RFC 2047-decoded and unfolded; empty when absent.
-    QString header(const QByteArray &name) const;
+    QString header(QByteArrayView name) const;
     /// The top-level headers (lower-case names, decoded values). Decodes every one: header() and headerSection() are
     /// cheaper where a few will do.
     MimeHeaders::List headers() const { return m_headers.decoded(); }
