@@ -4,6 +4,7 @@
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
+#include <QVarLengthArray>
 
 #include <openssl/evp.h>
 
@@ -60,7 +61,16 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
     std::optional<QDateTime> mailDate;
     const QString messageId = mail.header("message-id");
     const QString sourceRef = messageId.isEmpty() ? ref : ref + u' ' + messageId;
-    QHash<QString, int> seen;
+    // How often each recipient came before (a bounce names a handful at most: a list, not a hash table).
+    QVarLengthArray<std::pair<QString, int>, 8> seen;
+    const auto occurrence = [&seen](const QString &key) {
+        for (auto &[name, count] : seen) {
+            if (name == key)
+                return count++;
+        }
+        seen.append({ key, 1 });
+        return 0;
+    };
     for (BounceRecipient &r : reading.recipients) {
         BounceEvent event;
         const qsizetype at = r.address.lastIndexOf(u'@');
@@ -82,7 +92,7 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
         }
         event.occurredAt = when;
         event.sourceRef = sourceRef;
-        const int n = seen[event.recipient.toLower()]++;
+        const int n = occurrence(event.recipient.toLower());
         event.fingerprint = fingerprintOf(digest, event.recipient, n);
         result.events.append(std::move(event));
     }
