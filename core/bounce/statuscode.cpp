@@ -1,5 +1,7 @@
 #include "bounce/statuscode.h"
 
+#include <cstdio>
+
 namespace Mailpulse::Bounce
 {
 
@@ -78,7 +80,13 @@ std::optional<DeliveryClass> deliveryClassFromName(QStringView name)
     return std::nullopt;
 }
 
-QString StatusCode::toString() const { return QStringLiteral("%1.%2.%3").arg(klass).arg(subject).arg(detail); }
+QString StatusCode::toString() const
+{
+    // Every recipient's status is formatted: snprintf into a buffer, not three passes of QString::arg().
+    char text[3 * 12];
+    const int n = std::snprintf(text, sizeof text, "%d.%d.%d", klass, subject, detail);
+    return QString::fromLatin1(text, n);
+}
 
 std::optional<StatusCode> StatusCode::parse(QStringView text)
 {
