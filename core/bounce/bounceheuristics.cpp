@@ -422,9 +422,13 @@ bool containsCi(QStringView text, const char *needle)
 std::string asciiLowered(QStringView text)
 {
     std::string out(size_t(text.size()), '\0');
+    // Plain pointers and branch-free selects: the compiler vectorizes this (texts run to kilobytes).
+    const char16_t *in = text.utf16();
+    char *o = out.data();
     for (qsizetype i = 0; i < text.size(); ++i) {
-        const char16_t c = text[i].unicode();
-        out[size_t(i)] = c >= 0x80 ? '\x80' : (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : char(c);
+        const char16_t c = in[i];
+        const char16_t lower = char16_t(c - u'A') < 26 ? char16_t(c + 32) : c;
+        o[i] = c >= 0x80 ? char(0x80) : char(lower);
     }
     return out;
 }
