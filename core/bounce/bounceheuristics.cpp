@@ -641,6 +641,7 @@ QString withoutTags(const QString &text, bool breaking)
 Notice noticeLines(const MimeMessage &mail)
 {
     Notice notice;
+    notice.lines.reserve(128);
     const auto takeText = [&](QStringView text) {
         for (QStringView line : QStringTokenizer(text, u'\n')) {
             const QStringView trimmed = line.trimmed();
@@ -758,18 +759,19 @@ struct Candidate {
 QList<Candidate> findCandidates(const QList<QStringView> &lines, const QSet<QString> &exclude)
 {
     QList<Candidate> out;
-    QSet<QString> seen;
+    QStringList seen; // lower-cased; a notice names a handful of recipients
     Candidate *current = nullptr;
     int blankRun = 0;
     for (QStringView line : lines) {
         qsizetype restAt = 0;
         bool strong = false;
         const QString address = recipientAtLineHead(line, &restAt, &strong);
+        const QString lower = address.toLower();
         // The bounce's own addresses (its To: is the sender) are skipped unless the line's form leaves no doubt,
         // as when someone's mail to themselves bounced.
-        if (!address.isEmpty() && (strong || !exclude.contains(address.toLower()))
+        if (!address.isEmpty() && (strong || !exclude.contains(lower))
             && !address.startsWith(QLatin1String("mailer-daemon@"), Qt::CaseInsensitive)) {
-            if (seen.contains(address.toLower())) {
+            if (seen.contains(lower)) {
                 // A second mention (e.g. "RCPT TO:<addr>" in the explanation) continues that recipient's block.
                 for (Candidate &c : out) {
                     if (c.address.compare(address, Qt::CaseInsensitive) == 0)
@@ -778,7 +780,7 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QSet<QStr
                 if (current)
                     current->block.append(line.mid(restAt).toString());
             } else {
-                seen.insert(address.toLower());
+                seen.append(lower);
                 // The words around the address explain it ("User's mailbox is full: <user@x>").
                 QString rest = line.toString();
                 rest.remove(address, Qt::CaseInsensitive);
