@@ -1,7 +1,9 @@
 #include "bounce/mailbatchparser.h"
 
 #include <atomic>
+#include <functional>
 #include <latch>
+#include <memory>
 
 #include <QThread>
 #include <QThreadPool>
@@ -85,6 +87,12 @@ void MailBatchParser::deliverInFlight()
     batch->done->wait();
     for (qsizetype i = 0; i < batch->items.size(); ++i)
         m_sink(batch->items[i], batch->results[i]);
+    // The results were allocated by the parsing threads: a parsing thread releases them. Freed here, each free would
+    // take the lock of the parsing thread's malloc arena while that thread allocates from it.
+    // Moved all the way, so that the task holds the only reference (std::function needs a copyable callable).
+    std::function<void()> release
+        = [results = std::make_shared<QList<ParsedMail>>(std::move(batch->results))]() mutable { results.reset(); };
+    m_pool->start(std::move(release));
 }
 
 } // namespace Mailpulse::Bounce
