@@ -419,16 +419,38 @@ bool containsCi(QStringView text, const char *needle)
 
 // The text with ASCII letters lowered and every non-ASCII character as 0x80: the tables are lower-case ASCII, so
 // a byte search finds exactly what a case-insensitive search would, without Unicode case tables.
-std::string asciiLowered(QStringView text)
+void lowerInto(QStringView text, char *o)
 {
-    std::string out(size_t(text.size()), '\0');
     // Plain pointers and branch-free selects: the compiler vectorizes this (texts run to kilobytes).
     const char16_t *in = text.utf16();
-    char *o = out.data();
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char16_t c = in[i];
         const char16_t lower = char16_t(c - u'A') < 26 ? char16_t(c + 32) : c;
         o[i] = c >= 0x80 ? char(0x80) : char(lower);
+    }
+}
+
+std::string asciiLowered(QStringView text)
+{
+    std::string out(size_t(text.size()), '\0');
+    lowerInto(text, out.data());
+    return out;
+}
+
+// asciiLowered() of the first `count` lines joined with `separator`, without the joined text.
+std::string asciiLoweredLines(const QList<QStringView> &lines, qsizetype count, char separator)
+{
+    count = qMin(count, lines.size());
+    size_t size = count > 0 ? size_t(count - 1) : 0;
+    for (qsizetype i = 0; i < count; ++i)
+        size += size_t(lines[i].size());
+    std::string out(size, '\0');
+    char *o = out.data();
+    for (qsizetype i = 0; i < count; ++i) {
+        if (i > 0)
+            *o++ = separator;
+        lowerInto(lines[i], o);
+        o += lines[i].size();
     }
     return out;
 }
@@ -972,8 +994,7 @@ bool looksLikeBounce(const MimeMessage &mail, const QList<QStringView> &notice)
         return true;
     if (!mail.header("x-failed-recipients").isEmpty())
         return true;
-    const QString head = joinLines(notice, 60, u' ');
-    return containsAny(head, BouncePhrases);
+    return containsAnyLowered(asciiLoweredLines(notice, 60, ' '), BouncePhrases);
 }
 
 } // namespace
@@ -1214,14 +1235,16 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
 
     const Notice noticeParts = noticeLines(mail);
     const QList<QStringView> &notice = noticeParts.lines;
-    const QString noticeText = joinLines(notice, notice.size(), u'\n');
-    if (readSesNotification(noticeText, &reading))
+    // An SES notification's key is on one line: the notice is joined for it only where a line holds the key.
+    const bool sesKey = std::any_of(
+        notice.cbegin(), notice.cend(), [](QStringView line) { return line.contains(u"\"notificationType\""); });
+    if (sesKey && readSesNotification(joinLines(notice, notice.size(), u'\n'), &reading))
         return reading;
     // The command named anywhere in the notice, for recipients whose own lines do not name one; computed once.
     std::optional<QString> noticeCommandCache;
     const auto noticeCommand = [&]() -> QString {
         if (!noticeCommandCache)
-            noticeCommandCache = commandIn(noticeText);
+            noticeCommandCache = commandIn(joinLines(notice, notice.size(), u'\n'));
         return *noticeCommandCache;
     };
 
@@ -1272,8 +1295,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             && f.value.contains("Internet Mail Service"))
             signature += MimeText::headerValue("received", f.value) + u'\n';
     }
-    signature += joinLines(notice, 40, u'\n');
-    const bool rcptStageReporter = containsAny(signature, RcptStageSignatures);
+    const bool rcptStageReporter
+        = containsAnyLowered(asciiLowered(signature) + asciiLoweredLines(notice, 40, '\n'), RcptStageSignatures);
     const auto withDefaultCommand = [rcptStageReporter](const QString &command) {
         return command.isEmpty() && rcptStageReporter ? QStringLiteral("RCPT") : command;
     };
