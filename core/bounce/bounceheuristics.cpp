@@ -583,7 +583,7 @@ struct Notice {
     bool hasAfterCut = false;
     QStringView afterCut; // the text after the line where the copy of the original begins
 
-    // The lines after the cut, each with its line break, up to about 64 KiB.
+    // The lines after the cut, each with its line break, up to about 64 Ki characters.
     QString tail() const
     {
         QString out;
