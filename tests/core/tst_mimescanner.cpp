@@ -126,6 +126,8 @@ private slots:
     void declinesWhatOnlyGMimeReads_data();
     void declinesWhatOnlyGMimeReads();
     void corpusAgreesWithGMime();
+    void datesReadAsGMimeReadsThem_data();
+    void datesReadAsGMimeReadsThem();
 };
 
 void TestMimeScanner::readsAReport()
@@ -258,6 +260,32 @@ void TestMimeScanner::corpusAgreesWithGMime()
     QVERIFY2(differences.isEmpty(), qPrintable(differences.value(0)));
     // The fast path must be the usual one, or it buys nothing.
     QVERIFY2(scanned * 100 >= mails * 90, qPrintable(QStringLiteral("%1 of %2").arg(scanned).arg(mails)));
+}
+
+void TestMimeScanner::datesReadAsGMimeReadsThem_data()
+{
+    // The common form is read without GMime, the rest by GMime; the expected values are GMime's.
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("utc"); // empty: not a date
+    const auto row = [](const char *text, const char *utc) {
+        QTest::newRow(text) << QString::fromLatin1(text) << QString::fromLatin1(utc);
+    };
+    row("Thu, 29 Apr 2013 23:45:32 +0900", "2013-04-29T14:45:32Z");
+    row("29 Apr 2013 23:45:32 +0900 (JST)", "2013-04-29T14:45:32Z");
+    row("Sat, 1 Mar 2014 00:00:00 -0130", "2014-03-01T01:30:00Z");
+    row("Thu, 29 Feb 2024 12:00:00 +0000", "2024-02-29T12:00:00Z");
+    row("Thu, 30 Feb 2023 12:00:00 +0000", "");
+    row("Thu, 29 Apr 2013 24:00:00 +0900", "");
+    row("Thu, 29 Apr 13 23:45:32 +0900", "2013-04-29T14:45:32Z");
+    row("Thu, 29 Apr 2013 23:45:32 JST", "2013-04-29T23:45:32Z");
+    row("Thu, 29 Apr 2013 23:45 +0900", "2013-04-29T14:45:00Z");
+}
+
+void TestMimeScanner::datesReadAsGMimeReadsThem()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, utc);
+    QCOMPARE(MimeMessage::parseDate(text).toString(Qt::ISODate), utc);
 }
 
 QTEST_GUILESS_MAIN(TestMimeScanner)
