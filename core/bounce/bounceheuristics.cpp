@@ -577,6 +577,7 @@ bool isMarker(QStringView trimmedLine)
 // The human-readable notice: the text parts outside the returned message, cut where a copy of the original begins.
 // Its lines are views into the parts' text (or into the texts made of HTML parts, which it keeps).
 struct Notice {
+    QList<QStringView> texts; // the texts the lines are taken from
     QList<QStringView> lines;
     QStringList htmlTexts;
     bool cut = false;
@@ -665,6 +666,7 @@ Notice noticeLines(const MimeMessage &mail)
     Notice notice;
     notice.lines.reserve(128);
     const auto takeText = [&](QStringView text) {
+        notice.texts.append(text);
         for (QStringView line : QStringTokenizer(text, u'\n')) {
             const QStringView trimmed = line.trimmed();
             if (!notice.lines.isEmpty() && isMarker(trimmed)) {
@@ -999,41 +1001,61 @@ bool looksLikeBounce(const MimeMessage &mail, const QList<QStringView> &notice)
 
 } // namespace
 
-QString BounceHeuristics::commandIn(QStringView text)
+namespace
 {
+
+struct CommandExpressions {
     // Evidence for the content phase first: a refusal after DATA is about the message, whatever the earlier
     // commands in the transcript were.
-    static const QRegularExpression data(QStringLiteral("end of data|after data|in reply to data|data command|"
-                                                        "after end of|>>> data|\\bdata\\b:"),
-        QRegularExpression::CaseInsensitiveOption);
+    QRegularExpression data { QStringLiteral("end of data|after data|in reply to data|data command|"
+                                             "after end of|>>> data|\\bdata\\b:"),
+        QRegularExpression::CaseInsensitiveOption };
     // Not a bare "RCPT TO: a@x" or "MAIL FROM: a@x", which list the envelope ("Message details: ... RCPT TO: a@x")
     // rather than quote the dialogue: the command with its argument in angle brackets, or named as the command.
-    static const QRegularExpression rcpt(
-        QStringLiteral("\\brcpt(?![a-z])(?!\\s*to:\\s*[^<\\s])"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression mail(
-        QStringLiteral("mail from(?!:\\s*[^<\\s])|\\bmail command"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression helo(
-        QStringLiteral("\\b(?:helo|ehlo)\\b"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression conn(
-        QStringLiteral("initial connection|after connect|greeting"), QRegularExpression::CaseInsensitiveOption);
+    QRegularExpression rcpt { QStringLiteral("\\brcpt(?![a-z])(?!\\s*to:\\s*[^<\\s])"),
+        QRegularExpression::CaseInsensitiveOption };
+    QRegularExpression mail { QStringLiteral("mail from(?!:\\s*[^<\\s])|\\bmail command"),
+        QRegularExpression::CaseInsensitiveOption };
+    QRegularExpression helo { QStringLiteral("\\b(?:helo|ehlo)\\b"), QRegularExpression::CaseInsensitiveOption };
+    QRegularExpression conn { QStringLiteral("initial connection|after connect|greeting"),
+        QRegularExpression::CaseInsensitiveOption };
+};
+
+const CommandExpressions &commandExpressions()
+{
+    static const CommandExpressions expressions;
+    return expressions;
+}
+
+// BounceHeuristics::commandIn() of a text given lowered (asciiLowered()) and as a callable that returns it for the
+// expressions: a long text need only be made where an expression has to run.
+template <typename Text> QString commandInLowered(std::string_view lower, const Text &text)
+{
+    const CommandExpressions &e = commandExpressions();
     // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
     // with "no valid recipients" says the refusals before it were the RCPT replies.
     // Each expression runs only where a word it needs occurs: most texts name no command at all.
-    const std::string lower = asciiLowered(text);
-    const auto has = [&lower](const char *word) { return contains(lower, word); };
+    const auto has = [lower](const char *word) { return contains(lower, word); };
     if (has("no valid recipients"))
         return QStringLiteral("RCPT");
-    if ((has("data") || has("after end of")) && data.match(text).hasMatch())
+    if ((has("data") || has("after end of")) && e.data.match(text()).hasMatch())
         return QStringLiteral("DATA");
-    if (has("rcpt") && rcpt.match(text).hasMatch())
+    if (has("rcpt") && e.rcpt.match(text()).hasMatch())
         return QStringLiteral("RCPT");
-    if (has("mail ") && mail.match(text).hasMatch())
+    if (has("mail ") && e.mail.match(text()).hasMatch())
         return QStringLiteral("MAIL");
-    if ((has("helo") || has("ehlo")) && helo.match(text).hasMatch())
+    if ((has("helo") || has("ehlo")) && e.helo.match(text()).hasMatch())
         return QStringLiteral("HELO");
-    if ((has("connect") || has("greeting")) && conn.match(text).hasMatch())
+    if ((has("connect") || has("greeting")) && e.conn.match(text()).hasMatch())
         return QStringLiteral("CONN");
     return {};
+}
+
+} // namespace
+
+QString BounceHeuristics::commandIn(QStringView text)
+{
+    return commandInLowered(asciiLowered(text), [text] { return text; });
 }
 
 namespace
@@ -1235,16 +1257,26 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
 
     const Notice noticeParts = noticeLines(mail);
     const QList<QStringView> &notice = noticeParts.lines;
-    // An SES notification's key is on one line: the notice is joined for it only where a line holds the key.
-    const bool sesKey = std::any_of(
-        notice.cbegin(), notice.cend(), [](QStringView line) { return line.contains(u"\"notificationType\""); });
+    // An SES notification's key is on one line: the notice is joined for it only where a line holds the key, which
+    // only a text that holds it can have.
+    const auto holdsSesKey = [](QStringView text) { return text.contains(u"\"notificationType\""); };
+    const bool sesKey = std::any_of(noticeParts.texts.cbegin(), noticeParts.texts.cend(), holdsSesKey)
+        && std::any_of(notice.cbegin(), notice.cend(), holdsSesKey);
     if (sesKey && readSesNotification(joinLines(notice, notice.size(), u'\n'), &reading))
         return reading;
     // The command named anywhere in the notice, for recipients whose own lines do not name one; computed once.
     std::optional<QString> noticeCommandCache;
     const auto noticeCommand = [&]() -> QString {
-        if (!noticeCommandCache)
-            noticeCommandCache = commandIn(joinLines(notice, notice.size(), u'\n'));
+        if (!noticeCommandCache) {
+            // The notice joined only if an expression has to read it (asciiLoweredLines() is the joined text lowered).
+            std::optional<QString> joined;
+            const auto text = [&]() -> QStringView {
+                if (!joined)
+                    joined = joinLines(notice, notice.size(), u'\n');
+                return *joined;
+            };
+            noticeCommandCache = commandInLowered(asciiLoweredLines(notice, notice.size(), '\n'), text);
+        }
         return *noticeCommandCache;
     };
 
