@@ -44,12 +44,16 @@ const char *lineEnd(const char *p, const char *end)
 
 // Reads a header section starting at `p`; on return `p` is the first byte of the body (after the blank line).
 // False when a line is neither a header field nor a continuation: GMime then decides what it is.
-bool readFields(const char *&p, const char *end, Fields &out)
+bool readFields(const char *&p, const char *end, Fields &out, bool *blankLine = nullptr)
 {
+    if (blankLine)
+        *blankLine = false;
     while (p < end) {
         const char *eol = lineEnd(p, end);
         if (eol == p) {
             p = eol + 1;
+            if (blankLine)
+                *blankLine = true;
             return true;
         }
         if (isSpace(*p)) {
@@ -253,7 +257,9 @@ bool Scanner::run(const QByteArray &raw)
     const char *p = raw.constData();
     const char *end = p + raw.size();
     Fields fields;
-    if (!readFields(p, end, fields) || fields.isEmpty())
+    bool blankLine = false;
+    // A mail that ends inside its header section is one GMime calls truncated, as only it can say exactly.
+    if (!readFields(p, end, fields, &blankLine) || fields.isEmpty() || !blankLine)
         return false;
     ContentType type;
     if (!parseContentType(fieldValue(fields, "content-type"), &type))
@@ -341,7 +347,10 @@ bool Scanner::multipart(const ContentType &type, const char *begin, const char *
                 return false;
             ++children;
         }
-        truncated = true;
+        // Truncated: the mail ended with this multipart open. One that an enclosing part's delimiter ended (an
+        // original cut short inside the bounce) is not, as GMime has it.
+        if (end == m_raw->constData() + m_raw->size())
+            truncated = true;
     }
     // A multipart whose boundary never appears holds everything in its prologue: some MTAs declare
     // multipart/report and then send plain text. Read that text as the body.
