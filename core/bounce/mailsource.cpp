@@ -7,9 +7,11 @@
 #include <QFile>
 #include <QFileInfo>
 
+#ifdef Q_OS_UNIX
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 namespace Mailpulse::Bounce
 {
@@ -74,6 +76,13 @@ void readSingle(
 bool readSmallFileDirectly(const QString &path, MailFormat format, const std::function<void(const MailItem &)> &sink,
     const MailSourceLimits &limits)
 {
+#ifndef Q_OS_UNIX
+    Q_UNUSED(path)
+    Q_UNUSED(format)
+    Q_UNUSED(sink)
+    Q_UNUSED(limits)
+    return false; // elsewhere QFile reads every file
+#else
     if (format != MailFormat::Eml && format != MailFormat::Auto)
         return false;
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
@@ -112,6 +121,7 @@ bool readSmallFileDirectly(const QString &path, MailFormat format, const std::fu
     item.ref = path;
     sink(item);
     return true;
+#endif
 }
 
 void readSingle(const QString &path, const std::function<void(const MailItem &)> &sink, const MailSourceLimits &limits)
