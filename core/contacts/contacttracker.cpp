@@ -57,6 +57,19 @@ Streak runFrom(const Store::Statement &row)
     return s;
 }
 
+// Writes the run of `address` with the `storeRun` statement (an upsert of the whole row).
+bool storeStreak(Store::Statement &q, const QString &address, const QString &domain, const Streak &s, QString *message)
+{
+    if (!q.ready(message))
+        return false;
+    int i = 0;
+    for (const QVariant &value : { QVariant(address), QVariant(domain), QVariant(s.failures),
+             textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt), textOrNull(s.lastStatus), textOrNull(s.lastClass),
+             textOrNull(s.lastReason), textOrNull(s.lastSuccessAt), QVariant(s.lastOutcomeAt) })
+        q.bind(i++, value);
+    return q.exec(message);
+}
+
 bool sqlFail(QString *error, const QString &what, const QString &message)
 {
     if (error)
@@ -215,19 +228,9 @@ bool ContactTracker::flushBatch(QString *error)
     }
     // The streaks table is keyed by address: in that order, neighbouring rows share pages.
     std::sort(changed.begin(), changed.end(), [](const auto *a, const auto *b) { return a->first < b->first; });
-    Store::Statement &q = m_statements->storeRun;
     QString message;
     for (const auto *kept : std::as_const(changed)) {
-        const Streak &s = kept->second.streak;
-        if (!q.ready(&message))
-            return sqlFail(error, QStringLiteral("cannot store the failure run"), message);
-        int i = 0;
-        for (const QVariant &value :
-            { QVariant(kept->first), QVariant(kept->second.domain), QVariant(s.failures), textOrNull(s.firstFailedAt),
-                textOrNull(s.lastFailedAt), textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason),
-                textOrNull(s.lastSuccessAt), QVariant(s.lastOutcomeAt) })
-            q.bind(i++, value);
-        if (!q.exec(&message))
+        if (!storeStreak(m_statements->storeRun, kept->first, kept->second.domain, kept->second.streak, &message))
             return sqlFail(error, QStringLiteral("cannot store the failure run"), message);
     }
     m_batch->kept.clear();
@@ -393,11 +396,9 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         kept->streak = s;
         kept->domain = domain;
         kept->changed = true;
-    } else if (!run(st.storeRun,
-                   { address, domain, s.failures, textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
-                       textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason),
-                       textOrNull(s.lastSuccessAt), s.lastOutcomeAt }))
+    } else if (!storeStreak(st.storeRun, address, domain, s, &message)) {
         return failed(QStringLiteral("cannot store the failure run"));
+    }
     if (m_batch && m_batch->loaded)
         m_batch->runs.insert(qHash(address));
 

@@ -589,7 +589,8 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
     const QDateTime expires = m_policy.expiresAt(at);
     QDateTime nextAt = m_policy.nextAttempt(o.classification, 1, at, expires);
     // An imported failure older than the lifetime is history, not work.
-    const bool expired = !nextAt.isValid() || expires <= m_clock->now();
+    const QDateTime now = m_clock->now();
+    const bool expired = !nextAt.isValid() || expires <= now;
     if (expired)
         nextAt = QDateTime();
 
@@ -614,7 +615,7 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
     q.bind(13, timeOrNull(expires));
     q.bind(14, st.configText(o.config));
     q.bind(15, st.settingsText(next));
-    q.bind(16, expired ? timeOrNull(m_clock->now()) : nullText());
+    q.bind(16, expired ? timeOrNull(now) : nullText());
     q.bind(17, expired ? QVariant(QStringLiteral("lifetime")) : nullText());
     if (!run(q, error))
         return Result::Failed;
@@ -645,7 +646,7 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
         e.nextAttemptAt = nextAt;
         e.expiresAt = expires;
         if (expired) {
-            e.resolvedAt = m_clock->now();
+            e.resolvedAt = now;
             e.resolvedBy = QStringLiteral("lifetime");
         }
         e.baseConfig = base;
