@@ -568,6 +568,7 @@ void TestImporter::batchedSinksMatchOneByOne()
         if (i % 97 == 0)
             (i < 1500 ? first : second) += line; // the same line twice: a duplicate
     }
+    second += deliveryLine("2026-11-27T18:00:00Z", 5000, "late@d9.example", 3);
 
     // keepLimit: how much the sinks keep in memory during a batch before they write it (0: their default).
     const auto importBoth = [&](const QString &name, bool batched, qsizetype keepLimit = 0) {
@@ -579,6 +580,12 @@ void TestImporter::batchedSinksMatchOneByOne()
             .exec(u"INSERT INTO domain_settings (domain, settings_json, learned_at, entry_id, cured_status) VALUES"
                   " ('d2.example', '{\"host\":null,\"ip_family\":\"ipv4\",\"mx_skip\":0,\"port\":587,"
                   "\"tls_mode\":\"starttls\"}', '2026-11-01T00:00:00.000Z', NULL, '4.4.1')"_s);
+        // A contact listed by hand (a CSV import) without a failure run, whose first outcome comes once the batch
+        // has loaded what it knows: the batch must still read it.
+        QSqlQuery(db.connection())
+            .exec(u"INSERT INTO contacts (address, domain, status, rule, failures, opened_at, status_changed_at)"
+                  " VALUES ('late@d9.example', 'd9.example', 'contacted', 'manual', 0, '2026-11-01T00:00:00.000Z',"
+                  " '2026-11-01T00:00:00.000Z')"_s);
         Test::FakeClock clock(QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC));
         Queue::RetryPolicy policy;
         policy.setJitter(0);
