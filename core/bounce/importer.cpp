@@ -480,10 +480,11 @@ void Importer::finish(FileRun &run, ImportSummary &summary)
     // What the sinks kept in memory goes into the file's transaction before it commits; a failed file drops it.
     for (Tracking::OutcomeSink *sink : std::as_const(run.batched)) {
         QString error;
-        if (run.failed || !run.transaction)
+        if (run.failed || !run.transaction || !sink->flushBatch(&error)) {
+            if (!error.isEmpty())
+                run.fail(QStringLiteral("store error: %1").arg(error), true);
             break;
-        if (!sink->flushBatch(&error))
-            run.fail(QStringLiteral("store error: %1").arg(error), true);
+        }
     }
     endBatch(run);
     ++summary.files;

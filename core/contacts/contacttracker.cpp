@@ -309,50 +309,43 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         // batch, not even the read).
         if (!mayHaveRun(address))
             return Result::Recorded;
+        // In a batch, the batch's copy of the run, written in flushBatch(); else the stored one, written here.
+        Streak stored;
+        Streak *s = &stored;
+        KeptRun *kept = nullptr;
         if (m_batch) {
-            // As below, on the batch's copy of the run: written in flushBatch().
-            KeptRun *kept = keptRun(address, &message);
+            kept = keptRun(address, &message);
             if (!kept)
                 return failed(QStringLiteral("cannot read the failure run"));
-            Streak &s = kept->streak;
-            if (!s.exists)
-                return Result::Recorded;
-            if (at >= s.lastFailedAt) {
-                s.failures = 0;
-                s.firstFailedAt.clear();
-            }
-            s.lastSuccessAt = later(s.lastSuccessAt, at);
-            s.lastOutcomeAt = later(s.lastOutcomeAt, at);
-            kept->changed = true;
-            if (!kept->contactStatus.isEmpty() && !run(st.contactSuccess, { s.lastSuccessAt, address }))
-                return failed(QStringLiteral("cannot update the contact"));
-            return Result::Recorded;
-        }
-        Streak s;
-        if (!read(st.readEnd, { address }, &s.exists))
+            s = &kept->streak;
+        } else if (!read(st.readEnd, { address }, &stored.exists)) {
             return failed(QStringLiteral("cannot read the failure run"));
-        if (s.exists) {
+        } else if (stored.exists) {
             const Store::Statement &row = st.readEnd;
-            s.failures = row.integer(0);
-            s.firstFailedAt = row.text(1);
-            s.lastFailedAt = row.text(2);
-            s.lastSuccessAt = row.text(3);
-            s.lastOutcomeAt = row.text(4);
+            stored.failures = row.integer(0);
+            stored.firstFailedAt = row.text(1);
+            stored.lastFailedAt = row.text(2);
+            stored.lastSuccessAt = row.text(3);
+            stored.lastOutcomeAt = row.text(4);
             st.readEnd.reset();
         }
-        if (!s.exists)
+        if (!s->exists)
             return Result::Recorded; // never failed: nothing to track
-        if (at >= s.lastFailedAt) {
-            s.failures = 0; // the run is over
-            s.firstFailedAt.clear();
+        if (at >= s->lastFailedAt) {
+            s->failures = 0; // the run is over
+            s->firstFailedAt.clear();
         }
-        s.lastSuccessAt = later(s.lastSuccessAt, at);
-        s.lastOutcomeAt = later(s.lastOutcomeAt, at);
-        if (!run(st.storeEnd,
-                { s.failures, textOrNull(s.firstFailedAt), textOrNull(s.lastSuccessAt), s.lastOutcomeAt, address }))
+        s->lastSuccessAt = later(s->lastSuccessAt, at);
+        s->lastOutcomeAt = later(s->lastOutcomeAt, at);
+        if (kept) {
+            kept->changed = true;
+        } else if (!run(st.storeEnd,
+                       { s->failures, textOrNull(s->firstFailedAt), textOrNull(s->lastSuccessAt), s->lastOutcomeAt,
+                           address })) {
             return failed(QStringLiteral("cannot store the failure run"));
-        // Listed or not: an address without a contact row changes nothing.
-        if (!run(st.contactSuccess, { s.lastSuccessAt, address }))
+        }
+        // Listed or not: an address without a contact row changes nothing (a batch knows there is none).
+        if ((!kept || !kept->contactStatus.isEmpty()) && !run(st.contactSuccess, { s->lastSuccessAt, address }))
             return failed(QStringLiteral("cannot update the contact"));
         return Result::Recorded;
     }

@@ -390,10 +390,12 @@ bool RetryQueue::writeKept(KeptEntry &k, QString *error)
     return true;
 }
 
+bool RetryQueue::makeRoom(QString *error) { return qsizetype(m_batch->kept.size()) < m_keepLimit || flushBatch(error); }
+
 bool RetryQueue::keepChanged(RetryEntry entry, bool clearLease, bool resolved, bool recovery, QString *error)
 {
     Batch &b = *m_batch;
-    if (qsizetype(b.kept.size()) >= m_keepLimit && !b.kept.contains(entry.id) && !flushBatch(error))
+    if (!b.kept.contains(entry.id) && !makeRoom(error))
         return false;
     KeptEntry &k = b.kept[entry.id];
     k.entry = std::move(entry);
@@ -627,7 +629,7 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
     if (m_batch && !m_attempt && !o.config) {
         // The entry as readEntry() would read it back (an import's config is "{}": the defaults).
         Batch &b = *m_batch;
-        if (qsizetype(b.kept.size()) >= m_keepLimit && !flushBatch(error))
+        if (!makeRoom(error))
             return Result::Failed;
         RetryEntry e;
         e.id = id;

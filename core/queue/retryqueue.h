@@ -127,6 +127,8 @@ private:
     Result recordFailure(const Tracking::Outcome &o, const RetryEntry &e, bool ours, QString *error);
     Result createEntry(const Tracking::Outcome &o, QString *error);
     /// In a batch: keeps `entry` as its target's latest state, to be written by flushBatch() (see Batch).
+    /// In a batch: room for one more kept entry (writes and drops what is kept when the limit is reached).
+    bool makeRoom(QString *error);
     bool keepChanged(RetryEntry entry, bool clearLease, bool resolved, bool recovery, QString *error);
     struct Batch;
     struct KeptEntry;

@@ -69,6 +69,14 @@ QList<BounceEvent> readEvents(QSqlQuery &query)
     return events;
 }
 
+// A query's :key and :domain for a domain as stored (lower case).
+void bindDomain(QSqlQuery &query, const QString &domain)
+{
+    const QString lower = domain.toLower();
+    query.bindValue(QStringLiteral(":key"), LookupKey::of(lower));
+    query.bindValue(QStringLiteral(":domain"), lower);
+}
+
 void put2(QChar *&out, int v)
 {
     *out++ = QLatin1Char(char('0' + v / 10));
@@ -214,10 +222,8 @@ QList<BounceEvent> BounceRepository::recent(int limit, const QString &domain) co
     query.prepare(SelectColumns
         + (domain.isEmpty() ? QString() : QStringLiteral(" WHERE domain_key = :key AND domain = :domain"))
         + QStringLiteral(" ORDER BY occurred_at DESC, id DESC LIMIT :limit"));
-    if (!domain.isEmpty()) {
-        query.bindValue(QStringLiteral(":key"), LookupKey::of(domain.toLower()));
-        query.bindValue(QStringLiteral(":domain"), domain.toLower());
-    }
+    if (!domain.isEmpty())
+        bindDomain(query, domain);
     query.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : -1);
     if (!query.exec()) {
         qCWarning(lcStore) << "reading bounces failed:" << query.lastError().text();
@@ -250,10 +256,8 @@ qint64 BounceRepository::count(const QString &domain) const
     query.prepare(domain.isEmpty() ? QStringLiteral("SELECT count(*) FROM bounces")
                                    : QStringLiteral("SELECT count(*) FROM bounces WHERE domain_key = :key"
                                                     " AND domain = :domain"));
-    if (!domain.isEmpty()) {
-        query.bindValue(QStringLiteral(":key"), LookupKey::of(domain.toLower()));
-        query.bindValue(QStringLiteral(":domain"), domain.toLower());
-    }
+    if (!domain.isEmpty())
+        bindDomain(query, domain);
     if (!query.exec() || !query.next())
         return -1;
     return query.value(0).toLongLong();
