@@ -32,6 +32,7 @@
 #include "common/resourceusage.h"
 #include "lab/smtplab.h"
 #include "probestore.h"
+#include "store/database.h"
 #include "tracking/trackingpipeline.h"
 #include "views/dashboardview.h"
 #include "views/labview.h"
@@ -156,6 +157,7 @@ bool seedTracking(Store::Database &db, int entries, QString *error)
 
 int main(int argc, char *argv[])
 {
+    Store::Database::prepareProcess(); // as the app does
     TimingApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("MailpulseBench"));
     QApplication::setApplicationName(QStringLiteral("bench_gui_batch"));

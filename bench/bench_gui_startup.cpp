@@ -16,6 +16,7 @@ int main(int argc, char *argv[])
 {
     QElapsedTimer sinceStart;
     sinceStart.start();
+    Mailpulse::Store::Database::prepareProcess(); // as the app does
     QApplication app(argc, argv);
     QTextStream out(stdout);
     const QString path = QApplication::arguments().value(1);

@@ -225,6 +225,7 @@ struct Generator {
 
 int main(int argc, char *argv[])
 {
+    Store::Database::prepareProcess(); // as mailpulse-cli does
     QCoreApplication app(argc, argv);
     QStringList args = QCoreApplication::arguments();
     args.removeFirst();

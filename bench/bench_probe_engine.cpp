@@ -1,11 +1,12 @@
 // Probe throughput against the loopback lab: N probes, plain and with STARTTLS, at a given concurrency.
 // Prints probes per second, per-probe latency percentiles and peak RSS. Usage: bench_probe_engine [N] [CONCURRENCY]
+#include <algorithm>
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTextStream>
 #include <QTimer>
-#include <algorithm>
 
 #include "common/clock.h"
 #include "common/resourceusage.h"
@@ -16,7 +17,6 @@ using namespace Mailpulse;
 
 namespace
 {
-
 
 } // namespace
 

@@ -70,6 +70,7 @@ void print(const char *what, const Timing &timing, const QString &extra = {})
 
 int main(int argc, char *argv[])
 {
+    Store::Database::prepareProcess(); // as the app does
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
     const auto option = [&args](const QString &name, const QString &fallback) {

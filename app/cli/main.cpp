@@ -114,6 +114,7 @@ int main(int argc, char *argv[])
 {
     using namespace Mailpulse::Cli;
     Mailpulse::keepFreedHeapForReuse();
+    Mailpulse::Store::Database::prepareProcess();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("Mailpulse"));
     QCoreApplication::setOrganizationName(QStringLiteral("Mailpulse"));

@@ -17,6 +17,7 @@
 
 int main(int argc, char *argv[])
 {
+    Mailpulse::Store::Database::prepareProcess();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Mailpulse"));
     QApplication::setOrganizationName(QStringLiteral("Mailpulse"));

@@ -370,6 +370,8 @@ bool Database::exec(const QString &sql, QString *error)
     return true;
 }
 
+bool Database::prepareProcess() { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }
+
 QString Database::defaultPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/mailpulse.sqlite");

@@ -48,6 +48,11 @@ public:
     /// Executes one statement that carries no data (DDL, PRAGMA). Data always goes through bound values.
     bool exec(const QString &sql, QString *error = nullptr);
 
+    /// Process-wide SQLite settings: call once from main(), before any thread opens a store. Turns off SQLite's
+    /// memory statistics, which take a global lock around every allocation of every connection (Mailpulse never
+    /// reads them; a 1M-line import ran 3-4% faster without). Returns false when SQLite was already in use, and
+    /// then changes nothing.
+    static bool prepareProcess();
     /// <AppDataLocation>/mailpulse.sqlite
     static QString defaultPath();
     /// The latest schema version this build knows.

@@ -14,6 +14,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <sqlite3.h>
+
 #include "smtp/proberesultjson.h"
 #include "store/database.h"
 #include "store/migrations.h"
@@ -136,8 +138,11 @@ class TestStore : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
+
+    void processSettingsApplyBeforeFirstUse();
 
     void openCreatesSchema();
     void openCreatesParentDirectories();
@@ -169,6 +174,24 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
+
+void TestStore::initTestCase()
+{
+    // As main() does, before anything opens a store.
+    QVERIFY(Database::prepareProcess());
+}
+
+void TestStore::processSettingsApplyBeforeFirstUse()
+{
+    // Memory statistics are off: a store in use allocates, and SQLite counts none of it.
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    QVERIFY(db.exec(u"CREATE TABLE t (x TEXT)"_s));
+    QVERIFY(db.exec(u"INSERT INTO t SELECT hex(randomblob(1000)) FROM (SELECT 1 UNION ALL SELECT 2)"_s));
+    QCOMPARE(sqlite3_memory_used(), 0);
+    // Once SQLite is in use, the settings can no longer change: the call says so and changes nothing.
+    QVERIFY(!Database::prepareProcess());
+}
 
 void TestStore::init()
 {
