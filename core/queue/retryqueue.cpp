@@ -187,11 +187,13 @@ struct RetryQueue::Statements {
         : openId(db, QStringLiteral("SELECT id FROM retry_entries WHERE target = ? AND " MAILPULSE_OPEN_CONDITION))
         , byId(db, QStringLiteral("SELECT %1 FROM retry_entries WHERE id = ?").arg(kColumns))
         , remembered(db, QStringLiteral("SELECT settings_json FROM domain_settings WHERE domain = ?"))
-        , insertEntry(db,
+        // An entry an import's batch created and kept (see RetryQueue::KeptEntry::stored), written whole once.
+        , insertKept(db,
               QStringLiteral("INSERT INTO retry_entries (target, recipient, domain, state, status, class, reason,"
                              " first_status, first_reason, source, attempts, failures, ladder_step, first_failed_at,"
                              " last_attempt_at, next_attempt_at, expires_at, config_json, settings_json, resolved_at,"
-                             " resolved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?)"))
+                             " resolved_by, recovered, recovered_with_alternate)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
         , insertAttempt(db,
               QStringLiteral("INSERT INTO retry_attempts (entry_id, at, kind, source, settings_json, alternate,"
                              " status, class, reason, probe_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
@@ -257,7 +259,7 @@ struct RetryQueue::Statements {
     Store::Statement openId;
     Store::Statement byId;
     Store::Statement remembered;
-    Store::Statement insertEntry;
+    Store::Statement insertKept;
     Store::Statement insertAttempt;
     Store::Statement touchClosed;
     Store::Statement succeed;
@@ -268,6 +270,17 @@ struct RetryQueue::Statements {
     QList<std::pair<RetrySettings, QString>> settingsTexts;
 };
 
+// One row of retry_attempts, as insertAttempt() writes it.
+struct RetryQueue::AttemptRow {
+    QDateTime at;
+    QString kind;
+    Bounce::BounceSource source = Bounce::BounceSource::Log;
+    std::optional<RetrySettings> settings;
+    bool alternate = false;
+    Bounce::Classification classification;
+    qint64 probeId = 0;
+};
+
 // An entry a batch keeps (see Batch::kept), and which of its columns flushBatch() must write.
 struct RetryQueue::KeptEntry {
     RetryEntry entry;
@@ -275,6 +288,12 @@ struct RetryQueue::KeptEntry {
     bool clearLease = false;
     bool resolved = false;
     bool recovery = false;
+    // False for an entry the batch created: it is not in the store yet, its id is provisional (negative, in the
+    // order of creation) and its attempts wait here. flushBatch() inserts it whole, with its final state, and then
+    // its attempts: one insert instead of an insert and an update that moves it in the state and open-target
+    // indexes.
+    bool stored = true;
+    QList<AttemptRow> attempts;
 };
 
 // What record() knows during a batch (see OutcomeSink::beginBatch()). Read once the batch has seen enough outcomes
@@ -294,6 +313,7 @@ struct RetryQueue::Batch {
     // entry is read once and written once. At most m_keepLimit are kept: then they are written and dropped.
     std::unordered_map<qint64, KeptEntry> kept; // nodes: a rehash moves no entry
     QHash<QString, qint64> latest;
+    qint64 lastProvisionalId = 0; // the batch's created entries count down from -1
 };
 
 QString RetryQueue::openCondition() { return QStringLiteral(MAILPULSE_OPEN_CONDITION); }
@@ -342,12 +362,17 @@ bool RetryQueue::flushBatch(QString *error)
     if (!m_batch)
         return true;
     QList<qint64> ids;
+    QList<qint64> created;
     for (const auto &[id, kept] : m_batch->kept) {
-        if (kept.changed)
-            ids.append(id);
+        if (!kept.stored || kept.changed)
+            (kept.stored ? ids : created).append(id);
     }
     std::sort(ids.begin(), ids.end()); // the table's order: neighbouring rows share pages
-    for (const qint64 id : std::as_const(ids)) {
+    // Created entries in the order they were created (-1, -2, …): their ids then follow that order as when each
+    // is inserted at once, and of a target's entries the closed one is in the store before the open one that
+    // followed it (one open entry per target).
+    std::sort(created.begin(), created.end(), std::greater<>());
+    for (const qint64 id : std::as_const(ids) + created) {
         if (!writeKept(m_batch->kept.at(id), error))
             return false;
     }
@@ -358,6 +383,8 @@ bool RetryQueue::flushBatch(QString *error)
 
 bool RetryQueue::writeKept(KeptEntry &k, QString *error)
 {
+    if (!k.stored)
+        return insertKept(k, nullptr, error); // only imports' entries (without a config) are kept unstored
     Statements &st = statements();
     Store::Statement &q = st.writeKept;
     const RetryEntry &e = k.entry;
@@ -404,9 +431,10 @@ bool RetryQueue::keepChanged(RetryEntry entry, bool clearLease, bool resolved, b
     k.resolved = k.resolved || resolved;
     k.recovery = k.recovery || recovery;
     b.latest.insert(k.entry.target, k.entry.id);
-    // A closed entry is written at once: the target may fail again, and its new entry may only be inserted once
-    // the store no longer holds this one open (one open entry per target). Most outcomes keep an entry open.
-    return isOpen(k.entry.state) || writeKept(k, error);
+    // A stored entry that closed is written at once: the target may fail again, and its new entry may only be
+    // inserted once the store no longer holds this one open (one open entry per target). Most outcomes keep an
+    // entry open. One the batch created waits: flushBatch() inserts it before any later entry of its target.
+    return isOpen(k.entry.state) || !k.stored || writeKept(k, error);
 }
 
 void RetryQueue::endBatch() { m_batch.reset(); }
@@ -556,21 +584,77 @@ std::optional<RetrySettings> RetryQueue::usedSettings(const Outcome &o) const
 bool RetryQueue::insertAttempt(qint64 entryId, const Outcome &o, const QString &kind, bool alternate,
     const std::optional<RetrySettings> &settings, QString *error)
 {
+    AttemptRow row { o.at.isValid() ? o.at : m_clock->now(), kind, o.source, settings, alternate, o.classification,
+        o.probeId };
+    if (entryId < 0) {
+        // An entry the batch created: its attempts are inserted after it (flushBatch()).
+        m_batch->kept.at(entryId).attempts.append(std::move(row));
+        return true;
+    }
+    return writeAttempt(entryId, row, error);
+}
+
+bool RetryQueue::writeAttempt(qint64 entryId, const AttemptRow &row, QString *error)
+{
     Statements &st = statements();
     Store::Statement &q = st.insertAttempt;
     if (!ready(q, error))
         return false;
     q.bind(0, entryId);
-    q.bind(1, timeOrNull(o.at.isValid() ? o.at : m_clock->now()));
-    q.bind(2, kind);
-    q.bind(3, Bounce::bounceSourceName(o.source));
-    q.bind(4, settings ? QVariant(st.settingsText(*settings)) : nullText());
-    q.bind(5, alternate ? 1 : 0);
-    q.bind(6, textOrNull(o.classification.status));
-    q.bind(7, Bounce::deliveryClassName(o.classification.cls));
-    q.bind(8, textOrNull(o.classification.reason));
-    q.bind(9, o.probeId > 0 ? QVariant(o.probeId) : QVariant(QMetaType::fromType<qint64>()));
+    q.bind(1, timeOrNull(row.at));
+    q.bind(2, row.kind);
+    q.bind(3, Bounce::bounceSourceName(row.source));
+    q.bind(4, row.settings ? QVariant(st.settingsText(*row.settings)) : nullText());
+    q.bind(5, row.alternate ? 1 : 0);
+    q.bind(6, textOrNull(row.classification.status));
+    q.bind(7, Bounce::deliveryClassName(row.classification.cls));
+    q.bind(8, textOrNull(row.classification.reason));
+    q.bind(9, row.probeId > 0 ? QVariant(row.probeId) : QVariant(QMetaType::fromType<qint64>()));
     return run(q, error);
+}
+
+bool RetryQueue::insertKept(KeptEntry &k, const Smtp::ProbeConfig *config, QString *error)
+{
+    Statements &st = statements();
+    Store::Statement &q = st.insertKept;
+    if (!ready(q, error))
+        return false;
+    const RetryEntry &e = k.entry;
+    q.bind(0, e.target);
+    q.bind(1, textOrNull(e.recipient));
+    q.bind(2, e.domain);
+    q.bind(3, entryStateName(e.state));
+    q.bind(4, textOrNull(e.classification.status));
+    q.bind(5, Bounce::deliveryClassName(e.classification.cls));
+    q.bind(6, textOrNull(e.classification.reason));
+    q.bind(7, textOrNull(e.firstStatus));
+    q.bind(8, textOrNull(e.firstReason));
+    q.bind(9, e.source);
+    q.bind(10, e.attempts);
+    q.bind(11, e.failures);
+    q.bind(12, e.ladderStep);
+    q.bind(13, timeOrNull(e.firstFailedAt));
+    q.bind(14, timeOrNull(e.lastAttemptAt));
+    q.bind(15, timeOrNull(e.nextAttemptAt));
+    q.bind(16, timeOrNull(e.expiresAt));
+    q.bind(17, st.configText(config));
+    q.bind(18, st.settingsText(e.settings));
+    q.bind(19, timeOrNull(e.resolvedAt));
+    q.bind(20, textOrNull(e.resolvedBy));
+    q.bind(21, e.recovered ? 1 : 0);
+    q.bind(22, e.recoveredWithAlternate ? 1 : 0);
+    if (!run(q, error))
+        return false;
+    const qint64 id = q.lastInsertId();
+    for (const AttemptRow &row : std::as_const(k.attempts)) {
+        if (!writeAttempt(id, row, error))
+            return false;
+    }
+    k.attempts.clear();
+    k.entry.id = id;
+    k.stored = true;
+    k.changed = k.clearLease = k.resolved = k.recovery = false;
+    return true;
 }
 
 Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString *error)
@@ -596,65 +680,44 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
     if (expired)
         nextAt = QDateTime();
 
-    Statements &st = statements();
-    Store::Statement &q = st.insertEntry;
-    if (!ready(q, error))
-        return Result::Failed;
-    const QVariant atText = timeOrNull(at);
-    q.bind(0, o.target);
-    q.bind(1, textOrNull(o.recipient));
-    q.bind(2, o.domain);
-    q.bind(3, entryStateName(expired ? EntryState::Expired : EntryState::Pending));
-    q.bind(4, textOrNull(o.classification.status));
-    q.bind(5, Bounce::deliveryClassName(o.classification.cls));
-    q.bind(6, textOrNull(o.classification.reason));
-    q.bind(7, textOrNull(o.classification.status));
-    q.bind(8, textOrNull(o.classification.reason));
-    q.bind(9, Bounce::bounceSourceName(o.source));
-    q.bind(10, atText);
-    q.bind(11, atText);
-    q.bind(12, timeOrNull(nextAt));
-    q.bind(13, timeOrNull(expires));
-    q.bind(14, st.configText(o.config));
-    q.bind(15, st.settingsText(next));
-    q.bind(16, expired ? timeOrNull(now) : nullText());
-    q.bind(17, expired ? QVariant(QStringLiteral("lifetime")) : nullText());
-    if (!run(q, error))
-        return Result::Failed;
-    const qint64 id = q.lastInsertId();
+    KeptEntry created;
+    created.stored = false;
+    RetryEntry &e = created.entry;
+    e.target = o.target;
+    e.recipient = o.recipient;
+    e.domain = o.domain;
+    e.state = expired ? EntryState::Expired : EntryState::Pending;
+    e.classification = { o.classification.status, o.classification.cls, o.classification.reason };
+    e.firstStatus = o.classification.status;
+    e.firstReason = o.classification.reason;
+    e.source = Bounce::bounceSourceName(o.source);
+    e.attempts = 1;
+    e.failures = 1;
+    e.firstFailedAt = at;
+    e.lastAttemptAt = at;
+    e.nextAttemptAt = nextAt;
+    e.expiresAt = expires;
+    if (expired) {
+        e.resolvedAt = now;
+        e.resolvedBy = QStringLiteral("lifetime");
+    }
+    e.baseConfig = base;
+    e.settings = next;
+    created.attempts.append(
+        { at, QStringLiteral("initial"), o.source, usedSettings(o), false, o.classification, o.probeId });
     if (m_batch && !expired)
         m_batch->openTargets.insert(o.target);
-    if (!insertAttempt(id, o, QStringLiteral("initial"), false, usedSettings(o), error))
-        return Result::Failed;
     if (m_batch && !m_attempt && !o.config) {
-        // The entry as readEntry() would read it back (an import's config is "{}": the defaults).
-        Batch &b = *m_batch;
+        // An import's entry: kept with a provisional id, and inserted whole by flushBatch() (see KeptEntry::stored).
         if (!makeRoom(error))
             return Result::Failed;
-        RetryEntry e;
+        Batch &b = *m_batch;
+        const qint64 id = --b.lastProvisionalId;
         e.id = id;
-        e.target = o.target;
-        e.recipient = o.recipient;
-        e.domain = o.domain;
-        e.state = expired ? EntryState::Expired : EntryState::Pending;
-        e.classification = { o.classification.status, o.classification.cls, o.classification.reason };
-        e.firstStatus = o.classification.status;
-        e.firstReason = o.classification.reason;
-        e.source = Bounce::bounceSourceName(o.source);
-        e.attempts = 1;
-        e.failures = 1;
-        e.firstFailedAt = at;
-        e.lastAttemptAt = at;
-        e.nextAttemptAt = nextAt;
-        e.expiresAt = expires;
-        if (expired) {
-            e.resolvedAt = now;
-            e.resolvedBy = QStringLiteral("lifetime");
-        }
-        e.baseConfig = base;
-        e.settings = next;
-        b.kept[id].entry = std::move(e);
+        b.kept.emplace(id, std::move(created));
         b.latest.insert(o.target, id);
+    } else if (!insertKept(created, o.config, error)) {
+        return Result::Failed;
     }
     qCInfo(lcQueue).noquote() << "queued" << o.target << o.classification.status << "next" << Smtp::toIsoUtc(nextAt);
     return Result::Recorded;

@@ -132,9 +132,14 @@ private:
     bool keepChanged(RetryEntry entry, bool clearLease, bool resolved, bool recovery, QString *error);
     struct Batch;
     struct KeptEntry;
+    struct AttemptRow;
     bool writeKept(KeptEntry &kept, QString *error);
+    /// Inserts an entry not yet in the store, then its attempts; `config` is the probe's (nullptr for an import).
+    bool insertKept(KeptEntry &kept, const Smtp::ProbeConfig *config, QString *error);
+    /// Inserts the attempt, or keeps it with its entry when that is not in the store yet (a negative id).
     bool insertAttempt(qint64 entryId, const Tracking::Outcome &o, const QString &kind, bool alternate,
         const std::optional<RetrySettings> &settings, QString *error);
+    bool writeAttempt(qint64 entryId, const AttemptRow &row, QString *error);
     std::optional<RetrySettings> usedSettings(const Tracking::Outcome &o) const;
     ActionResult changeState(qint64 id, const QList<EntryState> &from, EntryState to, bool dueNow, QString *error);
     QList<RetryEntry> select(
