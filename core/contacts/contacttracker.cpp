@@ -1,6 +1,7 @@
 #include "contacts/contacttracker.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include <QSet>
@@ -55,6 +56,20 @@ Streak runFrom(const Store::Statement &row)
     s.lastSuccessAt = row.text(7);
     s.lastOutcomeAt = row.text(8);
     return s;
+}
+
+// A failure at `at` counted into a run's or a listed contact's facts: one more, the first and last times, and the
+// status, class and reason of the latest (of the same second too).
+template <typename Facts> void addFailure(Facts &f, const QString &at, const Bounce::Classification &c)
+{
+    ++f.failures;
+    f.firstFailedAt = earlier(f.firstFailedAt, at);
+    if (at >= f.lastFailedAt) {
+        f.lastStatus = c.status;
+        f.lastClass = Bounce::deliveryClassName(c.cls);
+        f.lastReason = c.reason;
+    }
+    f.lastFailedAt = later(f.lastFailedAt, at);
 }
 
 // Writes the run of `address` with the `storeRun` statement (an upsert of the whole row).
@@ -164,6 +179,28 @@ struct ContactTracker::Batch {
     std::unordered_map<QString, KeptRun> kept;
 };
 
+// A contact the batch listed, not yet in the store: its row as `list` inserts it, kept current as later outcomes
+// of the batch change it (as `follow` and `contactSuccess` would), and its notes. flushBatch() inserts it once,
+// instead of an insert and an update for each later failure that moved it in the status index.
+struct ContactTracker::ListedContact {
+    struct Note {
+        QString at;
+        QString status;
+        QString text;
+    };
+    QString domain;
+    QString rule;
+    qint64 failures = 0;
+    QString lastStatus;
+    QString lastClass;
+    QString lastReason;
+    QString firstFailedAt;
+    QString lastFailedAt;
+    QString lastSuccessAt;
+    QString openedAt;
+    QList<Note> notes;
+};
+
 // A recipient's run as a batch keeps it: the streak row, its contact's status ("" without a contact), and whether
 // flushBatch() must write the streak.
 struct ContactTracker::KeptRun {
@@ -171,6 +208,7 @@ struct ContactTracker::KeptRun {
     QString domain; // the streak row's
     QString contactStatus;
     bool changed = false;
+    std::optional<ListedContact> listed; // a contact the batch listed (not in the store yet)
 };
 
 ContactTracker::ContactTracker(Store::Database &database, const Clock &clock, ContactRules rules)
@@ -226,14 +264,41 @@ bool ContactTracker::flushBatch(QString *error)
         if (kept.second.changed)
             changed.append(&kept);
     }
-    // The streaks table is keyed by address: in that order, neighbouring rows share pages.
+    // The streaks and contacts tables are keyed by address: in that order, neighbouring rows share pages.
     std::sort(changed.begin(), changed.end(), [](const auto *a, const auto *b) { return a->first < b->first; });
     QString message;
     for (const auto *kept : std::as_const(changed)) {
         if (!storeStreak(m_statements->storeRun, kept->first, kept->second.domain, kept->second.streak, &message))
             return sqlFail(error, QStringLiteral("cannot store the failure run"), message);
     }
+    for (const auto *kept : std::as_const(changed)) {
+        if (kept->second.listed && !insertListed(kept->first, *kept->second.listed, &message))
+            return sqlFail(error, QStringLiteral("cannot list the recipient"), message);
+    }
     m_batch->kept.clear();
+    return true;
+}
+
+bool ContactTracker::insertListed(const QString &address, const ListedContact &c, QString *message)
+{
+    Statements &st = *m_statements;
+    const auto run = [message](Store::Statement &statement, std::initializer_list<QVariant> values) {
+        if (!statement.ready(message))
+            return false;
+        int i = 0;
+        for (const QVariant &value : values)
+            statement.bind(i++, value);
+        return statement.exec(message);
+    };
+    if (!run(st.list,
+            { address, c.domain, c.rule, c.failures, textOrNull(c.lastStatus), textOrNull(c.lastClass),
+                textOrNull(c.lastReason), textOrNull(c.firstFailedAt), textOrNull(c.lastFailedAt),
+                textOrNull(c.lastSuccessAt), c.openedAt, c.openedAt }))
+        return false;
+    for (const ListedContact::Note &note : c.notes) {
+        if (!run(st.addNote, { address, note.at, note.status, note.text }))
+            return false;
+    }
     return true;
 }
 
@@ -345,7 +410,9 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
             return failed(QStringLiteral("cannot store the failure run"));
         }
         // Listed or not: an address without a contact row changes nothing (a batch knows there is none).
-        if ((!kept || !kept->contactStatus.isEmpty()) && !run(st.contactSuccess, { s->lastSuccessAt, address }))
+        if (kept && kept->listed)
+            kept->listed->lastSuccessAt = s->lastSuccessAt;
+        else if ((!kept || !kept->contactStatus.isEmpty()) && !run(st.contactSuccess, { s->lastSuccessAt, address }))
             return failed(QStringLiteral("cannot update the contact"));
         return Result::Recorded;
     }
@@ -373,14 +440,7 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         // Older than a success we know of: it was followed by that success, so it is not part of the run.
         return Result::Recorded;
     }
-    ++s.failures;
-    s.firstFailedAt = earlier(s.firstFailedAt, at);
-    if (at >= s.lastFailedAt) {
-        s.lastStatus = outcome.classification.status;
-        s.lastClass = Bounce::deliveryClassName(outcome.classification.cls);
-        s.lastReason = outcome.classification.reason;
-    }
-    s.lastFailedAt = later(s.lastFailedAt, at);
+    addFailure(s, at, outcome.classification);
     s.lastOutcomeAt = later(s.lastOutcomeAt, at);
 
     const QString domain = (outcome.domain.isEmpty() ? address.section(u'@', -1) : outcome.domain).toLower();
@@ -409,16 +469,21 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         if (!byHard && !byRun)
             return Result::Recorded;
         const QString rule = byHard ? Rule::hardBounce() : Rule::consecutiveFailures();
+        const QString why = byHard
+            ? QStringLiteral("Listed: hard failure %1").arg(statusText)
+            : QStringLiteral("Listed: %1 consecutive failures, the last %2").arg(s.failures).arg(statusText);
+        if (kept) {
+            // Inserted by flushBatch(), as `list` and addNote() below would insert it now.
+            kept->listed = ListedContact { domain, rule, s.failures, s.lastStatus, s.lastClass, s.lastReason,
+                s.firstFailedAt, s.lastFailedAt, s.lastSuccessAt, now(), { { now(), QStringLiteral("new"), why } } };
+            kept->contactStatus = contactStatusName(ContactStatus::New);
+            return Result::Recorded;
+        }
         if (!run(st.list,
                 { address, domain, rule, s.failures, textOrNull(s.lastStatus), textOrNull(s.lastClass),
                     textOrNull(s.lastReason), textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
                     textOrNull(s.lastSuccessAt), now(), now() }))
             return failed(QStringLiteral("cannot list the recipient"));
-        if (kept)
-            kept->contactStatus = contactStatusName(ContactStatus::New);
-        const QString why = byHard
-            ? QStringLiteral("Listed: hard failure %1").arg(statusText)
-            : QStringLiteral("Listed: %1 consecutive failures, the last %2").arg(s.failures).arg(statusText);
         return addNote(QStringLiteral("new"), why) ? Result::Recorded : Result::Failed;
     }
 
@@ -437,6 +502,14 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     }
 
     // new, contacted or ignored: the facts follow, the workflow status stays.
+    if (kept && kept->listed) {
+        // As `follow` below: each new value from the row as it was (SQL's SET reads the old row).
+        ListedContact &c = *kept->listed;
+        addFailure(c, at, outcome.classification);
+        if (hard && m_rules.hardBounce)
+            c.rule = Rule::hardBounce();
+        return Result::Recorded;
+    }
     if (!run(st.follow,
             { at, textOrNull(outcome.classification.status), at, Bounce::deliveryClassName(outcome.classification.cls),
                 at, textOrNull(outcome.classification.reason), at, at, at, hard && m_rules.hardBounce ? 1 : 0,

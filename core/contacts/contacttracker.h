@@ -39,7 +39,8 @@ public:
     /// Within a batch, record() knows which recipients have a failure run (read once), so that a success of a
     /// recipient that never failed (most of a log) needs no read. It keeps the runs it read or changed in memory
     /// and writes each changed one once, in flushBatch() (or when it keeps too many): a recipient that fails five
-    /// times in a log has its run read once and written once. Contacts and notes are written at once.
+    /// times in a log has its run read once and written once. So is a contact the batch lists, with its notes; a
+    /// contact already in the store is updated at once.
     bool beginBatch(QString *error) override;
     bool flushBatch(QString *error) override;
     void endBatch() override;
@@ -50,6 +51,9 @@ private:
     struct Statements;
     struct Batch;
     struct KeptRun;
+    struct ListedContact;
+    /// Inserts a contact the batch listed, and its notes.
+    bool insertListed(const QString &address, const ListedContact &contact, QString *message);
     /// The batch's run of `address`, read from the store the first time; nullptr (and `message`) on a failed read.
     KeptRun *keptRun(const QString &address, QString *message);
     /// Whether `address` may have a failure run: false only when the batch knows it has none.

@@ -569,6 +569,14 @@ void TestImporter::batchedSinksMatchOneByOne()
             (i < 1500 ? first : second) += line; // the same line twice: a duplicate
     }
     second += deliveryLine("2026-11-27T18:00:00Z", 5000, "late@d9.example", 3);
+    // A recipient the second log lists (three soft failures), whose later outcomes change the contact the batch
+    // keeps: a hard failure (the rule becomes hard-bounce), one in the same second (its status is the last one), an
+    // older one (its status is not) and a delivery.
+    int id = 5001;
+    for (const auto &[time, kind] :
+        std::initializer_list<std::pair<const char *, int>> { { "18:01:00", 1 }, { "18:02:00", 2 }, { "18:03:00", 4 },
+            { "18:04:00", 3 }, { "18:04:00", 2 }, { "18:02:30", 4 }, { "18:06:00", 0 } })
+        second += deliveryLine(QByteArray("2026-11-27T") + time + 'Z', id++, "follow@d8.example", kind);
 
     // keepLimit: how much the sinks keep in memory during a batch before they write it (0: their default).
     const auto importBoth = [&](const QString &name, bool batched, qsizetype keepLimit = 0) {
@@ -622,7 +630,9 @@ void TestImporter::batchedSinksMatchOneByOne()
                 "SELECT entry_id, at, kind, source, settings_json, alternate, status, class, reason, probe_id"
                 " FROM retry_attempts ORDER BY entry_id, id",
                 "SELECT * FROM domain_settings ORDER BY domain", "SELECT * FROM recipient_streaks ORDER BY address",
-                "SELECT * FROM contacts ORDER BY address", "SELECT * FROM contact_notes ORDER BY id",
+                "SELECT * FROM contacts ORDER BY address",
+                // Likewise a contact the batch listed, with its notes.
+                "SELECT address, at, status, author, text FROM contact_notes ORDER BY address, id",
                 "SELECT fingerprint, occurred_at, recipient, status, class, reason FROM bounces ORDER BY id" })
             state << rows(db, QString::fromLatin1(sql));
         return state;
@@ -644,6 +654,11 @@ void TestImporter::batchedSinksMatchOneByOne()
     QVERIFY(count("SELECT count(*) FROM retry_attempts WHERE kind = 'external'") > 0);
     QVERIFY(count("SELECT count(*) FROM retry_entries WHERE domain = 'd2.example' AND settings_json LIKE '%587%'") > 0);
     QVERIFY(count("SELECT count(*) FROM contacts") > 0);
+    QCOMPARE(rows(db,
+                 u"SELECT rule, failures, last_status, first_failed_at, last_failed_at, last_success_at"
+                 " FROM contacts WHERE address = 'follow@d8.example'"_s),
+        QStringList {
+            u"hard-bounce|6|4.2.2|2026-11-27T18:01:00.000Z|2026-11-27T18:04:00.000Z|2026-11-27T18:06:00.000Z"_s });
     QVERIFY2(!batched.first().contains(u"duplicates 0"_s), qPrintable(batched.first()));
 }
 
