@@ -70,9 +70,22 @@ void Statement::bindText(int index, QStringView text, bool null)
     const qsizetype needed = text.size() * 3;
     if (buffer.size() < needed)
         buffer.resize(needed);
-    QStringEncoder encoder(QStringEncoder::Utf8);
     char *const start = buffer.data();
-    const char *const end = encoder.appendToBuffer(start, text);
+    const char *end = nullptr;
+    // Most of what an import stores is ASCII: narrowed in two loops the compiler vectorizes, without setting up
+    // an encoder (that took half of the time of binding the texts of a bounce row).
+    const char16_t *const chars = text.utf16();
+    char16_t all = 0;
+    for (qsizetype i = 0; i < text.size(); ++i)
+        all |= chars[i];
+    if (all < 0x80) {
+        for (qsizetype i = 0; i < text.size(); ++i)
+            start[i] = char(chars[i]);
+        end = start + text.size();
+    } else {
+        QStringEncoder encoder(QStringEncoder::Utf8);
+        end = encoder.appendToBuffer(start, text);
+    }
     sqlite3_bind_text(m_statement, index + 1, start, int(end - start), SQLITE_STATIC);
 }
 

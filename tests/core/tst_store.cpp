@@ -10,6 +10,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
+#include <QStringEncoder>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -20,6 +21,7 @@
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/proberepository.h"
+#include "store/statement.h"
 
 using namespace Mailpulse;
 using namespace Mailpulse::Smtp;
@@ -143,6 +145,7 @@ private slots:
     void cleanup();
 
     void processSettingsApplyBeforeFirstUse();
+    void statementTextsRoundTrip();
 
     void openCreatesSchema();
     void openCreatesParentDirectories();
@@ -191,6 +194,35 @@ void TestStore::processSettingsApplyBeforeFirstUse()
     QCOMPARE(sqlite3_memory_used(), 0);
     // Once SQLite is in use, the settings can no longer change: the call says so and changes nothing.
     QVERIFY(!Database::prepareProcess());
+}
+
+void TestStore::statementTextsRoundTrip()
+{
+    // Statement binds texts as UTF-8 (ASCII narrowed directly, anything else through Qt's encoder) into a buffer
+    // per placeholder that the next bind reuses: each text reads back as it was, whatever came before it.
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    QVERIFY(db.exec(u"CREATE TABLE t (n INTEGER, x TEXT)"_s));
+    const QString lone = QString(QChar(0xD800)) + u"z"_s; // a lone surrogate: stored as Qt's encoder writes it
+    const QStringList texts { u"plain ascii, long enough to need a larger buffer than what follows"_s, u"é"_s,
+        u"日本語のテキスト"_s, u"a\U0001F600b"_s, QString(u"x\u007f\u0080y"_s), u"ascii then ü at the end"_s,
+        QString(QChar(0)) + u"nul"_s, u"short"_s, u""_s, lone };
+    {
+        Statement insert(db, u"INSERT INTO t (n, x) VALUES (?, ?)"_s);
+        for (qsizetype i = 0; i < texts.size(); ++i) {
+            QVERIFY(insert.ready());
+            insert.bindInt(0, i);
+            insert.bindText(1, texts[i]);
+            QVERIFY(insert.exec());
+        }
+    }
+    QSqlQuery q(db.connection());
+    QVERIFY(q.exec(u"SELECT x FROM t ORDER BY n"_s));
+    for (const QString &text : texts) {
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toString(), QString::fromUtf8(QStringEncoder(QStringEncoder::Utf8).encode(text)));
+    }
+    QVERIFY(!q.next());
 }
 
 void TestStore::init()
