@@ -22,8 +22,8 @@ struct BounceRepository::Statements {
         : insert(db,
             QStringLiteral(
                 "INSERT INTO bounces (fingerprint, source, probe_id, occurred_at, recipient, domain, status, class,"
-                " reason, action, reply_code, remote_mta, diagnostic, source_ref, recipient_key, domain_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING"))
+                " reason, action, reply_code, remote_mta, diagnostic, source_ref, domain_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING"))
     {
     }
     Statement insert;
@@ -174,14 +174,10 @@ BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event
     text(11, event.remoteMta);
     text(12, event.diagnostic);
     text(13, event.sourceRef);
-    const auto lookupKey = [&q](int column, const QString &value) {
-        if (const qint64 k = LookupKey::of(value))
-            q.bindInt(column, k);
-        else
-            q.bindNull(column);
-    };
-    lookupKey(14, event.recipient);
-    lookupKey(15, event.domain);
+    if (const qint64 k = LookupKey::of(event.domain))
+        q.bindInt(14, k);
+    else
+        q.bindNull(14);
     if (!q.exec(error))
         return InsertResult::Failed;
     return q.changes() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
@@ -237,9 +233,7 @@ QList<BounceEvent> BounceRepository::forRecipient(const QString &recipient, int 
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(SelectColumns
-        + QStringLiteral(" WHERE recipient_key = :key AND recipient = :recipient"
-                         " ORDER BY occurred_at DESC, id DESC LIMIT :limit"));
-    query.bindValue(QStringLiteral(":key"), LookupKey::of(recipient));
+        + QStringLiteral(" WHERE recipient = :recipient ORDER BY occurred_at DESC, id DESC LIMIT :limit"));
     query.bindValue(QStringLiteral(":recipient"), recipient);
     query.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : -1);
     if (!query.exec()) {

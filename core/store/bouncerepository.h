@@ -39,7 +39,8 @@ public:
     /// Most recent first (by occurred_at, then insertion order). `limit` <= 0 means all; an empty `domain` means
     /// every domain.
     QList<Bounce::BounceEvent> recent(int limit, const QString &domain = {}) const;
-    /// One recipient's events, most recent first (the recipient as stored: domain part lower-cased).
+    /// One recipient's events, most recent first (the recipient as stored: domain part lower-cased). Reads the whole
+    /// table: bounces are not indexed by recipient (schema v8), as nothing in the app looks them up that way.
     QList<Bounce::BounceEvent> forRecipient(const QString &recipient, int limit = 0) const;
     /// Number of stored events, for one domain if given; -1 on failure.
     qint64 count(const QString &domain = {}) const;

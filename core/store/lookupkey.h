@@ -5,9 +5,9 @@
 namespace Mailpulse::Store
 {
 
-/// The integer the store indexes a bounce's recipient and domain by (schema v6): a stable 64-bit hash of the text
-/// (FNV-1a over its UTF-16 code units), never 0. A query filters on the key, which the index finds, and then on the
-/// text itself, so two texts with one key cost a row read, never a wrong answer.
+/// The integer the store indexes a bounce's domain by (schema v6; v8 dropped the recipient's): a stable 64-bit hash of
+/// the text (FNV-1a over its UTF-16 code units), never 0. A query filters on the key, which the index finds, and then
+/// on the text itself, so two texts with one key cost a row read, never a wrong answer.
 ///
 /// Why not index the texts: an import adds rows in log order, which is random in recipient and domain, and each
 /// insert then descends two text indexes comparing 30-to-60-byte keys. Copying the 229,094 rows of a 1M-line

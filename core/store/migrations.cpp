@@ -55,6 +55,7 @@ QList<Migration> schemaMigrations()
     migrations.append(bounceKeysMigration()); // v5: 16-byte bounce fingerprint keys (bounceskeyschema.cpp)
     migrations.append(bounceLookupMigration()); // v6: bounce recipient and domain keys (bouncelookupschema.cpp)
     migrations.append(retryOpenTargetMigration()); // v7: open-target index without IN (retryopentargetschema.cpp)
+    migrations.append(bounceRecipientIndexMigration()); // v8: no recipient index (bouncerecipientschema.cpp)
     return migrations;
 }
 

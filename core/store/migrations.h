@@ -29,6 +29,8 @@ Migration bounceKeysMigration();
 Migration bounceLookupMigration();
 /// v7: the retry queue's one-open-entry-per-target index with an OR condition, which SQLite checks cheaply.
 Migration retryOpenTargetMigration();
+/// v8: bounces without the recipient index (bouncerecipientschema.cpp).
+Migration bounceRecipientIndexMigration();
 
 /// SQLite's application_id (file header offset 68) for Mailpulse stores: "MPls". Lets open() tell a Mailpulse
 /// store from some other program's SQLite file before touching it.

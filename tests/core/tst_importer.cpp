@@ -738,10 +738,9 @@ void TestImporter::storeImportedBeforeKeyMigration()
     QVERIFY2(db.open(store, &error), qPrintable(error));
     QCOMPARE(db.schemaVersion(), Store::Database::latestSchemaVersion());
     QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE typeof(fingerprint) = 'blob'"_s).value(0), u"301"_s);
-    // v6 keyed the old rows by recipient and domain with the SQL twin of LookupKey::of(): the queries find them.
-    QCOMPARE(
-        rows(db, u"SELECT count(*) FROM bounces WHERE recipient_key IS NOT NULL AND domain_key IS NOT NULL"_s).value(0),
-        u"301"_s);
+    // v6 keyed the old rows by domain with the SQL twin of LookupKey::of(): the queries find them (v8 dropped the
+    // recipient's key).
+    QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE domain_key IS NOT NULL"_s).value(0), u"301"_s);
     {
         Store::BounceRepository repo(db);
         QCOMPARE(repo.forRecipient(u"x@dsn.example"_s).size(), 1);
