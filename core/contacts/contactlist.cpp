@@ -62,10 +62,7 @@ const QString kSelect
     = QStringLiteral("SELECT c.address, c.domain, c.status, c.rule, c.failures, c.last_status, c.last_class, c.reason,"
                      " c.first_failed_at, c.last_failed_at, c.last_success_at, c.opened_at, c.status_changed_at,"
                      " d.name, d.phone, d.alt_email"
-                     " FROM contacts c LEFT JOIN contact_details d ON d.address = c.address"
-                     " WHERE (:status IS NULL OR c.status = :status2) AND (:domain IS NULL OR c.domain = :domain2)"
-                     " AND (:address IS NULL OR c.address = :address2)"
-                     " ORDER BY c.last_failed_at DESC, c.address");
+                     " FROM contacts c LEFT JOIN contact_details d ON d.address = c.address");
 
 } // namespace
 
@@ -75,19 +72,41 @@ ContactList::ContactList(Store::Database &database, const Clock &clock)
 {
 }
 
+QString ContactList::listQuery(const Filter &filter)
+{
+    // Only the conditions of the filter's set fields: a condition such as "(:status IS NULL OR status = :status)"
+    // is the same for every filter, but SQLite then plans one query for all of them and uses no index.
+    QStringList where;
+    if (filter.status)
+        where << QStringLiteral("c.status = :status");
+    if (!filter.domain.isEmpty())
+        where << QStringLiteral("c.domain = :domain");
+    if (!filter.address.isEmpty())
+        where << QStringLiteral("c.address = :address");
+    return kSelect + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")))
+        + QStringLiteral(" ORDER BY c.last_failed_at DESC, c.address");
+}
+
+QString ContactList::notesQuery(const Filter &filter)
+{
+    return filter.address.isEmpty()
+        ? QStringLiteral("SELECT address, at, status, author, text FROM contact_notes ORDER BY at, id")
+        : QStringLiteral("SELECT address, at, status, author, text FROM contact_notes WHERE address = :address"
+                         " ORDER BY at, id");
+}
+
 bool ContactList::list(const Filter &filter, QList<ContactEntry> *entries, QString *error) const
 {
     entries->clear();
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    query.prepare(kSelect);
-    const QVariant status = filter.status ? QVariant(contactStatusName(*filter.status)) : textOrNull({});
-    query.bindValue(QStringLiteral(":status"), status);
-    query.bindValue(QStringLiteral(":status2"), status);
-    query.bindValue(QStringLiteral(":domain"), textOrNull(filter.domain.toLower()));
-    query.bindValue(QStringLiteral(":domain2"), textOrNull(filter.domain.toLower()));
-    query.bindValue(QStringLiteral(":address"), textOrNull(normalizedAddress(filter.address)));
-    query.bindValue(QStringLiteral(":address2"), textOrNull(normalizedAddress(filter.address)));
+    query.prepare(listQuery(filter));
+    if (filter.status)
+        query.bindValue(QStringLiteral(":status"), contactStatusName(*filter.status));
+    if (!filter.domain.isEmpty())
+        query.bindValue(QStringLiteral(":domain"), filter.domain.toLower());
+    if (!filter.address.isEmpty())
+        query.bindValue(QStringLiteral(":address"), normalizedAddress(filter.address));
     if (!query.exec())
         return sqlFail(error, QStringLiteral("cannot list contacts"), query);
     QHash<QString, qsizetype> index;
@@ -120,10 +139,9 @@ bool ContactList::list(const Filter &filter, QList<ContactEntry> *entries, QStri
     // entry.
     QSqlQuery notes(m_database.connection());
     notes.setForwardOnly(true);
-    notes.prepare(QStringLiteral("SELECT address, at, status, author, text FROM contact_notes"
-                                 " WHERE :address IS NULL OR address = :address2 ORDER BY at, id"));
-    notes.bindValue(QStringLiteral(":address"), textOrNull(normalizedAddress(filter.address)));
-    notes.bindValue(QStringLiteral(":address2"), textOrNull(normalizedAddress(filter.address)));
+    notes.prepare(notesQuery(filter));
+    if (!filter.address.isEmpty())
+        notes.bindValue(QStringLiteral(":address"), normalizedAddress(filter.address));
     if (!notes.exec())
         return sqlFail(error, QStringLiteral("cannot read contact notes"), notes);
     while (notes.next()) {

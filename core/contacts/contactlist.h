@@ -35,6 +35,9 @@ public:
     };
     /// Entries with their details and notes, most recently failed first. False and `error` on a store failure.
     bool list(const Filter &filter, QList<ContactEntry> *entries, QString *error) const;
+    /// The SQL list() runs for `filter`'s entries and their notes (with the placeholders of its set fields).
+    static QString listQuery(const Filter &filter);
+    static QString notesQuery(const Filter &filter);
     /// One entry; nullopt if the address is not listed (error stays empty) or on failure (error set).
     std::optional<ContactEntry> find(const QString &address, QString *error) const;
 

@@ -1,5 +1,7 @@
 // The contact list: entry rules (consecutive failures, reset on success, hard bounce, reopen), the workflow, contact
 // details from CSV (all or nothing), and the message template with its mailto: URL.
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -275,6 +277,47 @@ private Q_SLOTS:
         filter.domain = QStringLiteral("TWO.test");
         QVERIFY(list.list(filter, &all, &error));
         QCOMPARE(all.size(), 1);
+        ContactList::Filter both = filter;
+        both.status = ContactStatus::Contacted; // none of two.test is contacted
+        QList<ContactEntry> some;
+        QVERIFY(list.list(both, &some, &error));
+        QCOMPARE(some.size(), 0);
+        both.domain = QStringLiteral("one.test");
+        QVERIFY(list.list(both, &some, &error));
+        QCOMPARE(some.size(), 1);
+        QCOMPARE(some.first().notes.size(), 2); // listed, then contacted
+
+        // A filter's query finds its rows through an index (status, domain, address), not a scan of the table; one
+        // contact's notes likewise.
+        const auto plan = [this](const QString &sql) {
+            QSqlQuery q(m_db->connection());
+            QStringList steps;
+            // Planned with placeholders, as list() runs it (a value in the text could be planned around).
+            q.prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + sql);
+            for (const char *name : { ":status", ":domain", ":address" }) {
+                if (sql.contains(QLatin1String(name)))
+                    q.bindValue(QLatin1String(name), QStringLiteral("x"));
+            }
+            if (q.exec()) {
+                while (q.next())
+                    steps << q.value(3).toString();
+            } else {
+                steps << q.lastError().text();
+            }
+            return steps.join(QStringLiteral("; "));
+        };
+        ContactList::Filter byStatus;
+        byStatus.status = ContactStatus::New;
+        ContactList::Filter byDomain;
+        byDomain.domain = QStringLiteral("one.test");
+        ContactList::Filter byAddress;
+        byAddress.address = QStringLiteral("a@one.test");
+        for (const QString &sql : { ContactList::listQuery(byStatus), ContactList::listQuery(byDomain),
+                 ContactList::listQuery(byAddress), ContactList::notesQuery(byAddress) }) {
+            const QString steps = plan(sql);
+            QVERIFY2(steps.contains(QStringLiteral("USING INDEX")) && !steps.contains(QStringLiteral("SCAN c")),
+                qPrintable(sql + QStringLiteral(": ") + steps));
+        }
 
         const QJsonObject json = toJson(all.first());
         for (const char *key : { "address", "domain", "status", "rule", "failures", "last_status", "reason",
