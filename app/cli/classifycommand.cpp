@@ -116,6 +116,7 @@ int runClassify(const QStringList &args)
         o.flush();
         err().flush();
     });
+    batch.setFingerprints(DsnParser::Fingerprints::Skip); // not printed: only an import needs them
     for (const QString &path : paths) {
         QString error;
         const bool ok = MailSource::forEach(

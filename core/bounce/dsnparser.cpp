@@ -37,7 +37,7 @@ QString fingerprintOf(const QByteArray &digest, const QString &recipient, int oc
 
 } // namespace
 
-ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
+ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref, Fingerprints fingerprints)
 {
     ParsedMail result;
     const MimeMessage mail = MimeMessage::parse(raw);
@@ -56,7 +56,8 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
 
     // Identity of the mail itself, independent of where it was read from (a file, an mbox, a Maildir) and of its
     // line endings (normalized once, by MimeMessage::parse()).
-    const QByteArray digest = sha1(mail.normalizedBytes()).left(12);
+    const bool fingerprinted = fingerprints == Fingerprints::Compute;
+    const QByteArray digest = fingerprinted ? sha1(mail.normalizedBytes()).left(12) : QByteArray();
     // The mail's own Date only where a recipient has neither Last-Attempt-Date nor Arrival-Date.
     std::optional<QDateTime> mailDate;
     const QString messageId = mail.header("message-id");
@@ -92,8 +93,8 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref)
         }
         event.occurredAt = when;
         event.sourceRef = sourceRef;
-        const int n = occurrence(event.recipient.toLower());
-        event.fingerprint = fingerprintOf(digest, event.recipient, n);
+        if (fingerprinted)
+            event.fingerprint = fingerprintOf(digest, event.recipient, occurrence(event.recipient.toLower()));
         result.events.append(std::move(event));
     }
     if (result.events.isEmpty())

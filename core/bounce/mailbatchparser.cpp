@@ -66,11 +66,12 @@ void MailBatchParser::dispatch()
     ParsedMail *out = batch->results.data();
     const qsizetype count = batch->items.size();
     Batch *b = batch.get();
+    const DsnParser::Fingerprints fingerprints = m_fingerprints;
     for (std::ptrdiff_t t = 0; t < workers; ++t) {
-        m_pool->start([b, items, out, count] {
+        m_pool->start([b, items, out, count, fingerprints] {
             for (qsizetype i = b->next++; i < count; i = b->next++) {
                 if (items[i].error.isEmpty())
-                    out[i] = DsnParser::parse(items[i].raw, items[i].ref);
+                    out[i] = DsnParser::parse(items[i].raw, items[i].ref, fingerprints);
             }
             b->done->count_down();
         });

@@ -30,6 +30,9 @@ public:
     MailBatchParser(const MailBatchParser &) = delete;
     MailBatchParser &operator=(const MailBatchParser &) = delete;
 
+    /// Whether events get their fingerprint (the default): only an import needs it. Set it before the first add().
+    void setFingerprints(DsnParser::Fingerprints fingerprints) { m_fingerprints = fingerprints; }
+
     void add(MailItem item);
     /// Parses and hands on whatever is held. Call it after the last add(); the destructor does too.
     void flush();
@@ -48,6 +51,7 @@ private:
     int m_maxMails;
     qint64 m_maxBytes;
     qint64 m_bytes = 0;
+    DsnParser::Fingerprints m_fingerprints = DsnParser::Fingerprints::Compute;
     QList<MailItem> m_items;
     std::unique_ptr<QThreadPool> m_pool;
     std::unique_ptr<Batch> m_inFlight;

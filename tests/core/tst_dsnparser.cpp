@@ -192,6 +192,21 @@ void TestDsnParser::fingerprintsAreStable()
     QByteArray other(PostfixDsn);
     other.replace("Subject: hello", "Subject: another mail");
     QVERIFY(DsnParser::parse(other, QString()).events[0].fingerprint != once.events[0].fingerprint);
+    // The values earlier imports stored (SHA-1 of the mail, checked with Python's hashlib): computing fingerprints
+    // only when asked must not change them.
+    QCOMPARE(once.events[0].fingerprint, QStringLiteral("dsn:6e41e5d409d340669009345a:nobody@example.com:0"));
+    QCOMPARE(once.events[1].fingerprint, QStringLiteral("dsn:6e41e5d409d340669009345a:full@example.com:0"));
+    const ParsedMail skipped = DsnParser::parse(PostfixDsn, QStringLiteral("a.eml"), DsnParser::Fingerprints::Skip);
+    QCOMPARE(skipped.events.size(), once.events.size());
+    for (qsizetype i = 0; i < once.events.size(); ++i) {
+        QVERIFY(skipped.events[i].fingerprint.isEmpty());
+        QCOMPARE(skipped.events[i].recipient, once.events[i].recipient);
+        QCOMPARE(skipped.events[i].classification.status, once.events[i].classification.status);
+        QCOMPARE(skipped.events[i].classification.reason, once.events[i].classification.reason);
+        QCOMPARE(skipped.events[i].diagnostic, once.events[i].diagnostic);
+        QCOMPARE(skipped.events[i].occurredAt, once.events[i].occurredAt);
+        QCOMPARE(skipped.events[i].sourceRef, once.events[i].sourceRef);
+    }
 }
 
 void TestDsnParser::globalDeliveryStatus()

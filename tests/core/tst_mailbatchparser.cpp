@@ -30,6 +30,35 @@ QString summary(const ParsedMail &p)
     return out.join(u'|');
 }
 
+// Every field of every event but the fingerprint.
+QString eventsWithoutFingerprints(const ParsedMail &p)
+{
+    QStringList out { p.error, p.isBounce ? QStringLiteral("bounce") : QStringLiteral("-") };
+    for (const BounceEvent &e : p.events) {
+        out << e.recipient << e.domain << e.classification.status << deliveryClassName(e.classification.cls)
+            << e.classification.reason << bounceSourceName(e.source) << e.occurredAt.toString(Qt::ISODateWithMs)
+            << e.diagnostic << e.remoteMta << QString::number(e.replyCode) << e.action << e.sourceRef;
+    }
+    return out.join(u'|');
+}
+
+QList<MailItem> corpusItems()
+{
+    QList<MailItem> items;
+    const QString dir = Test::bounceCorpusDir() + QStringLiteral("/eml");
+    QDirIterator it(dir, { QStringLiteral("*.eml") }, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly))
+            items.append({ f.readAll(), f.fileName(), {} });
+    }
+    if (items.isEmpty()) {
+        for (int i = 0; i < 300; ++i)
+            items.append({ bounceTo(i), QString::number(i), {} });
+    }
+    return items;
+}
+
 } // namespace
 
 class TestMailBatchParser : public QObject
@@ -39,6 +68,7 @@ class TestMailBatchParser : public QObject
 private slots:
     void keepsOrderAndPassesErrorsOn();
     void matchesSequentialParsingOnTheCorpus();
+    void skipsFingerprintsOnly();
 };
 
 void TestMailBatchParser::keepsOrderAndPassesErrorsOn()
@@ -76,18 +106,7 @@ void TestMailBatchParser::matchesSequentialParsingOnTheCorpus()
 {
     // Many mails on two threads at once: shared state in the parser (caches, static tables) that is not safe across
     // threads shows up here as a different result or a crash.
-    QList<MailItem> items;
-    const QString dir = Test::bounceCorpusDir() + QStringLiteral("/eml");
-    QDirIterator it(dir, { QStringLiteral("*.eml") }, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly))
-            items.append({ f.readAll(), f.fileName(), {} });
-    }
-    if (items.isEmpty()) {
-        for (int i = 0; i < 300; ++i)
-            items.append({ bounceTo(i), QString::number(i), {} });
-    }
+    const QList<MailItem> items = corpusItems();
     QStringList sequential;
     for (const MailItem &item : std::as_const(items))
         sequential.append(summary(DsnParser::parse(item.raw, item.ref)));
@@ -101,6 +120,35 @@ void TestMailBatchParser::matchesSequentialParsingOnTheCorpus()
         batch.flush();
         QCOMPARE(parallel, sequential);
     }
+}
+
+void TestMailBatchParser::skipsFingerprintsOnly()
+{
+    // classify skips the fingerprints: every other field of every event must be what an import gets.
+    const QList<MailItem> items = corpusItems();
+    const auto parseAll = [&items](DsnParser::Fingerprints fingerprints) {
+        QList<ParsedMail> out;
+        MailBatchParser batch([&](const MailItem &, const ParsedMail &parsed) { out.append(parsed); }, 2, 64);
+        batch.setFingerprints(fingerprints);
+        for (const MailItem &item : items)
+            batch.add(item);
+        batch.flush();
+        return out;
+    };
+    const QList<ParsedMail> with = parseAll(DsnParser::Fingerprints::Compute);
+    const QList<ParsedMail> without = parseAll(DsnParser::Fingerprints::Skip);
+    QCOMPARE(without.size(), items.size());
+    QCOMPARE(with.size(), items.size());
+    qsizetype events = 0;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        QCOMPARE(eventsWithoutFingerprints(without[i]), eventsWithoutFingerprints(with[i]));
+        for (qsizetype e = 0; e < with[i].events.size(); ++e) {
+            QVERIFY(!with[i].events[e].fingerprint.isEmpty());
+            QVERIFY(without[i].events[e].fingerprint.isEmpty());
+            ++events;
+        }
+    }
+    QVERIFY(events >= items.size() / 2);
 }
 
 QTEST_GUILESS_MAIN(TestMailBatchParser)
