@@ -412,7 +412,7 @@ bool containsCi(QStringView text, const char *needle)
     if (!text.isNull() && isLowerAscii(needle)) {
         const AsciiLowered lower(text);
         if (lower.size >= 0)
-            return memmem(lower.bytes, size_t(lower.size), needle, std::strlen(needle)) != nullptr;
+            return ByteScan::findInShort(QByteArrayView(lower.bytes, lower.size), QByteArrayView(needle)) >= 0;
     }
     return text.contains(QLatin1String(needle), Qt::CaseInsensitive);
 }
@@ -455,10 +455,10 @@ std::string asciiLoweredLines(const QList<QStringView> &lines, qsizetype count, 
     return out;
 }
 
-// memmem: several times faster than std::string_view::find for the tables' needles in long texts.
+// Several times faster than std::string_view::find for the tables' needles, and than memmem in short texts.
 bool contains(std::string_view text, std::string_view needle)
 {
-    return ByteScan::find(QByteArrayView(text.data(), qsizetype(text.size())),
+    return ByteScan::findInShort(QByteArrayView(text.data(), qsizetype(text.size())),
                QByteArrayView(needle.data(), qsizetype(needle.size())))
         >= 0;
 }
