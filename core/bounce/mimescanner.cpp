@@ -4,6 +4,7 @@
 
 #include <QVarLengthArray>
 
+#include "bounce/bytescan.h"
 #include "bounce/mimetext.h"
 
 namespace Mailpulse::Bounce
@@ -311,11 +312,24 @@ bool Scanner::multipart(const ContentType &type, const char *begin, const char *
     const char *preambleEnd = nullptr;
     int children = 0;
     bool closed = false;
+    // The delimiter is looked for, not every line: one search through the part instead of one per line.
+    QVarLengthArray<char, 128> delimiter;
+    delimiter.append("--", 2);
+    delimiter.append(boundary.constData(), boundary.size());
+    const QByteArrayView delimiterView(delimiter.constData(), delimiter.size());
     for (const char *line = boundary.isEmpty() ? end : begin; line < end;) {
+        const qsizetype found = ByteScan::find(QByteArrayView(line, end), delimiterView);
+        if (found < 0)
+            break;
+        const char *at = line + found;
+        if (at != begin && at[-1] != '\n') {
+            line = at + 1; // not at the start of a line
+            continue;
+        }
+        line = at;
         const char *eol = lineEnd(line, end);
         const auto length = eol - line;
-        if (length >= boundary.size() + 2 && line[0] == '-' && line[1] == '-'
-            && std::memcmp(line + 2, boundary.constData(), size_t(boundary.size())) == 0) {
+        if (length >= boundary.size() + 2) {
             const char *rest = line + 2 + boundary.size();
             const bool close = eol - rest >= 2 && rest[0] == '-' && rest[1] == '-';
             if (close)
