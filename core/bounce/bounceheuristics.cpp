@@ -838,6 +838,13 @@ QString errorParagraph(const QList<QStringView> &lines)
     QString best;
     QString paragraph;
     const auto consider = [&] {
+        // Both kinds of code begin with a 2, 4 or 5: most paragraphs hold none, and need not be collapsed.
+        const bool mayHoldCode = std::any_of(
+            paragraph.cbegin(), paragraph.cend(), [](QChar c) { return c == u'2' || c == u'4' || c == u'5'; });
+        if (!mayHoldCode) {
+            paragraph.clear();
+            return;
+        }
         const QString text = collapseSpaces(paragraph);
         paragraph.clear();
         if (text.isEmpty())
