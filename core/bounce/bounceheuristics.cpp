@@ -9,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QSet>
 
 #include "bounce/bytescan.h"
 #include "bounce/classifier.h"
@@ -693,10 +692,12 @@ Notice noticeLines(const MimeMessage &mail)
             if (part.inAttachedMessage || notice.cut || part.contentType != "text/html")
                 continue;
             QString text = withoutTags(withoutTags(part.text, true), false);
-            text.replace(QStringLiteral("&lt;"), QStringLiteral("<"));
-            text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
-            text.replace(QStringLiteral("&nbsp;"), QStringLiteral(" "));
-            text.replace(QStringLiteral("&amp;"), QStringLiteral("&"));
+            if (text.contains(u'&')) {
+                text.replace(QStringLiteral("&lt;"), QStringLiteral("<"));
+                text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
+                text.replace(QStringLiteral("&nbsp;"), QStringLiteral(" "));
+                text.replace(QStringLiteral("&amp;"), QStringLiteral("&"));
+            }
             notice.htmlTexts.append(std::move(text));
             takeText(notice.htmlTexts.back());
         }
@@ -777,7 +778,7 @@ struct Candidate {
 };
 
 // Finds recipients and the text about each in a plain-text notice.
-QList<Candidate> findCandidates(const QList<QStringView> &lines, const QSet<QString> &exclude)
+QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringList &exclude)
 {
     QList<Candidate> out;
     QStringList seen; // lower-cased; a notice names a handful of recipients
@@ -1046,7 +1047,7 @@ template <typename Text> QString commandInLowered(std::string_view lower, const 
         return QStringLiteral("DATA");
     if (has("rcpt") && e.rcpt.match(text()).hasMatch())
         return QStringLiteral("RCPT");
-    if (has("mail ") && e.mail.match(text()).hasMatch())
+    if ((has("mail from") || has("mail command")) && e.mail.match(text()).hasMatch())
         return QStringLiteral("MAIL");
     if ((has("helo") || has("ehlo")) && e.helo.match(text()).hasMatch())
         return QStringLiteral("HELO");
@@ -1337,13 +1338,6 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         return command.isEmpty() && rcptStageReporter ? QStringLiteral("RCPT") : command;
     };
 
-    QSet<QString> exclude;
-    for (const char *name : { "to", "from", "return-path", "delivered-to", "x-original-to" }) {
-        const QString a = firstAddress(mail.header(name));
-        if (!a.isEmpty())
-            exclude.insert(a.toLower());
-    }
-
     if (dsn) {
         // Fill in what the report leaves out from the notice: some MTAs put the SMTP reply only there.
         const QList<Candidate> candidates = findCandidates(notice, {});
@@ -1414,6 +1408,14 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             reading.note = QStringLiteral("not a bounce");
         }
         return reading;
+    }
+
+    // The bounce's own addresses (only a notice without a report needs them).
+    QStringList exclude; // five headers at most: a list, not a hash table
+    for (const char *name : { "to", "from", "return-path", "delivered-to", "x-original-to" }) {
+        const QString a = firstAddress(mail.header(name));
+        if (!a.isEmpty())
+            exclude.append(a.toLower());
     }
 
     QList<Candidate> candidates = findCandidates(notice, exclude);
