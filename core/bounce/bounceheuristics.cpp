@@ -964,9 +964,9 @@ BounceRecipient fromDsnGroup(const Fields &group, const Fields &perMessage)
     return r;
 }
 
-bool isAutoReply(const MimeMessage &mail)
+// `subject`: the mail's Subject (decoded once by the caller, which needs it again).
+bool isAutoReply(const MimeMessage &mail, const QString &subject)
 {
-    const QString subject = mail.header("subject");
     const bool ascii = std::all_of(subject.cbegin(), subject.cend(), [](QChar c) { return c.unicode() < 0x80; });
     if (ascii) {
         // In ASCII text Qt's case-insensitive comparison is ASCII lower-casing: the phrases compare as bytes.
@@ -991,15 +991,17 @@ bool isAutoReply(const MimeMessage &mail)
             && containsCi(mail.header("x-auto-response-suppress"), "all"));
 }
 
-bool looksLikeBounce(const MimeMessage &mail, const QList<QStringView> &notice)
+// The mail's From, Subject and X-Failed-Recipients given decoded (the caller needs them again).
+bool looksLikeBounce(const QString &fromHeader, const QString &subject, const QString &failedRecipients,
+    const QList<QStringView> &notice)
 {
-    const QString from = mail.header("from").toLower();
+    const QString from = fromHeader.toLower();
     if (from.contains(u"mailer-daemon") || from.contains(u"postmaster") || from.contains(u"post_master")
         || from.contains(u"mail delivery") || from.contains(u"mail administrator"))
         return true;
-    if (containsAny(mail.header("subject"), BounceSubjects))
+    if (containsAny(subject, BounceSubjects))
         return true;
-    if (!mail.header("x-failed-recipients").isEmpty())
+    if (!failedRecipients.isEmpty())
         return true;
     return containsAnyLowered(asciiLoweredLines(notice, 60, ' '), BouncePhrases);
 }
@@ -1264,7 +1266,17 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     const QList<QStringView> &notice = noticeParts.lines;
     // An SES notification's key is on one line: the notice is joined for it only where a line holds the key, which
     // only a text that holds it can have.
-    const auto holdsSesKey = [](QStringView text) { return text.contains(u"\"notificationType\""); };
+    // Found from its quotes: a search for the whole key sets up a matcher for each text, which costs more than
+    // the few quotes a notice holds.
+    const auto holdsSesKey = [](QStringView text) {
+        static constexpr QStringView key = u"\"notificationType\"";
+        for (qsizetype at = text.indexOf(u'"'); at >= 0 && at + key.size() <= text.size();
+             at = text.indexOf(u'"', at + 1)) {
+            if (text.sliced(at, key.size()) == key)
+                return true;
+        }
+        return false;
+    };
     const bool sesKey = std::any_of(noticeParts.texts.cbegin(), noticeParts.texts.cend(), holdsSesKey)
         && std::any_of(notice.cbegin(), notice.cend(), holdsSesKey);
     if (sesKey && readSesNotification(joinLines(notice, notice.size(), u'\n'), &reading))
@@ -1319,7 +1331,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     const bool receiptRule = reportingMta.contains(u"inbound-smtp.") && reportingMta.contains(u".amazonaws.com");
 
     // Only the headers the signatures look at: scanning every Received line of every mail costs more than the rest.
-    QString signature = u"from: " + mail.header("from") + u"\nx-mailer: " + mail.header("x-mailer") + u'\n';
+    const QString from = mail.header("from");
+    QString signature = u"from: " + from + u"\nx-mailer: " + mail.header("x-mailer") + u'\n';
     // Raw values: a phrase without line breaks occurs in the raw value exactly when it occurs in the unfolded one,
     // so only the Received lines that hold it are decoded.
     const auto startsWithCiBytes = [](QByteArrayView name, QByteArrayView prefix) {
@@ -1329,7 +1342,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         if (startsWithCiBytes(f.name, "x-nai-") || startsWithCiBytes(f.name, "x-powermta-"))
             signature += QString::fromLatin1(f.name.toByteArray().toLower()) + u":\n";
         else if (f.name.size() == 8 && startsWithCiBytes(f.name, "received")
-            && f.value.contains("Internet Mail Service"))
+            && ByteScan::findInShort(f.value, "Internet Mail Service") >= 0)
             signature += MimeText::headerValue("received", f.value) + u'\n';
     }
     const bool rcptStageReporter
@@ -1396,11 +1409,13 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         return reading;
     }
 
-    if (isAutoReply(mail) && mail.header("x-failed-recipients").isEmpty()) {
+    const QString subject = mail.header("subject");
+    const QString failedRecipients = mail.header("x-failed-recipients");
+    if (isAutoReply(mail, subject) && failedRecipients.isEmpty()) {
         reading.note = QStringLiteral("auto-reply, not a bounce");
         return reading;
     }
-    if (!looksLikeBounce(mail, notice)) {
+    if (!looksLikeBounce(from, subject, failedRecipients, notice)) {
         if (mail.isTruncated()) {
             reading.kind = BounceReading::Kind::Unreadable;
             reading.note = QStringLiteral("truncated message");
@@ -1412,15 +1427,16 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
 
     // The bounce's own addresses (only a notice without a report needs them).
     QStringList exclude; // five headers at most: a list, not a hash table
-    for (const char *name : { "to", "from", "return-path", "delivered-to", "x-original-to" }) {
-        const QString a = firstAddress(mail.header(name));
+    for (const QString &value : { mail.header("to"), from, mail.header("return-path"), mail.header("delivered-to"),
+             mail.header("x-original-to") }) {
+        const QString a = firstAddress(value);
         if (!a.isEmpty())
             exclude.append(a.toLower());
     }
 
     QList<Candidate> candidates = findCandidates(notice, exclude);
     if (candidates.isEmpty()) {
-        QStringList failed = mail.header("x-failed-recipients").split(u',', Qt::SkipEmptyParts);
+        QStringList failed = failedRecipients.split(u',', Qt::SkipEmptyParts);
         for (const QString &f : failed) {
             const QString a = firstAddress(f);
             if (!a.isEmpty())
@@ -1448,7 +1464,9 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     for (const Candidate &c : std::as_const(candidates)) {
         BounceRecipient r;
         r.address = c.address;
-        r.diagnostic = collapseSpaces(c.block.join(u' ')).left(2000);
+        const QString block = c.block.join(u' ');
+        const QString ownText = collapseSpaces(block);
+        r.diagnostic = ownText.left(2000);
         const bool hasCode = findReplyCode(r.diagnostic) || StatusCode::find(r.diagnostic).has_value();
         // A paragraph that names other recipients of the notice but not this one is about them, not about this one
         // (a notice that lists each recipient with its own error).
@@ -1459,7 +1477,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         if (!hasCode && !othersParagraph && !r.diagnostic.contains(fallbackText))
             r.diagnostic = collapseSpaces(r.diagnostic + u' ' + fallbackText).left(2000);
         r.action = QStringLiteral("failed");
-        r.command = commandIn(c.block.join(u' '));
+        r.command = commandIn(block);
         if (r.command.isEmpty())
             r.command = noticeCommand();
         r.command = withDefaultCommand(r.command);
@@ -1479,7 +1497,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
         const bool noticeError
             = candidates.size() == 1 && (findReplyCode(fallbackText) || errorWord.match(fallbackText).hasMatch());
-        holdUndecided(r, noticeError || !collapseSpaces(c.block.join(u' ')).isEmpty());
+        holdUndecided(r, noticeError || !ownText.isEmpty());
         groupDefaults(r);
         if (r.classification.cls == DeliveryClass::Soft)
             r.action = QStringLiteral("delayed");

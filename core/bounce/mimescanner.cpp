@@ -149,10 +149,18 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
     const qsizetype slash = type.indexOf('/');
     if (slash <= 0 || slash == type.size() - 1)
         return false;
-    QByteArray lowerType = trimmed(type.first(slash)).toByteArray().toLower() + '/'
-        + trimmed(type.sliced(slash + 1)).toByteArray().toLower();
-    if (lowerType.contains(' ') || lowerType.contains('\t'))
-        return false;
+    // Lowered into one array: a part's type is read for every part of every mail.
+    const QByteArrayView major = trimmed(type.first(slash));
+    const QByteArrayView minor = trimmed(type.sliced(slash + 1));
+    QByteArray lowerType(major.size() + 1 + minor.size(), Qt::Uninitialized);
+    char *o = lowerType.data();
+    for (const QByteArrayView piece : { major, QByteArrayView("/"), minor }) {
+        for (const char c : piece) {
+            if (isSpace(c))
+                return false;
+            *o++ = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+        }
+    }
     out->type = std::move(lowerType);
     while (i < v.size()) {
         ++i; // past ';'

@@ -47,5 +47,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(again.events[i].fingerprint == mail.events[i].fingerprint);
         FUZZ_CHECK(again.events[i].classification == mail.events[i].classification);
     }
+    // Without fingerprints (as classify parses) every other field is the same.
+    const ParsedMail skipped = DsnParser::parse(raw, QStringLiteral("fuzz"), DsnParser::Fingerprints::Skip);
+    FUZZ_CHECK(skipped.isBounce == mail.isBounce && skipped.error == mail.error);
+    FUZZ_CHECK(skipped.events.size() == mail.events.size());
+    for (qsizetype i = 0; i < mail.events.size(); ++i) {
+        const BounceEvent &a = skipped.events[i];
+        const BounceEvent &b = mail.events[i];
+        FUZZ_CHECK(a.fingerprint.isEmpty());
+        FUZZ_CHECK(a.recipient == b.recipient && a.domain == b.domain && a.classification == b.classification);
+        FUZZ_CHECK(a.occurredAt == b.occurredAt && a.diagnostic == b.diagnostic && a.remoteMta == b.remoteMta);
+        FUZZ_CHECK(a.replyCode == b.replyCode && a.action == b.action && a.sourceRef == b.sourceRef);
+    }
     return 0;
 }
