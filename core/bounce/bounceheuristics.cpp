@@ -1346,25 +1346,34 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     const QString reportingMta = field(perMessage, "reporting-mta").toLower();
     const bool receiptRule = reportingMta.contains(u"inbound-smtp.") && reportingMta.contains(u".amazonaws.com");
 
-    // Only the headers the signatures look at: scanning every Received line of every mail costs more than the rest.
     const QString from = mail.header("from");
-    QString signature = u"from: " + from + u"\nx-mailer: " + mail.header("x-mailer") + u'\n';
-    // Raw values: a phrase without line breaks occurs in the raw value exactly when it occurs in the unfolded one,
-    // so only the Received lines that hold it are decoded.
-    const auto startsWithCiBytes = [](QByteArrayView name, QByteArrayView prefix) {
-        return name.size() >= prefix.size() && qstrnicmp(name.data(), prefix.data(), size_t(prefix.size())) == 0;
+    // Whether the reporting system only ever reports refusals at RCPT time: looked for only when a recipient's
+    // command is not known otherwise (most bounces name it), and once.
+    std::optional<bool> rcptStageCache;
+    const auto rcptStageReporter = [&]() -> bool {
+        if (rcptStageCache)
+            return *rcptStageCache;
+        // Only the headers the signatures look at: scanning every Received line of every mail costs more than the
+        // rest.
+        QString signature = u"from: " + from + u"\nx-mailer: " + mail.header("x-mailer") + u'\n';
+        // Raw values: a phrase without line breaks occurs in the raw value exactly when it occurs in the unfolded
+        // one, so only the Received lines that hold it are decoded.
+        const auto startsWithCiBytes = [](QByteArrayView name, QByteArrayView prefix) {
+            return name.size() >= prefix.size() && qstrnicmp(name.data(), prefix.data(), size_t(prefix.size())) == 0;
+        };
+        for (const MimeHeaders::Field &f : mail.headerSection().rawFields()) {
+            if (startsWithCiBytes(f.name, "x-nai-") || startsWithCiBytes(f.name, "x-powermta-"))
+                signature += QString::fromLatin1(f.name.toByteArray().toLower()) + u":\n";
+            else if (f.name.size() == 8 && startsWithCiBytes(f.name, "received")
+                && ByteScan::findInShort(f.value, "Internet Mail Service") >= 0)
+                signature += MimeText::headerValue("received", f.value) + u'\n';
+        }
+        rcptStageCache
+            = containsAnyLowered(asciiLowered(signature) + asciiLoweredLines(notice, 40, '\n'), RcptStageSignatures);
+        return *rcptStageCache;
     };
-    for (const MimeHeaders::Field &f : mail.headerSection().rawFields()) {
-        if (startsWithCiBytes(f.name, "x-nai-") || startsWithCiBytes(f.name, "x-powermta-"))
-            signature += QString::fromLatin1(f.name.toByteArray().toLower()) + u":\n";
-        else if (f.name.size() == 8 && startsWithCiBytes(f.name, "received")
-            && ByteScan::findInShort(f.value, "Internet Mail Service") >= 0)
-            signature += MimeText::headerValue("received", f.value) + u'\n';
-    }
-    const bool rcptStageReporter
-        = containsAnyLowered(asciiLowered(signature) + asciiLoweredLines(notice, 40, '\n'), RcptStageSignatures);
-    const auto withDefaultCommand = [rcptStageReporter](const QString &command) {
-        return command.isEmpty() && rcptStageReporter ? QStringLiteral("RCPT") : command;
+    const auto withDefaultCommand = [&rcptStageReporter](const QString &command) {
+        return command.isEmpty() && rcptStageReporter() ? QStringLiteral("RCPT") : command;
     };
 
     if (dsn) {
