@@ -163,11 +163,11 @@ struct ContactTracker::Statements {
     Store::Statement follow;
 };
 
-// What record() knows during a batch (see OutcomeSink::beginBatch()): the hashes of the addresses with a failure run,
-// read once the batch has seen enough outcomes to pay for the read (a log, not a single bounce mail), and kept
-// current as record() writes runs. A hash, not the address: the set stays small (a collision only costs the read
-// that would have happened anyway). Not loaded for stores with more runs than MaxRuns: reading them would cost more
-// than the reads it saves, and memory.
+// What record() knows during a batch (see OutcomeSink::beginBatch()): the hashes of the addresses with a failure run
+// and of those with a contact, read once the batch has seen enough outcomes to pay for the read (a log, not a single
+// bounce mail), and kept current as record() writes runs and lists contacts. A hash, not the address: the sets stay
+// small (a collision only costs the read that would have happened anyway). Not loaded for stores with more than
+// MaxRuns of either: reading them would cost more than the reads it saves, and memory.
 struct ContactTracker::Batch {
     static constexpr int LoadAfter = 256;
     static constexpr qint64 MaxRuns = 500'000;
@@ -175,6 +175,7 @@ struct ContactTracker::Batch {
     bool tried = false;
     bool loaded = false;
     QSet<size_t> runs;
+    QSet<size_t> contacts;
     // The runs record() read during the batch (of recipients with or without one), as they stand now.
     std::unordered_map<QString, KeptRun> kept;
 };
@@ -238,12 +239,16 @@ ContactTracker::KeptRun *ContactTracker::keptRun(const QString &address, QString
         return &it->second;
     if (qsizetype(batch.kept.size()) >= m_keepLimit && !flushBatch(message))
         return nullptr;
+    KeptRun run;
+    loadWhenDue();
+    const size_t hash = qHash(address);
+    if (batch.loaded && !batch.runs.contains(hash) && !batch.contacts.contains(hash))
+        return &batch.kept.emplace(address, std::move(run)).first->second; // neither a run nor a contact: no read
     Store::Statement &q = m_statements->readRun;
     if (!q.ready(message))
         return nullptr;
     q.bind(0, address);
     message->clear();
-    KeptRun run;
     if (q.first(message)) {
         run.streak = runFrom(q);
         run.contactStatus = q.text(9);
@@ -302,27 +307,46 @@ bool ContactTracker::insertListed(const QString &address, const ListedContact &c
     return true;
 }
 
+void ContactTracker::loadWhenDue()
+{
+    Batch &batch = *m_batch;
+    if (batch.tried || ++batch.outcomes < Batch::LoadAfter)
+        return;
+    batch.tried = true;
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    const auto load = [&query](const QString &table, QSet<size_t> *hashes) {
+        if (!query.exec(QStringLiteral("SELECT count(*) FROM ") + table) || !query.next()
+            || query.value(0).toLongLong() > Batch::MaxRuns
+            || !query.exec(QStringLiteral("SELECT address FROM ") + table))
+            return false;
+        while (query.next())
+            hashes->insert(qHash(query.value(0).toString()));
+        return !query.lastError().isValid();
+    };
+    // A failed read leaves the batch unloaded: every outcome is then looked up, as without a batch.
+    batch.loaded
+        = load(QStringLiteral("recipient_streaks"), &batch.runs) && load(QStringLiteral("contacts"), &batch.contacts);
+    if (!batch.loaded) {
+        batch.runs.clear();
+        batch.contacts.clear();
+        return;
+    }
+    // What the batch made before the load and keeps unwritten: the store does not have it yet.
+    for (const auto &[address, kept] : batch.kept) {
+        if (kept.streak.exists)
+            batch.runs.insert(qHash(address));
+        if (!kept.contactStatus.isEmpty())
+            batch.contacts.insert(qHash(address));
+    }
+}
+
 bool ContactTracker::mayHaveRun(const QString &address)
 {
     if (!m_batch)
         return true;
-    Batch &batch = *m_batch;
-    if (!batch.tried && ++batch.outcomes >= Batch::LoadAfter) {
-        batch.tried = true;
-        QSqlQuery query(m_database.connection());
-        query.setForwardOnly(true);
-        if (query.exec(QStringLiteral("SELECT count(*) FROM recipient_streaks")) && query.next()
-            && query.value(0).toLongLong() <= Batch::MaxRuns
-            && query.exec(QStringLiteral("SELECT address FROM recipient_streaks"))) {
-            while (query.next())
-                batch.runs.insert(qHash(query.value(0).toString()));
-            // A failed read leaves the batch unloaded: every outcome is then looked up, as without a batch.
-            batch.loaded = !query.lastError().isValid();
-            if (!batch.loaded)
-                batch.runs.clear();
-        }
-    }
-    return !batch.loaded || batch.runs.contains(qHash(address));
+    loadWhenDue();
+    return !m_batch->loaded || m_batch->runs.contains(qHash(address));
 }
 
 Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &outcome, QString *error)
@@ -476,7 +500,7 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
             // Inserted by flushBatch(), as `list` and addNote() below would insert it now.
             kept->listed = ListedContact { domain, rule, s.failures, s.lastStatus, s.lastClass, s.lastReason,
                 s.firstFailedAt, s.lastFailedAt, s.lastSuccessAt, now(), { { now(), QStringLiteral("new"), why } } };
-            kept->contactStatus = contactStatusName(ContactStatus::New);
+            kept->contactStatus = contactStatusName(ContactStatus::New); // (its run is in Batch::runs)
             return Result::Recorded;
         }
         if (!run(st.list,
