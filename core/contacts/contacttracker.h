@@ -36,11 +36,11 @@ public:
     Result record(const Tracking::Outcome &outcome, QString *error) override;
     /// Drops the prepared statements; they are prepared again on the next record().
     void releaseStatements();
-    /// Within a batch, record() knows which recipients have a failure run (read once), so that a success of a
-    /// recipient that never failed (most of a log) needs no read. It keeps the runs it read or changed in memory
-    /// and writes each changed one once, in flushBatch() (or when it keeps too many): a recipient that fails five
-    /// times in a log has its run read once and written once. So is a contact the batch lists, with its notes; a
-    /// contact already in the store is updated at once.
+    /// Within a batch, record() knows which recipients have a failure run or a contact (read once), so that an
+    /// outcome of a recipient with neither (most of a log) needs no read. It keeps the runs it read or changed in
+    /// memory and writes each changed one once, in flushBatch() (or when it keeps too many): a recipient that fails
+    /// five times in a log has its run read at most once and written once. So is a contact the batch lists, with
+    /// its notes; a contact already in the store is updated at once.
     bool beginBatch(QString *error) override;
     bool flushBatch(QString *error) override;
     void endBatch() override;

@@ -57,8 +57,9 @@ public:
     /// Within a batch, record() knows which targets have an open entry (read once at the start) and what the
     /// domains' remembered settings are, so that most outcomes (successes without an entry) need no read. It keeps
     /// the entries it touched in memory and writes their changed states in flushBatch() (or when it keeps too
-    /// many): an entry that a log defers ten times and then delivers is updated once, not eleven times. New
-    /// entries and every attempt are inserted at once, so row ids come out as without a batch.
+    /// many): an entry that a log defers ten times and then delivers is updated once, not eleven times. An entry
+    /// the batch creates is inserted then, whole, with its attempts after it: entry ids come out as without a
+    /// batch (in the order of creation), attempt ids grouped by entry.
     bool beginBatch(QString *error) override;
     bool flushBatch(QString *error) override;
     void endBatch() override;
