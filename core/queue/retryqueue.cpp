@@ -314,6 +314,7 @@ struct RetryQueue::Batch {
     std::unordered_map<qint64, KeptEntry> kept; // nodes: a rehash moves no entry
     QHash<QString, qint64> latest;
     qint64 lastProvisionalId = 0; // the batch's created entries count down from -1
+    qsizetype keptAttempts = 0; // the attempts created entries hold (KeptEntry::attempts)
 };
 
 QString RetryQueue::openCondition() { return QStringLiteral(MAILPULSE_OPEN_CONDITION); }
@@ -378,6 +379,7 @@ bool RetryQueue::flushBatch(QString *error)
     }
     m_batch->kept.clear();
     m_batch->latest.clear();
+    m_batch->keptAttempts = 0;
     return true;
 }
 
@@ -526,6 +528,10 @@ Tracking::OutcomeSink::Result RetryQueue::record(const Outcome &o, QString *erro
     }
     if (m_batch && !m_batch->loaded && ++m_batch->outcomes > Batch::LoadAfter && !loadBatch(error))
         return Result::Failed;
+    // Memory stays bounded when a log retries a few targets endlessly: their created entries' attempts count too.
+    // Written here, before this outcome looks anything up, so that nothing refers to a provisional id meanwhile.
+    if (m_batch && m_batch->keptAttempts >= 4 * m_keepLimit && !flushBatch(error))
+        return Result::Failed;
     // In a batch, a target without an open entry when it was loaded and none opened since has none; one whose
     // latest entry the batch keeps has that one.
     bool known = false;
@@ -589,6 +595,7 @@ bool RetryQueue::insertAttempt(qint64 entryId, const Outcome &o, const QString &
     if (entryId < 0) {
         // An entry the batch created: its attempts are inserted after it (flushBatch()).
         m_batch->kept.at(entryId).attempts.append(std::move(row));
+        ++m_batch->keptAttempts;
         return true;
     }
     return writeAttempt(entryId, row, error);

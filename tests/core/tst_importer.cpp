@@ -577,6 +577,12 @@ void TestImporter::batchedSinksMatchOneByOne()
         std::initializer_list<std::pair<const char *, int>> { { "18:01:00", 1 }, { "18:02:00", 2 }, { "18:03:00", 4 },
             { "18:04:00", 3 }, { "18:04:00", 2 }, { "18:02:30", 4 }, { "18:06:00", 0 } })
         second += deliveryLine(QByteArray("2026-11-27T") + time + 'Z', id++, "follow@d8.example", kind);
+    // A target deferred again and again (a new entry in this log): with a small keep limit, the attempts its kept
+    // entry holds fill the batch's room on their own.
+    for (int i = 0; i < 60; ++i)
+        second += deliveryLine("2026-11-27T19:10:" + QByteArray::number(i).rightJustified(2, '0') + 'Z', id++,
+            "storm@d7.example", 1 + i % 2);
+    second += deliveryLine("2026-11-27T20:00:00Z", id++, "storm@d7.example", 0);
 
     // keepLimit: how much the sinks keep in memory during a batch before they write it (0: their default).
     const auto importBoth = [&](const QString &name, bool batched, qsizetype keepLimit = 0) {
