@@ -16,9 +16,9 @@ namespace Mailpulse::Bounce
 /// Classifies the mails a MailSource reads on all cores and hands each result back on the calling thread, in the
 /// order the mails came, so that callers keep their sequential logic (per-file transactions, ordered output).
 /// Mails are read, parsed and handed on in overlapping batches. Memory stays bounded: two batches at most, each of
-/// at most `maxMails` mails or about `maxBytes` bytes, and the results of the one handed on before, until a parsing
-/// thread releases them. An item that could not be read (item.error set) is handed on
-/// with an empty ParsedMail.
+/// at most `maxMails` mails or about `maxBytes` bytes, and the results of those handed on before, until the threads
+/// that parsed them free them (at the end of their part of a later batch). An item that could not be read
+/// (item.error set) is handed on with an empty ParsedMail.
 class MailBatchParser final
 {
 public:

@@ -1,3 +1,5 @@
+#include <memory>
+
 #include <QDirIterator>
 #include <QFile>
 #include <QTest>
@@ -69,6 +71,7 @@ private slots:
     void keepsOrderAndPassesErrorsOn();
     void matchesSequentialParsingOnTheCorpus();
     void skipsFingerprintsOnly();
+    void freesResultsOnTheirThreadsAcrossParsers();
 };
 
 void TestMailBatchParser::keepsOrderAndPassesErrorsOn()
@@ -149,6 +152,34 @@ void TestMailBatchParser::skipsFingerprintsOnly()
         }
     }
     QVERIFY(events >= items.size() / 2);
+}
+
+void TestMailBatchParser::freesResultsOnTheirThreadsAcrossParsers()
+{
+    // Results go back to the thread that parsed them and wait there for its next batch. Batches of one mail (one
+    // worker, so a thread sits out batch after batch), flushes in between, two parsers alive at once and one
+    // destroyed while its threads still hold results: every result is still what sequential parsing gives.
+    const QList<MailItem> items = corpusItems().mid(0, 120);
+    QStringList sequential;
+    for (const MailItem &item : std::as_const(items))
+        sequential.append(summary(DsnParser::parse(item.raw, item.ref)));
+    QStringList first;
+    QStringList second;
+    auto other = std::make_unique<MailBatchParser>(
+        [&](const MailItem &, const ParsedMail &parsed) { second.append(summary(parsed)); }, 2, 3);
+    {
+        MailBatchParser batch([&](const MailItem &, const ParsedMail &parsed) { first.append(summary(parsed)); }, 2, 1);
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            batch.add(items[i]);
+            other->add(items[i]);
+            if (i % 17 == 0)
+                batch.flush();
+        }
+    }
+    other->flush();
+    other.reset();
+    QCOMPARE(first, sequential);
+    QCOMPARE(second, sequential);
 }
 
 QTEST_GUILESS_MAIN(TestMailBatchParser)
