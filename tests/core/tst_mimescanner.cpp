@@ -5,6 +5,7 @@
 #include "bounce/dsnparser.h"
 #include "bounce/mimemessage.h"
 #include "bounce/mimescanner.h"
+#include "bounce/mimetext.h"
 #include "corpus.h"
 
 using namespace Mailpulse;
@@ -130,6 +131,9 @@ private slots:
     void corpusAgreesWithGMime();
     void datesReadAsGMimeReadsThem_data();
     void datesReadAsGMimeReadsThem();
+    void bytesToTextFindsNonAsciiAnywhere();
+    void headerTextSplitsAsBefore_data();
+    void headerTextSplitsAsBefore();
 };
 
 void TestMimeScanner::readsAReport()
@@ -293,6 +297,64 @@ void TestMimeScanner::datesReadAsGMimeReadsThem()
     QFETCH(QString, text);
     QFETCH(QString, utc);
     QCOMPARE(MimeMessage::parseDate(text).toString(Qt::ISODate), utc);
+}
+
+void TestMimeScanner::bytesToTextFindsNonAsciiAnywhere()
+{
+    // The ASCII test reads 64 bytes a step, then 8, then 1: a non-ASCII byte at every offset of each stage.
+    for (int size = 0; size <= 200; ++size) {
+        const QByteArray ascii(size, 'a');
+        QCOMPARE(MimeText::bytesToText(ascii), QString::fromLatin1(ascii));
+        for (int at = 0; at < size; ++at) {
+            QByteArray latin1 = ascii;
+            latin1[at] = char(0xe9); // not valid UTF-8 alone: read as Latin-1
+            QCOMPARE(MimeText::bytesToText(latin1), QString::fromLatin1(latin1));
+            const QByteArray utf8 = ascii.left(at) + "\xc3\xa9" + ascii.mid(at + 1);
+            QCOMPARE(MimeText::bytesToText(utf8), QString::fromUtf8(utf8));
+        }
+    }
+}
+
+void TestMimeScanner::headerTextSplitsAsBefore_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("plain") << QStringLiteral("From: a@example.org\nTo: b@example.org\n");
+    QTest::newRow("crlf") << QStringLiteral("From: a@example.org\r\nTo: b@example.org\r\n\r\nBody: no\r\n");
+    QTest::newRow("folded") << QStringLiteral("Subject: one\n  two\n\tthree\nX-A:  x  \n");
+    QTest::newRow("blank continuation") << QStringLiteral("Subject: one\n   \nTo: b\n");
+    QTest::newRow("leading blank lines") << QStringLiteral("\n\r\n  x\nFrom: a\n\nTo: b\n");
+    QTest::newRow("no colon, colon first") << QStringLiteral("junk\n: empty name\n Name : Value \nÄÖ: ü\n");
+    QTest::newRow("upper-case names") << QStringLiteral("MESSAGE-ID: <x@y>\nReceived: from a\n by b\n");
+}
+
+void TestMimeScanner::headerTextSplitsAsBefore()
+{
+    // The list-of-strings implementation parseHeaderText() had before it took lines as views.
+    const auto before = [](const QString &text) {
+        MimeText::HeaderList out;
+        for (const QString &raw : text.split(u'\n')) {
+            QString line = raw;
+            if (line.endsWith(u'\r'))
+                line.chop(1);
+            if (line.isEmpty()) {
+                if (!out.isEmpty())
+                    break;
+                continue;
+            }
+            if ((line.front() == u' ' || line.front() == u'\t') && !out.isEmpty()) {
+                out.back().second += u' ' + line.trimmed();
+                continue;
+            }
+            const qsizetype colon = line.indexOf(u':');
+            if (colon <= 0)
+                continue;
+            out.append({ line.left(colon).trimmed().toLatin1().toLower(), line.mid(colon + 1).trimmed() });
+        }
+        return out;
+    };
+    QFETCH(QString, text);
+    QCOMPARE(MimeText::parseHeaderText(text), before(text));
 }
 
 QTEST_GUILESS_MAIN(TestMimeScanner)
