@@ -505,7 +505,9 @@ QList<Fields> parseFieldGroups(const QString &text)
             continue;
         }
         if ((line.front() == u' ' || line.front() == u'\t') && !current.isEmpty()) {
-            current.back().second += u' ' + line.trimmed().toString();
+            QString &value = current.back().second;
+            value += u' ';
+            value += line.trimmed();
             continue;
         }
         const qsizetype colon = line.indexOf(u':');
