@@ -73,16 +73,30 @@ template <typename Facts> void addFailure(Facts &f, const QString &at, const Bou
 }
 
 // Writes the run of `address` with the `storeRun` statement (an upsert of the whole row).
-bool storeStreak(Store::Statement &q, const QString &address, const QString &domain, const Streak &s, QString *message)
+// Prepares `q` if needed and binds `values` in placeholder order.
+bool bindAll(Store::Statement &q, std::initializer_list<QVariant> values, QString *message)
 {
     if (!q.ready(message))
         return false;
     int i = 0;
-    for (const QVariant &value : { QVariant(address), QVariant(domain), QVariant(s.failures),
-             textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt), textOrNull(s.lastStatus), textOrNull(s.lastClass),
-             textOrNull(s.lastReason), textOrNull(s.lastSuccessAt), QVariant(s.lastOutcomeAt) })
+    for (const QVariant &value : values)
         q.bind(i++, value);
-    return q.exec(message);
+    return true;
+}
+
+// … and runs it (a statement without rows).
+bool execWith(Store::Statement &q, std::initializer_list<QVariant> values, QString *message)
+{
+    return bindAll(q, values, message) && q.exec(message);
+}
+
+bool storeStreak(Store::Statement &q, const QString &address, const QString &domain, const Streak &s, QString *message)
+{
+    return execWith(q,
+        { address, domain, s.failures, textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
+            textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason), textOrNull(s.lastSuccessAt),
+            s.lastOutcomeAt },
+        message);
 }
 
 bool sqlFail(QString *error, const QString &what, const QString &message)
@@ -240,7 +254,6 @@ ContactTracker::KeptRun *ContactTracker::keptRun(const QString &address, QString
     if (qsizetype(batch.kept.size()) >= m_keepLimit && !flushBatch(message))
         return nullptr;
     KeptRun run;
-    loadWhenDue();
     const size_t hash = qHash(address);
     if (batch.loaded && !batch.runs.contains(hash) && !batch.contacts.contains(hash))
         return &batch.kept.emplace(address, std::move(run)).first->second; // neither a run nor a contact: no read
@@ -287,21 +300,14 @@ bool ContactTracker::flushBatch(QString *error)
 bool ContactTracker::insertListed(const QString &address, const ListedContact &c, QString *message)
 {
     Statements &st = *m_statements;
-    const auto run = [message](Store::Statement &statement, std::initializer_list<QVariant> values) {
-        if (!statement.ready(message))
-            return false;
-        int i = 0;
-        for (const QVariant &value : values)
-            statement.bind(i++, value);
-        return statement.exec(message);
-    };
-    if (!run(st.list,
+    if (!execWith(st.list,
             { address, c.domain, c.rule, c.failures, textOrNull(c.lastStatus), textOrNull(c.lastClass),
                 textOrNull(c.lastReason), textOrNull(c.firstFailedAt), textOrNull(c.lastFailedAt),
-                textOrNull(c.lastSuccessAt), c.openedAt, c.openedAt }))
+                textOrNull(c.lastSuccessAt), c.openedAt, c.openedAt },
+            message))
         return false;
     for (const ListedContact::Note &note : c.notes) {
-        if (!run(st.addNote, { address, note.at, note.status, note.text }))
+        if (!execWith(st.addNote, { address, note.at, note.status, note.text }, message))
             return false;
     }
     return true;
@@ -345,7 +351,6 @@ bool ContactTracker::mayHaveRun(const QString &address)
 {
     if (!m_batch)
         return true;
-    loadWhenDue();
     return !m_batch->loaded || m_batch->runs.contains(qHash(address));
 }
 
@@ -355,6 +360,8 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         return Result::Recorded;
     if (!m_statements)
         m_statements = std::make_unique<Statements>(m_database);
+    if (m_batch)
+        loadWhenDue();
     Statements &st = *m_statements;
     const QString address = normalizedAddress(outcome.recipient);
     QString nowText; // read once, and only when needed
@@ -371,22 +378,13 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         sqlFail(error, what, message);
         return Result::Failed;
     };
-    // Prepares (when needed) and binds `statement` with the values given, in placeholder order.
-    const auto bind = [&](Store::Statement &statement, std::initializer_list<QVariant> values) {
-        if (!statement.ready(&message))
-            return false;
-        int i = 0;
-        for (const QVariant &value : values)
-            statement.bind(i++, value);
-        return true;
-    };
-    // … and runs it (a statement without rows).
+    // Runs `statement` with the values given (execWith()), keeping its error in `message`.
     const auto run = [&](Store::Statement &statement, std::initializer_list<QVariant> values) {
-        return bind(statement, values) && statement.exec(&message);
+        return execWith(statement, values, &message);
     };
     // … and reads its first row, if any: false on an error.
     const auto read = [&](Store::Statement &statement, std::initializer_list<QVariant> values, bool *found) {
-        if (!bind(statement, values))
+        if (!bindAll(statement, values, &message))
             return false;
         message.clear();
         *found = statement.first(&message);

@@ -56,7 +56,7 @@ private:
     bool insertListed(const QString &address, const ListedContact &contact, QString *message);
     /// The batch's run of `address`, read from the store the first time; nullptr (and `message`) on a failed read.
     KeptRun *keptRun(const QString &address, QString *message);
-    /// Reads what the batch knows (Batch) once it has seen enough outcomes.
+    /// In a batch, counts an outcome and reads what the batch knows (Batch) once it has seen enough of them.
     void loadWhenDue();
     /// Whether `address` may have a failure run: false only when the batch knows it has none.
     bool mayHaveRun(const QString &address);
