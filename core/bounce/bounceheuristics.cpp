@@ -652,26 +652,44 @@ bool isBreakingTag(QStringView text, qsizetype lt)
     return (from == 0 && is(0, "br")) || is(from, "p") || is(from, "div") || is(from, "tr");
 }
 
-// The text with its tags ("<" to the next ">") removed: with breaking tags only (`breaking`), each replaced by a line
-// break, else all of them, removed. A "<" without a ">" after it is text.
-QString withoutTags(const QString &text, bool breaking)
+// Appends a run of HTML text with the entities a bounce notice uses (&lt; &gt; &nbsp; &amp;) decoded; other "&"s
+// are text.
+void appendDecodingEntities(QString &out, QStringView text)
+{
+    static constexpr std::pair<QStringView, char16_t> entities[]
+        = { { u"&lt;", u'<' }, { u"&gt;", u'>' }, { u"&nbsp;", u' ' }, { u"&amp;", u'&' } };
+    qsizetype from = 0;
+    for (qsizetype amp = text.indexOf(u'&'); amp >= 0; amp = text.indexOf(u'&', amp + 1)) {
+        for (const auto &[name, replacement] : entities) {
+            if (text.sliced(amp).startsWith(name)) {
+                out += text.sliced(from, amp - from);
+                out += replacement;
+                from = amp + name.size();
+                amp = from - 1;
+                break;
+            }
+        }
+    }
+    out += text.sliced(from);
+}
+
+// The text of an HTML part, crudely, in one pass: each tag ("<" to the next ">") removed, a breaking one replaced
+// by a line break, and the common entities decoded. A "<" without a ">" after it starts text that is kept as it is.
+QString htmlText(QStringView html)
 {
     QString out;
-    out.reserve(text.size());
+    out.reserve(html.size());
     qsizetype from = 0;
-    for (qsizetype lt = text.indexOf(u'<'); lt >= 0; lt = text.indexOf(u'<', lt + 1)) {
-        if (breaking && !isBreakingTag(text, lt))
-            continue;
-        const qsizetype gt = text.indexOf(u'>', lt + 1);
+    for (qsizetype lt = html.indexOf(u'<'); lt >= 0; lt = html.indexOf(u'<', from)) {
+        const qsizetype gt = html.indexOf(u'>', lt + 1);
         if (gt < 0)
             break;
-        out += QStringView(text).sliced(from, lt - from);
-        if (breaking)
+        appendDecodingEntities(out, html.sliced(from, lt - from));
+        if (isBreakingTag(html, lt))
             out += u'\n';
         from = gt + 1;
-        lt = gt;
     }
-    out += QStringView(text).sliced(from);
+    appendDecodingEntities(out, html.sliced(from));
     return out;
 }
 
@@ -695,28 +713,18 @@ Notice noticeLines(const MimeMessage &mail)
             notice.lines.append(line);
         }
     };
-    bool sawPlain = false;
     for (const MimePart &part : mail.parts()) {
         if (part.inAttachedMessage || notice.cut)
             continue;
-        if (part.contentType == "text/plain" || part.contentType == "text/x-plain") {
-            sawPlain = true;
+        if (part.isPlainText())
             takeText(part.text);
-        }
     }
-    if (!sawPlain) {
+    if (readsHtmlNotice(mail.parts())) {
         // HTML-only notices (some providers): drop tags and entities crudely, enough to find addresses and codes.
         for (const MimePart &part : mail.parts()) {
-            if (part.inAttachedMessage || notice.cut || part.contentType != "text/html")
+            if (notice.cut || !part.isHtmlNotice())
                 continue;
-            QString text = withoutTags(withoutTags(part.text, true), false);
-            if (text.contains(u'&')) {
-                text.replace(QStringLiteral("&lt;"), QStringLiteral("<"));
-                text.replace(QStringLiteral("&gt;"), QStringLiteral(">"));
-                text.replace(QStringLiteral("&nbsp;"), QStringLiteral(" "));
-                text.replace(QStringLiteral("&amp;"), QStringLiteral("&"));
-            }
-            notice.htmlTexts.append(std::move(text));
+            notice.htmlTexts.append(htmlText(part.text));
             takeText(notice.htmlTexts.back());
         }
     }

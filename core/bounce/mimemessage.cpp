@@ -257,11 +257,26 @@ public:
         // Inside the returned original only report parts matter; its body is the sender's own mail.
         const bool wanted
             = !inAttached || part.contentType == "text/rfc822-headers" || part.contentType.endsWith("delivery-status");
-        if (wanted)
+        if (part.isHtmlNotice())
+            m_html.append({ m_message.m_parts.size(), reinterpret_cast<GMimePart *>(object) });
+        else if (wanted)
             part.text = readText(reinterpret_cast<GMimePart *>(object), part.contentType, &part.truncated);
         if (part.contentType == "text/rfc822-headers" && m_message.m_originalHeaders.isEmpty())
             m_message.m_originalHeaders = MimeHeaders::fromDecoded(parseHeaderText(part.text));
         m_message.m_parts.append(std::move(part));
+    }
+
+    /// After walk(), while the GMime objects live: the HTML parts' texts, where bounce reading reads them.
+    void finishHtml()
+    {
+        const bool read = readsHtmlNotice(m_message.m_parts);
+        for (const auto &[index, object] : std::as_const(m_html)) {
+            MimePart &part = m_message.m_parts[index];
+            if (read)
+                part.text = readText(object, part.contentType, &part.truncated);
+            else
+                part.textSkipped = true;
+        }
     }
 
     bool tooDeep() const { return m_tooDeep; }
@@ -316,6 +331,7 @@ private:
     MimeMessage &m_message;
     const MimeLimits &m_limits;
     bool m_tooDeep = false;
+    QList<std::pair<qsizetype, GMimePart *>> m_html; // HTML notice parts not decoded yet: index in m_parts
 };
 
 QByteArray MimeMessage::normalizeLineEndings(const QByteArray &raw)
@@ -417,6 +433,7 @@ MimeMessage MimeMessage::parse(const QByteArray &input, Limits limits)
             message.m_error = QStringLiteral("MIME structure nested too deep; not parsed");
             return message;
         }
+        walker.finishHtml();
     }
     if (message.m_headers.isEmpty() && message.m_contentType.isEmpty())
         message.m_error = QStringLiteral("not a mail message (no header section)");
@@ -442,6 +459,12 @@ QDateTime MimeMessage::parseDate(const QString &text)
     const qint64 seconds = g_date_time_to_unix(parsed);
     g_date_time_unref(parsed);
     return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
+}
+
+bool readsHtmlNotice(const QList<MimePart> &parts)
+{
+    return std::none_of(parts.cbegin(), parts.cend(),
+        [](const MimePart &part) { return !part.inAttachedMessage && part.isPlainText(); });
 }
 
 QString MimeMessage::header(QByteArrayView name) const

@@ -46,7 +46,18 @@ struct MimePart {
     int depth = 0; // 0 = the top-level body
     bool inAttachedMessage = false; // inside a message/rfc822 (the returned original)
     bool truncated = false; // text was cut at the limit
+    /// An HTML part whose text was not decoded (text is empty): the mail has a plain-text part outside the returned
+    /// original, which is what bounce reading reads instead (see readsHtmlNotice()).
+    bool textSkipped = false;
+
+    bool isPlainText() const { return contentType == "text/plain" || contentType == "text/x-plain"; }
+    /// Whether bounce reading takes this part's text for the notice only when the mail has no plain text.
+    bool isHtmlNotice() const { return !inAttachedMessage && contentType == "text/html"; }
 };
+
+/// Whether bounce reading reads the HTML parts of a mail with these parts: only when no part outside the returned
+/// original is plain text. Both MIME paths decode HTML parts only then.
+bool readsHtmlNotice(const QList<MimePart> &parts);
 
 /// Declared outside MimeMessage for the same reason as MailSourceLimits: a nested struct's default member
 /// initializers cannot be used in a default argument of the enclosing class.

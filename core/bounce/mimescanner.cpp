@@ -234,8 +234,19 @@ private:
     // The fields point into `raw`, which the section keeps a reference to; values are decoded when asked for.
     static MimeHeaders section(const QByteArray &raw, const Fields &fields, Scope scope = Scope::All);
 
+    // Once every part is known: the HTML parts' texts, where bounce reading reads them.
+    void finishHtml();
+
     const MimeLimits &m_limits;
     const QByteArray *m_raw = nullptr;
+    // HTML notice parts not decoded yet (index in parts).
+    struct PendingHtml {
+        qsizetype index;
+        QByteArrayView content;
+        MimeText::TransferEncoding encoding;
+        QByteArray charset;
+    };
+    QList<PendingHtml> m_html;
 
 public:
     // Written by run(); MimeScanner::scan() moves them into the MimeMessage on success.
@@ -276,7 +287,23 @@ bool Scanner::run(const QByteArray &raw)
     headers = section(raw, fields);
     contentType = type.type;
     reportType = type.reportType;
-    return body(fields, type, p, end, 0, false);
+    if (!body(fields, type, p, end, 0, false))
+        return false;
+    finishHtml();
+    return true;
+}
+
+void Scanner::finishHtml()
+{
+    const bool read = readsHtmlNotice(parts);
+    for (const PendingHtml &html : std::as_const(m_html)) {
+        MimePart &part = parts[html.index];
+        if (read)
+            part.text = MimeText::decodeText(
+                html.content, html.encoding, html.charset.constData(), m_limits.maxPartBytes, &part.truncated);
+        else
+            part.textSkipped = true;
+    }
 }
 
 bool Scanner::entity(const char *begin, const char *end, int depth, bool inAttached)
@@ -427,7 +454,9 @@ bool Scanner::leaf(
     // Inside the returned original only report parts matter; its body is the sender's own mail.
     const bool wanted
         = !inAttached || part.contentType == "text/rfc822-headers" || part.contentType.endsWith("delivery-status");
-    if (wanted) {
+    if (part.isHtmlNotice()) {
+        m_html.append({ parts.size(), QByteArrayView(begin, end), encoding, type.charset });
+    } else if (wanted) {
         // Only text/* parts declare a charset; message/global-delivery-status (RFC 6533) is UTF-8 by definition.
         const char *charset = part.contentType.startsWith("text/") ? type.charset.constData() : nullptr;
         part.text = MimeText::decodeText(

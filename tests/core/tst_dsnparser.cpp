@@ -267,6 +267,19 @@ void TestDsnParser::plainTextBounces_data()
         "--- Below this line is a copy of the message.\n\nTo: other@example.com\n")
                            << QStringLiteral("nobody@example.com") << QStringLiteral("5.1.1")
                            << QStringLiteral("userunknown");
+    // An HTML-only notice: tags dropped (a breaking one ends the line), entities decoded, in one pass; a "<" with
+    // no ">" after it is text. The text/plain part of the returned original does not count as the notice's.
+    QTest::newRow("html only") << QByteArray(
+        "From: postmaster@example.net\nTo: s@example.org\nSubject: Undeliverable\n"
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html; charset=utf-8\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "<html><body><p style=3D\"x\">Delivery to the following recipient failed permanently:</p><div>&nbsp;=\n"
+        "&lt;<b>gone@example.com</b>&gt;</div><p>Technical details: 550 5.1.1 The email account that you tri=\n"
+        "ed to reach does not exist &amp; never did; a<b</p></body></html>\n"
+        "--b\nContent-Type: message/rfc822\n\nFrom: s@example.org\nTo: other@example.com\n"
+        "Content-Type: text/plain\n\nhello other@example.com\n--b--\n")
+                               << QStringLiteral("gone@example.com") << QStringLiteral("5.1.1")
+                               << QStringLiteral("userunknown");
     QTest::newRow("exim") << QByteArray(
         "From: Mail Delivery System <Mailer-Daemon@example.net>\nTo: s@example.org\n"
         "Subject: Mail delivery failed: returning message to sender\n"

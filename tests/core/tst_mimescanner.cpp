@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <QDirIterator>
 #include <QFile>
 #include <QTest>
@@ -55,7 +57,7 @@ QString difference(const MimeMessage &fast, const MimeMessage &gmime)
         const MimePart &a = fast.parts()[i];
         const MimePart &b = gmime.parts()[i];
         if (a.contentType != b.contentType || a.depth != b.depth || a.inAttachedMessage != b.inAttachedMessage
-            || a.truncated != b.truncated)
+            || a.truncated != b.truncated || a.textSkipped != b.textSkipped)
             return QStringLiteral("part %1: %2 depth %3 attached %4 | %5 depth %6 attached %7")
                 .arg(i)
                 .arg(QString::fromLatin1(a.contentType))
@@ -132,6 +134,8 @@ private slots:
     void datesReadAsGMimeReadsThem_data();
     void datesReadAsGMimeReadsThem();
     void bytesToTextFindsNonAsciiAnywhere();
+    void htmlDecodedOnlyWithoutPlainText_data();
+    void htmlDecodedOnlyWithoutPlainText();
     void headerTextSplitsAsBefore_data();
     void headerTextSplitsAsBefore();
 };
@@ -313,6 +317,41 @@ void TestMimeScanner::bytesToTextFindsNonAsciiAnywhere()
             QCOMPARE(MimeText::bytesToText(utf8), QString::fromUtf8(utf8));
         }
     }
+}
+
+void TestMimeScanner::htmlDecodedOnlyWithoutPlainText_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<bool>("htmlRead");
+    const auto mail = [](const QByteArray &parts) -> QByteArray {
+        return QByteArray("From: a@example.org\nContent-Type: multipart/mixed; boundary=o\n\n") + parts + "--o--\n";
+    };
+    const char *html = "--o\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n<p>550 5.1.1=\n"
+                       " x@example.com</p>\n";
+    const char *plain = "--o\nContent-Type: text/plain\n\n550 5.1.1 x@example.com\n";
+    const char *plainInOriginal = "--o\nContent-Type: message/rfc822\n\nFrom: s@example.org\n"
+                                  "Content-Type: text/plain\n\nhello\n";
+    QTest::newRow("html only") << mail(html) << true;
+    QTest::newRow("html, then plain text") << mail(QByteArray(html) + plain) << false;
+    QTest::newRow("plain text, then html") << mail(QByteArray(plain) + html) << false;
+    QTest::newRow("plain text only in the returned original") << mail(QByteArray(html) + plainInOriginal) << true;
+    QTest::newRow("x-plain") << mail(QByteArray(html) + "--o\nContent-Type: text/x-plain\n\nnotice\n") << false;
+}
+
+void TestMimeScanner::htmlDecodedOnlyWithoutPlainText()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(bool, htmlRead);
+    MimeMessage fast;
+    QVERIFY(MimeScanner::scan(prepared(raw), {}, fast));
+    const MimeMessage gmime = viaGMime(raw);
+    QCOMPARE(difference(fast, gmime), QString());
+    const auto htmlPart = std::find_if(fast.parts().cbegin(), fast.parts().cend(),
+        [](const MimePart &part) { return part.contentType == "text/html"; });
+    QVERIFY(htmlPart != fast.parts().cend());
+    QCOMPARE(readsHtmlNotice(fast.parts()), htmlRead);
+    QCOMPARE(htmlPart->textSkipped, !htmlRead);
+    QCOMPARE(htmlPart->text.trimmed(), htmlRead ? QStringLiteral("<p>550 5.1.1 x@example.com</p>") : QString());
 }
 
 void TestMimeScanner::headerTextSplitsAsBefore_data()
