@@ -74,7 +74,8 @@ int main(int argc, char *argv[])
         out << "bench_classify: no *.eml files under " << corpus << '\n';
         return 1;
     }
-    out << "corpus: " << files.size() << " mails, " << bytes / 1024 << " KiB, repeated " << repeat << "x\n";
+    out << "corpus: " << files.size() << " mails, " << bytes / 1024 << " KiB, repeated " << repeat << "x; allocator "
+        << heapAllocator() << '\n';
 
     // As `mailpulse-cli classify` does it: each file read with MailSource and classified by MailBatchParser, once
     // with one parsing thread and once with one per core; the calling thread reads the files meanwhile. Files are

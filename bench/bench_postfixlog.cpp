@@ -314,7 +314,8 @@ int main(int argc, char *argv[])
     if (qEnvironmentVariableIsSet("BENCH_CACHE_KIB"))
         options.cacheKiB = qEnvironmentVariableIntValue("BENCH_CACHE_KIB");
 
-    std::printf("sinks: bounce events%s%s\n", withQueue ? ", retry queue" : "", withContacts ? ", contacts" : "");
+    std::printf("sinks: bounce events%s%s; allocator %s\n", withQueue ? ", retry queue" : "",
+        withContacts ? ", contacts" : "", qPrintable(heapAllocator()));
     const auto run = [&](const char *label, bool incremental, bool store = true) {
         Tracking::BounceEventSink sink(db);
         SystemClock clock;

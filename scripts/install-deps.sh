@@ -5,7 +5,7 @@ set -euo pipefail
 BUILD_PKGS=(cmake ninja-build clang pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins libgl-dev libssl-dev libgmime-3.0-dev zlib1g-dev
-    libsqlite3-dev)
+    libsqlite3-dev libmimalloc-dev)
 TEST_PKGS=(postfix dnsmasq-base iproute2 openssl libclang-rt-14-dev util-linux procps perl-base
     dpkg-dev desktop-file-utils appstream)
 # Benchmarks: bench_classify compares against Sisimai 4.25, the reference bounce analyzer.

@@ -41,7 +41,7 @@ long=$(field Description | awk 'length > 80' || true)
 [ -z "$long" ] || fail "Description lines over 80 columns: $long"
 depends=$(field Depends)
 # The plugins Qt loads at run time (listed by hand) and libraries that only dpkg-shlibdeps finds (proof it ran).
-for pkg in libqt6sql6-sqlite qt6-qpa-plugins libqt6svg6 libqt6widgets6 libqt6network6 libqt6sql6 libc6; do
+for pkg in libqt6sql6-sqlite qt6-qpa-plugins libqt6svg6 libqt6widgets6 libqt6network6 libqt6sql6 libc6 libmimalloc2.0; do
     grep -Eq "(^|, )$pkg( |,|$)" <<<"$depends" || fail "Depends lacks $pkg: $depends"
 done
 # Every dependency must be a real package: the binaries run on this machine, so each one is installed here.

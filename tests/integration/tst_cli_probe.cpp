@@ -60,6 +60,15 @@ private Q_SLOTS:
         const Test::CliRun version = cli({ QStringLiteral("--version") });
         QCOMPARE(version.exitCode, 0);
         QVERIFY(version.out.startsWith("mailpulse-cli " MAILPULSE_VERSION));
+#if MAILPULSE_PROGRAMS_USE_MIMALLOC
+        // The program links mimalloc (cmake/MailpulseOptions.cmake), whose malloc stands in for the C library's:
+        // asked to, it reports as the process starts.
+        QProcessEnvironment verboseHeap = QProcessEnvironment::systemEnvironment();
+        verboseHeap.insert(QStringLiteral("MIMALLOC_VERBOSE"), QStringLiteral("1"));
+        const Test::CliRun heap = Test::runCli({ QStringLiteral("--version") }, verboseHeap);
+        QCOMPARE(heap.exitCode, 0);
+        QVERIFY2(heap.err.contains("mimalloc: process init"), heap.err.left(300).constData());
+#endif
         const Test::CliRun help = cli({ QStringLiteral("--help") });
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains("probe TARGET"));
