@@ -101,7 +101,7 @@ QByteArrayView fieldValue(const Fields &fields, const char *name)
 }
 
 struct ContentType {
-    QByteArray type = "text/plain"; // lower-case type/subtype
+    QByteArray type = QByteArrayLiteral("text/plain"); // lower-case type/subtype (the default: no allocation)
     QByteArray boundary;
     bool hasBoundary = false; // a boundary parameter, even an empty one
     QByteArray charset;
@@ -179,13 +179,23 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
         QByteArray param;
         if (i < v.size() && v[i] == '"') {
             ++i;
-            while (i < v.size() && v[i] != '"') {
-                if (v[i] == '\\' && i + 1 < v.size())
-                    ++i;
-                param.append(v[i++]);
-            }
-            if (i >= v.size())
+            // Taken whole up to the closing quote; built byte by byte only where a backslash quotes a byte.
+            const qsizetype close = v.indexOf('"', i);
+            if (close < 0)
                 return false; // an unterminated quote
+            if (!v.sliced(i, close - i).contains('\\')) {
+                param = v.sliced(i, close - i).toByteArray();
+                i = close;
+            } else {
+                param.reserve(close - i);
+                while (i < v.size() && v[i] != '"') {
+                    if (v[i] == '\\' && i + 1 < v.size())
+                        ++i;
+                    param.append(v[i++]);
+                }
+                if (i >= v.size())
+                    return false; // an unterminated quote
+            }
             ++i;
             while (i < v.size() && v[i] != ';') {
                 if (!isSpace(v[i]))
