@@ -133,11 +133,13 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
     // Unfolded: the line breaks removed (a copy only for a folded value).
     QByteArray value;
     if (raw.contains('\n') || raw.contains('\r')) {
-        value.reserve(raw.size());
+        value.resize(raw.size());
+        char *o = value.data();
         for (const char c : raw) {
             if (c != '\r' && c != '\n')
-                value.append(c);
+                *o++ = c;
         }
+        value.truncate(o - value.constData());
     }
     QByteArrayView v = trimmed(value.isNull() ? raw : QByteArrayView(value));
     if (hasComment(v))
