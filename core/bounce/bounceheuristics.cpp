@@ -1507,6 +1507,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         return reading;
     }
     const QString fallbackText = errorParagraph(notice);
+    // Most error paragraphs name no address at all: then none of the searches for one below is needed.
+    const bool fallbackNamesAddresses = fallbackText.contains(u'@');
     for (const Candidate &c : std::as_const(candidates)) {
         BounceRecipient r;
         r.address = c.address;
@@ -1516,7 +1518,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         const bool hasCode = findReplyCode(r.diagnostic) || StatusCode::find(r.diagnostic).has_value();
         // A paragraph that names other recipients of the notice but not this one is about them, not about this one
         // (a notice that lists each recipient with its own error).
-        const bool othersParagraph = !fallbackText.contains(c.address, Qt::CaseInsensitive)
+        const bool othersParagraph = fallbackNamesAddresses && !fallbackText.contains(c.address, Qt::CaseInsensitive)
             && std::any_of(candidates.cbegin(), candidates.cend(),
                 [&](const Candidate &o) { return &o != &c && fallbackText.contains(o.address, Qt::CaseInsensitive); });
         // Without a code of its own, the recipient's lines get the notice's error paragraph as context.
