@@ -1071,26 +1071,21 @@ const CommandExpressions &commandExpressions()
 template <typename Text> QString commandInLowered(std::string_view lower, const Text &text)
 {
     const CommandExpressions &e = commandExpressions();
-    // Each expression runs only where a word it needs occurs: most texts name no command at all. The words are
-    // looked for in one pass (the notice's text can be a few KiB).
-    enum Word { NoValidRecipients, Data, AfterEndOf, Rcpt, MailFrom, MailCommand, Helo, Ehlo, Connect, Greeting };
-    static constexpr std::array<std::string_view, 10> Words = { "no valid recipients", "data", "after end of", "rcpt",
-        "mail from", "mail command", "helo", "ehlo", "connect", "greeting" };
-    const std::bitset<Words.size()> found = ByteScan::wordsIn(lower, Words);
-    const auto has = [&found](Word word) { return found.test(word); };
     // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
     // with "no valid recipients" says the refusals before it were the RCPT replies.
-    if (has(NoValidRecipients))
+    // Each expression runs only where a word it needs occurs: most texts name no command at all.
+    const auto has = [lower](const char *word) { return contains(lower, word); };
+    if (has("no valid recipients"))
         return QStringLiteral("RCPT");
-    if ((has(Data) || has(AfterEndOf)) && e.data.match(text()).hasMatch())
+    if ((has("data") || has("after end of")) && e.data.match(text()).hasMatch())
         return QStringLiteral("DATA");
-    if (has(Rcpt) && e.rcpt.match(text()).hasMatch())
+    if (has("rcpt") && e.rcpt.match(text()).hasMatch())
         return QStringLiteral("RCPT");
-    if ((has(MailFrom) || has(MailCommand)) && e.mail.match(text()).hasMatch())
+    if ((has("mail from") || has("mail command")) && e.mail.match(text()).hasMatch())
         return QStringLiteral("MAIL");
-    if ((has(Helo) || has(Ehlo)) && e.helo.match(text()).hasMatch())
+    if ((has("helo") || has("ehlo")) && e.helo.match(text()).hasMatch())
         return QStringLiteral("HELO");
-    if ((has(Connect) || has(Greeting)) && e.conn.match(text()).hasMatch())
+    if ((has("connect") || has("greeting")) && e.conn.match(text()).hasMatch())
         return QStringLiteral("CONN");
     return {};
 }

@@ -1,9 +1,6 @@
 #pragma once
 
-#include <array>
-#include <bitset>
 #include <cstring>
-#include <string_view>
 
 #include <QByteArrayView>
 
@@ -80,42 +77,6 @@ inline qsizetype findInShort(QByteArrayView s, QByteArrayView needle, qsizetype 
             return from + qsizetype(i);
     }
     return -1;
-}
-
-/// Which of `words` occur in `s` (bit i for words[i]), in one pass instead of one search per word: 16 positions at a
-/// time are tested for every word's first two bytes together, and only the positions some word may start at are
-/// verified. For a handful of words of two bytes or more that are looked for together in the same text.
-template <size_t N> std::bitset<N> wordsIn(std::string_view s, const std::array<std::string_view, N> &words)
-{
-    std::bitset<N> found;
-    const auto verify = [&](size_t at) {
-        for (size_t w = 0; w < N; ++w) {
-            if (!found.test(w) && s.substr(at, words[w].size()) == words[w])
-                found.set(w);
-        }
-    };
-    const size_t n = s.size();
-    size_t i = 0;
-#if defined(__SSE2__)
-    std::array<__m128i, N> first {};
-    std::array<__m128i, N> second {};
-    for (size_t w = 0; w < N; ++w) {
-        first[w] = _mm_set1_epi8(words[w][0]);
-        second[w] = _mm_set1_epi8(words[w][1]);
-    }
-    for (; i + 17 <= n; i += 16) {
-        const __m128i at = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s.data() + i));
-        const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s.data() + i + 1));
-        __m128i any = _mm_setzero_si128();
-        for (size_t w = 0; w < N; ++w)
-            any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(at, first[w]), _mm_cmpeq_epi8(next, second[w])));
-        for (auto mask = unsigned(_mm_movemask_epi8(any)); mask; mask &= mask - 1)
-            verify(i + size_t(__builtin_ctz(mask)));
-    }
-#endif
-    for (; i < n; ++i)
-        verify(i);
-    return found;
 }
 
 /// Position of `c` in `s` at or after `from`, or -1.

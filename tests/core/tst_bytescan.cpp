@@ -1,4 +1,3 @@
-#include <array>
 #include <random>
 #include <string>
 #include <string_view>
@@ -33,7 +32,6 @@ private slots:
     void findInShort_data();
     void findInShort();
     void findInShortAgreesWithMemmem();
-    void wordsInAgreesWithOneSearchEach();
 };
 
 void TestByteScan::findInShort_data()
@@ -95,30 +93,6 @@ void TestByteScan::findInShortAgreesWithMemmem()
         const qsizetype expected = naiveFind(s, needle, from);
         QCOMPARE(ByteScan::findInShort(view(s), view(needle), from), expected);
         QCOMPARE(ByteScan::find(view(s), view(needle), from), expected);
-    }
-}
-
-void TestByteScan::wordsInAgreesWithOneSearchEach()
-{
-    // Words that share first bytes and overlap, in texts of their letters: present, nearly present (the first two
-    // bytes alike), at the very end, across the 16-byte blocks and the tail.
-    static constexpr std::array<std::string_view, 6> Words = { "data", "dat", "mail from", "mail cmd", "ta", "aa" };
-    QCOMPARE(ByteScan::wordsIn("the data command", Words).to_ulong(), 0b010011ul); // data, dat, ta
-    QCOMPARE(ByteScan::wordsIn("", Words).none(), true);
-    QCOMPARE(ByteScan::wordsIn(std::string(40, ' ') + "mail cmd", Words).to_ulong(), 0b001000ul);
-    std::mt19937 random(20261203);
-    const std::string_view alphabet = "datmil frocd\x80";
-    for (int round = 0; round < 20000; ++round) {
-        std::string s(random() % 120, ' ');
-        for (char &c : s)
-            c = alphabet[random() % alphabet.size()];
-        if (!s.empty() && random() % 2) {
-            const std::string_view word = Words[random() % Words.size()];
-            s.replace(random() % s.size(), 0, word); // inserted somewhere, the end included
-        }
-        const auto found = ByteScan::wordsIn(s, Words);
-        for (size_t w = 0; w < Words.size(); ++w)
-            QCOMPARE(found.test(w), s.find(Words[w]) != std::string::npos);
     }
 }
 
