@@ -513,7 +513,8 @@ QList<Fields> parseFieldGroups(const QString &text)
         const qsizetype colon = line.indexOf(u':');
         if (colon <= 0)
             continue;
-        current.append({ line.left(colon).trimmed().toLatin1().toLower(), line.mid(colon + 1).trimmed().toString() });
+        current.append(
+            { MimeText::fieldNameKey(line.left(colon).trimmed()), line.mid(colon + 1).trimmed().toString() });
     }
     flush();
     return groups;

@@ -114,9 +114,20 @@ HeaderList parseHeaderText(const QString &text)
         const qsizetype colon = line.indexOf(u':');
         if (colon <= 0)
             continue;
-        out.append({ line.first(colon).trimmed().toLatin1().toLower(), line.sliced(colon + 1).trimmed().toString() });
+        out.append({ fieldNameKey(line.first(colon).trimmed()), line.sliced(colon + 1).trimmed().toString() });
     }
     return out;
+}
+
+QByteArray fieldNameKey(QStringView name)
+{
+    QByteArray key(name.size(), Qt::Uninitialized);
+    char *out = key.data();
+    for (const QChar c : name) {
+        const char16_t u = c.unicode();
+        *out++ = u > 0xff ? '?' : u >= 'A' && u <= 'Z' ? char(u - 'A' + 'a') : char(u);
+    }
+    return key;
 }
 
 bool isUtf8OrAscii(const char *charset)

@@ -39,6 +39,10 @@ QString headerValue(QByteArrayView lowerName, QByteArrayView raw);
 /// Splits "Name: value" header text into pairs (lower-case names, unfolded values); for text/rfc822-headers parts.
 HeaderList parseHeaderText(const QString &text);
 
+/// A header field's name as the lists above key it: Latin-1 ("?" for other characters) with ASCII letters in lower
+/// case, made in one pass (a delivery report has a few dozen fields per mail).
+QByteArray fieldNameKey(QStringView name);
+
 /// Whether a charset name means bytes that need no conversion (UTF-8 or ASCII).
 bool isUtf8OrAscii(const char *charset);
 

@@ -134,6 +134,7 @@ private slots:
     void datesReadAsGMimeReadsThem_data();
     void datesReadAsGMimeReadsThem();
     void bytesToTextFindsNonAsciiAnywhere();
+    void fieldNameKeyIsLatin1Lowered();
     void htmlDecodedOnlyWithoutPlainText_data();
     void htmlDecodedOnlyWithoutPlainText();
     void headerTextSplitsAsBefore_data();
@@ -317,6 +318,17 @@ void TestMimeScanner::bytesToTextFindsNonAsciiAnywhere()
             QCOMPARE(MimeText::bytesToText(utf8), QString::fromUtf8(utf8));
         }
     }
+}
+
+void TestMimeScanner::fieldNameKeyIsLatin1Lowered()
+{
+    // What toLatin1().toLower() made, in one pass: ASCII letters lowered, other Latin-1 kept, the rest '?' per
+    // UTF-16 unit (a surrogate pair gives two).
+    for (const QString &name : { QStringLiteral("Final-Recipient"), QStringLiteral("x-powermta-BounceCategory"),
+             QString::fromUtf8("X-\xc3\x84\xc3\xa4-Name"), QString::fromUtf8("A\xe2\x82\xac\xf0\x9f\x98\x80Z"),
+             QString() })
+        QCOMPARE(MimeText::fieldNameKey(name), QStringView(name).toLatin1().toLower());
+    QCOMPARE(MimeText::fieldNameKey(u"Status"), QByteArray("status"));
 }
 
 void TestMimeScanner::htmlDecodedOnlyWithoutPlainText_data()
