@@ -262,7 +262,7 @@ public:
         else if (wanted)
             part.text = readText(reinterpret_cast<GMimePart *>(object), part.contentType, &part.truncated);
         if (part.contentType == "text/rfc822-headers" && m_message.m_originalHeaders.isEmpty())
-            m_message.m_originalHeaders = MimeHeaders::fromDecoded(parseHeaderText(part.text));
+            m_message.m_originalHeaders = MimeHeaders::fromText(part.text);
         m_message.m_parts.append(std::move(part));
     }
 
@@ -483,11 +483,16 @@ MimeHeaders MimeHeaders::fromRaw(QByteArray storage, QList<Field> fields)
     return headers;
 }
 
-MimeHeaders MimeHeaders::fromDecoded(List decoded)
+MimeHeaders MimeHeaders::fromText(QString text)
 {
     MimeHeaders headers;
-    headers.m_decoded = std::move(decoded);
+    headers.m_text = std::move(text);
     return headers;
+}
+
+bool MimeHeaders::isEmpty() const
+{
+    return m_fields.isEmpty() && (m_text.isEmpty() || parseHeaderText(m_text).isEmpty());
 }
 
 QString MimeHeaders::value(QByteArrayView lowerName) const
@@ -496,9 +501,11 @@ QString MimeHeaders::value(QByteArrayView lowerName) const
         if (f.name.size() == lowerName.size() && qstrnicmp(f.name.data(), lowerName.data(), size_t(f.name.size())) == 0)
             return MimeText::headerValue(lowerName, f.value);
     }
-    for (const auto &[key, value] : m_decoded) {
-        if (key == lowerName)
-            return value;
+    if (!m_text.isEmpty()) {
+        for (const auto &[key, value] : parseHeaderText(m_text)) {
+            if (key == lowerName)
+                return value;
+        }
     }
     return {};
 }
@@ -506,7 +513,7 @@ QString MimeHeaders::value(QByteArrayView lowerName) const
 MimeHeaders::List MimeHeaders::decoded() const
 {
     if (m_fields.isEmpty())
-        return m_decoded;
+        return m_text.isEmpty() ? List() : parseHeaderText(m_text);
     List list;
     list.reserve(m_fields.size());
     for (const Field &f : m_fields) {

@@ -11,7 +11,8 @@ namespace Mailpulse::Bounce
 
 /// A header section kept as sent: names and raw values are views into bytes the section holds a reference to, and a
 /// value is unfolded and decoded only when asked for (bounce reading looks at a handful of a mail's many headers).
-/// Or, for headers that arrive as decoded text (a text/rfc822-headers part), the decoded list itself.
+/// Or, for headers that arrive as decoded text (a text/rfc822-headers part), that text, split into fields only when
+/// asked for (bounce reading asks for one of them, in one kind of notice).
 class MimeHeaders final
 {
 public:
@@ -23,9 +24,10 @@ public:
 
     /// `fields` point into `storage`.
     static MimeHeaders fromRaw(QByteArray storage, QList<Field> fields);
-    static MimeHeaders fromDecoded(List decoded);
+    /// "Name: value" lines as MimeText::parseHeaderText() reads them.
+    static MimeHeaders fromText(QString text);
 
-    bool isEmpty() const { return m_fields.isEmpty() && m_decoded.isEmpty(); }
+    bool isEmpty() const;
     /// The first value of that (lower-case) name, unfolded and decoded (MimeText::headerValue); empty when absent.
     QString value(QByteArrayView lowerName) const;
     /// All fields, decoded.
@@ -36,7 +38,7 @@ public:
 private:
     QByteArray m_storage;
     QList<Field> m_fields;
-    List m_decoded;
+    QString m_text;
 };
 
 /// One leaf of a parsed mail, flattened for bounce reading: its type, its decoded text and where it sits.

@@ -475,7 +475,7 @@ bool Scanner::leaf(
             QByteArrayView(begin, end), encoding, charset, m_limits.maxPartBytes, &part.truncated);
     }
     if (part.contentType == "text/rfc822-headers" && originalHeaders.isEmpty())
-        originalHeaders = MimeHeaders::fromDecoded(MimeText::parseHeaderText(part.text));
+        originalHeaders = MimeHeaders::fromText(part.text);
     parts.append(std::move(part));
     return true;
 }

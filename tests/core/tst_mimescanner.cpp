@@ -135,6 +135,7 @@ private slots:
     void datesReadAsGMimeReadsThem();
     void bytesToTextFindsNonAsciiAnywhere();
     void fieldNameKeyIsLatin1Lowered();
+    void originalHeadersFromAHeadersPart();
     void htmlDecodedOnlyWithoutPlainText_data();
     void htmlDecodedOnlyWithoutPlainText();
     void headerTextSplitsAsBefore_data();
@@ -329,6 +330,28 @@ void TestMimeScanner::fieldNameKeyIsLatin1Lowered()
              QString() })
         QCOMPARE(MimeText::fieldNameKey(name), QStringView(name).toLatin1().toLower());
     QCOMPARE(MimeText::fieldNameKey(u"Status"), QByteArray("status"));
+}
+
+void TestMimeScanner::originalHeadersFromAHeadersPart()
+{
+    // A text/rfc822-headers part gives the original's headers, split only when asked for; one without any field
+    // leaves the place to the next original, as before.
+    const QByteArray headersPart("From: a@example.org\nContent-Type: multipart/report; boundary=o\n\n--o\n"
+                                 "Content-Type: text/rfc822-headers\n\nFrom: s@example.org\nTO: <x@example.com>\n"
+                                 "Subject: first\n line two\n--o--\n");
+    for (const MimeMessage &mail : { MimeMessage::parse(headersPart), viaGMime(headersPart) }) {
+        QCOMPARE(mail.originalHeader("to"), QStringLiteral("<x@example.com>"));
+        QCOMPARE(mail.originalHeader("subject"), QStringLiteral("first line two"));
+        QCOMPARE(mail.originalHeader("cc"), QString());
+        QCOMPARE(mail.originalHeaders().size(), 3);
+        QCOMPARE(mail.originalHeaders()[1].first, QByteArray("to"));
+    }
+    const QByteArray emptyFirst("From: a@example.org\nContent-Type: multipart/report; boundary=o\n\n--o\n"
+                                "Content-Type: text/rfc822-headers\n\nno field here\n--o\n"
+                                "Content-Type: message/rfc822\n\nTo: y@example.com\n\nbody\n--o--\n");
+    for (const MimeMessage &mail : { MimeMessage::parse(emptyFirst), viaGMime(emptyFirst) })
+        QCOMPARE(mail.originalHeader("to"), QStringLiteral("y@example.com"));
+    QCOMPARE(difference(MimeMessage::parse(emptyFirst), viaGMime(emptyFirst)), QString());
 }
 
 void TestMimeScanner::htmlDecodedOnlyWithoutPlainText_data()
