@@ -65,36 +65,6 @@ QString bytesToText(QByteArrayView bytes)
     return QString::fromLatin1(bytes);
 }
 
-QString collapseSpaces(const QString &text)
-{
-    const char16_t *const p = QStringView(text).utf16();
-    const qsizetype n = text.size();
-    const auto isSpace
-        = [](char16_t c) { return c < 0x80 ? c == u' ' || (c >= u'\t' && c <= u'\r') : QChar::isSpace(c); };
-    // Most diagnostics are single-spaced already: then the text itself.
-    bool simple = n == 0 || (!isSpace(p[0]) && !isSpace(p[n - 1]));
-    for (qsizetype i = 1; simple && i < n; ++i)
-        simple = !isSpace(p[i]) || (p[i] == u' ' && !isSpace(p[i - 1]));
-    if (simple)
-        return text;
-    QString out(n, Qt::Uninitialized);
-    char16_t *o = reinterpret_cast<char16_t *>(out.data());
-    char16_t *const start = o;
-    bool space = false;
-    for (qsizetype i = 0; i < n; ++i) {
-        if (isSpace(p[i])) {
-            space = o != start;
-            continue;
-        }
-        if (space)
-            *o++ = u' ';
-        space = false;
-        *o++ = p[i];
-    }
-    out.truncate(o - start);
-    return out;
-}
-
 QString headerValue(QByteArrayView lowerName, QByteArrayView raw)
 {
     if (raw.isNull())

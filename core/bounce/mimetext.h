@@ -32,10 +32,6 @@ void ensureGMimeInitialized();
 /// every byte to something and keeps ASCII diagnostics readable.
 QString bytesToText(QByteArrayView bytes);
 
-/// QString::simplified() (trimmed, each run of white space one ' ', white space as QChar::isSpace() has it), without
-/// a copy where the text is single-spaced already and with ASCII tested inline: diagnostics are mostly ASCII.
-QString collapseSpaces(const QString &text);
-
 /// A header value as sent (folded or not), unfolded and trimmed. Only the values read as text (Subject, names in
 /// From/To) are RFC 2047-decoded: decoding every Received line converts charsets for nothing.
 QString headerValue(QByteArrayView lowerName, QByteArrayView raw);

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <random>
 
 #include <QDirIterator>
 #include <QFile>
@@ -136,7 +135,6 @@ private slots:
     void datesReadAsGMimeReadsThem();
     void bytesToTextFindsNonAsciiAnywhere();
     void fieldNameKeyIsLatin1Lowered();
-    void collapseSpacesIsSimplified();
     void originalHeadersFromAHeadersPart();
     void htmlDecodedOnlyWithoutPlainText_data();
     void htmlDecodedOnlyWithoutPlainText();
@@ -332,23 +330,6 @@ void TestMimeScanner::fieldNameKeyIsLatin1Lowered()
              QString() })
         QCOMPARE(MimeText::fieldNameKey(name), QStringView(name).toLatin1().toLower());
     QCOMPARE(MimeText::fieldNameKey(u"Status"), QByteArray("status"));
-}
-
-void TestMimeScanner::collapseSpacesIsSimplified()
-{
-    // QString::simplified() by definition, on texts of letters and every kind of white space (ASCII controls,
-    // no-break space, NEL, the ideographic space), single-spaced ones included.
-    const QString alphabet = QStringLiteral("ab ") + QChar(u'\t') + QChar(u'\n') + QChar(u'\r') + QChar(u'\v')
-        + QChar(u'\f') + QChar(0xa0) + QChar(0x85) + QChar(0x3000) + QChar(0xe9);
-    std::mt19937 random(20261203);
-    for (int round = 0; round < 20000; ++round) {
-        QString text(qsizetype(random() % 40), Qt::Uninitialized);
-        for (QChar &c : text)
-            c = alphabet[qsizetype(random() % (round % 2 ? alphabet.size() : 3))];
-        QCOMPARE(MimeText::collapseSpaces(text), text.simplified());
-    }
-    QCOMPARE(MimeText::collapseSpaces(QStringLiteral("  550  5.1.1\tuser   unknown \n")),
-        QStringLiteral("550 5.1.1 user unknown"));
 }
 
 void TestMimeScanner::originalHeadersFromAHeadersPart()
