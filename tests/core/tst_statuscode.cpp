@@ -117,6 +117,11 @@ void TestStatusCode::toStringRoundTrip()
         QCOMPARE(code->toString(), text);
     }
     QCOMPARE((StatusCode { 5, 1, 1 }).toString(), QStringLiteral("5.1.1"));
+    QCOMPARE((StatusCode {}).toString(), QStringLiteral("0.0.0"));
+    // Whatever the fields hold, as printf's %d would write them.
+    for (const StatusCode code : { StatusCode { 4, 999, 9999 }, StatusCode { -1, 2147483647, -2147483647 - 1 } })
+        QCOMPARE(code.toString(),
+            QString::number(code.klass) + u'.' + QString::number(code.subject) + u'.' + QString::number(code.detail));
     QVERIFY(!StatusCode {}.isValid());
 }
 
