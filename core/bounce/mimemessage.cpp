@@ -165,6 +165,9 @@ std::optional<qint64> commonDateSeconds(QStringView text)
         if (literal(QStringView(day)))
             break;
     }
+    // A one-digit day is often padded with a space ("Thu,  6 Nov").
+    if (i + 1 < text.size() && text[i] == u' ' && text[i + 1] >= u'0' && text[i + 1] <= u'9')
+        ++i;
     int day = 0;
     if (!number(1, 2, &day) || !literal(u" "))
         return std::nullopt;
@@ -177,14 +180,18 @@ std::optional<qint64> commonDateSeconds(QStringView text)
     if (month == 0 || !literal(u" ") || !digits(4, &year) || !literal(u" ") || !digits(2, &hour) || !literal(u":")
         || !digits(2, &minute) || !literal(u":") || !digits(2, &second) || !literal(u" "))
         return std::nullopt;
-    if (i >= text.size() || (text[i] != u'+' && text[i] != u'-'))
-        return std::nullopt;
-    const int sign = text[i++] == u'-' ? -1 : 1;
-    int zone = 0;
-    if (!digits(4, &zone))
-        return std::nullopt;
-    zoneHours = zone / 100;
-    zoneMinutes = zone % 100;
+    int sign = 1;
+    // RFC 5322's obsolete zone names for +0000, or +hhmm / -hhmm.
+    if (!literal(u"GMT") && !literal(u"UT")) {
+        if (i >= text.size() || (text[i] != u'+' && text[i] != u'-'))
+            return std::nullopt;
+        sign = text[i++] == u'-' ? -1 : 1;
+        int zone = 0;
+        if (!digits(4, &zone))
+            return std::nullopt;
+        zoneHours = zone / 100;
+        zoneMinutes = zone % 100;
+    }
     // The end, or one comment without nested parentheses.
     if (i < text.size()) {
         const QStringView rest = text.sliced(i);

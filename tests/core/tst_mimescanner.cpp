@@ -296,6 +296,14 @@ void TestMimeScanner::datesReadAsGMimeReadsThem_data()
     row("Thu, 29 Apr 13 23:45:32 +0900", "2013-04-29T14:45:32Z");
     row("Thu, 29 Apr 2013 23:45:32 JST", "2013-04-29T23:45:32Z");
     row("Thu, 29 Apr 2013 23:45 +0900", "2013-04-29T14:45:00Z");
+    row("Thu,  6 Nov 2018 23:34:45 +0900 (JST)", "2018-11-06T14:34:45Z");
+    row("Thu,   6 Nov 2018 23:34:45 +0900", "2018-11-06T14:34:45Z");
+    row("Thu, 29 Apr 2009 10:00:00 GMT", "2009-04-29T10:00:00Z");
+    row("Thu, 29 Apr 2009 10:00:00 GMT (x)", "2009-04-29T10:00:00Z");
+    row("Thu, 20 Apr 2008 23:34:45 UT", "2008-04-20T23:34:45Z");
+    row("Thu, 29 Apr 2009 10:00:00 UTC", "2009-04-29T10:00:00Z");
+    row("Thu, 29 Apr 2009 10:00:00 GMTX", "2009-04-29T10:00:00Z");
+    row("Thu,  6 Nov 2018 23:34:45 GMT+0100", "2018-11-06T23:34:45Z");
 }
 
 void TestMimeScanner::datesReadAsGMimeReadsThem()
