@@ -276,13 +276,11 @@ public:
     /// After walk(), while the GMime objects live: the HTML parts' texts, where bounce reading reads them.
     void finishHtml()
     {
-        const bool read = readsHtmlNotice(m_message.m_parts);
+        if (!readsHtmlNotice(m_message.m_parts))
+            return;
         for (const auto &[index, object] : std::as_const(m_html)) {
             MimePart &part = m_message.m_parts[index];
-            if (read)
-                part.text = readText(object, part.contentType, &part.truncated);
-            else
-                part.textSkipped = true;
+            part.text = readText(object, part.contentType, &part.truncated);
         }
     }
 

@@ -48,12 +48,10 @@ struct MimePart {
     int depth = 0; // 0 = the top-level body
     bool inAttachedMessage = false; // inside a message/rfc822 (the returned original)
     bool truncated = false; // text was cut at the limit
-    /// An HTML part whose text was not decoded (text is empty): the mail has a plain-text part outside the returned
-    /// original, which is what bounce reading reads instead (see readsHtmlNotice()).
-    bool textSkipped = false;
 
     bool isPlainText() const { return contentType == "text/plain" || contentType == "text/x-plain"; }
-    /// Whether bounce reading takes this part's text for the notice only when the mail has no plain text.
+    /// Whether bounce reading takes this part's text for the notice only when the mail has no plain text; such a
+    /// part's text is left empty where readsHtmlNotice() says it is not read.
     bool isHtmlNotice() const { return !inAttachedMessage && contentType == "text/html"; }
 };
 

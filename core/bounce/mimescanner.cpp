@@ -307,14 +307,12 @@ bool Scanner::run(const QByteArray &raw)
 
 void Scanner::finishHtml()
 {
-    const bool read = readsHtmlNotice(parts);
+    if (!readsHtmlNotice(parts))
+        return;
     for (const PendingHtml &html : std::as_const(m_html)) {
         MimePart &part = parts[html.index];
-        if (read)
-            part.text = MimeText::decodeText(
-                html.content, html.encoding, html.charset.constData(), m_limits.maxPartBytes, &part.truncated);
-        else
-            part.textSkipped = true;
+        part.text = MimeText::decodeText(
+            html.content, html.encoding, html.charset.constData(), m_limits.maxPartBytes, &part.truncated);
     }
 }
 
