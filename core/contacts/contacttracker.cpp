@@ -92,11 +92,20 @@ bool execWith(Store::Statement &q, std::initializer_list<QVariant> values, QStri
 
 bool storeStreak(Store::Statement &q, const QString &address, const QString &domain, const Streak &s, QString *message)
 {
-    return execWith(q,
-        { address, domain, s.failures, textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
-            textOrNull(s.lastStatus), textOrNull(s.lastClass), textOrNull(s.lastReason), textOrNull(s.lastSuccessAt),
-            s.lastOutcomeAt },
-        message);
+    // Bound by type (no QVariant list): a large import writes tens of thousands of runs.
+    if (!q.ready(message))
+        return false;
+    q.bindText(0, address);
+    q.bindText(1, domain);
+    q.bindInt(2, s.failures);
+    q.bindTextOrNull(3, s.firstFailedAt);
+    q.bindTextOrNull(4, s.lastFailedAt);
+    q.bindTextOrNull(5, s.lastStatus);
+    q.bindTextOrNull(6, s.lastClass);
+    q.bindTextOrNull(7, s.lastReason);
+    q.bindTextOrNull(8, s.lastSuccessAt);
+    q.bindText(9, s.lastOutcomeAt);
+    return q.exec(message);
 }
 
 bool sqlFail(QString *error, const QString &what, const QString &message)
@@ -300,14 +309,32 @@ bool ContactTracker::flushBatch(QString *error)
 bool ContactTracker::insertListed(const QString &address, const ListedContact &c, QString *message)
 {
     Statements &st = *m_statements;
-    if (!execWith(st.list,
-            { address, c.domain, c.rule, c.failures, textOrNull(c.lastStatus), textOrNull(c.lastClass),
-                textOrNull(c.lastReason), textOrNull(c.firstFailedAt), textOrNull(c.lastFailedAt),
-                textOrNull(c.lastSuccessAt), c.openedAt, c.openedAt },
-            message))
+    Store::Statement &list = st.list;
+    if (!list.ready(message))
         return false;
+    list.bindText(0, address);
+    list.bindText(1, c.domain);
+    list.bindText(2, c.rule);
+    list.bindInt(3, c.failures);
+    list.bindTextOrNull(4, c.lastStatus);
+    list.bindTextOrNull(5, c.lastClass);
+    list.bindTextOrNull(6, c.lastReason);
+    list.bindTextOrNull(7, c.firstFailedAt);
+    list.bindTextOrNull(8, c.lastFailedAt);
+    list.bindTextOrNull(9, c.lastSuccessAt);
+    list.bindText(10, c.openedAt);
+    list.bindText(11, c.openedAt);
+    if (!list.exec(message))
+        return false;
+    Store::Statement &addNote = st.addNote;
     for (const ListedContact::Note &note : c.notes) {
-        if (!execWith(st.addNote, { address, note.at, note.status, note.text }, message))
+        if (!addNote.ready(message))
+            return false;
+        addNote.bindText(0, address);
+        addNote.bindText(1, note.at);
+        addNote.bindText(2, note.status);
+        addNote.bindText(3, note.text);
+        if (!addNote.exec(message))
             return false;
     }
     return true;
@@ -370,8 +397,12 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
             nowText = isoUtc(m_clock.now());
         return nowText;
     };
-    const QString at = outcome.at.isValid() ? isoUtc(outcome.at) : now();
     const bool success = outcome.classification.cls == Bounce::DeliveryClass::Success;
+    // Most successes are of recipients that never failed: one indexed read finds no run, and that is all (in a
+    // batch, not even the read, nor the time's text).
+    if (success && !mayHaveRun(address))
+        return Result::Recorded;
+    const QString at = outcome.at.isValid() ? isoUtc(outcome.at) : now();
     const bool hard = outcome.classification.cls == Bounce::DeliveryClass::Hard;
     QString message;
     const auto failed = [&](const QString &what) {
@@ -392,10 +423,6 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     };
 
     if (success) {
-        // Most successes are of recipients that never failed: one indexed read finds no run, and that is all (in a
-        // batch, not even the read).
-        if (!mayHaveRun(address))
-            return Result::Recorded;
         // In a batch, the batch's copy of the run, written in flushBatch(); else the stored one, written here.
         Streak stored;
         Streak *s = &stored;

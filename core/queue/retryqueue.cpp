@@ -392,27 +392,27 @@ bool RetryQueue::writeKept(KeptEntry &k, QString *error)
     const RetryEntry &e = k.entry;
     if (!ready(q, error))
         return false;
-    q.bind(0, entryStateName(e.state));
-    q.bind(1, textOrNull(e.classification.status));
-    q.bind(2, Bounce::deliveryClassName(e.classification.cls));
-    q.bind(3, textOrNull(e.classification.reason));
-    q.bind(4, e.attempts);
-    q.bind(5, e.failures);
-    q.bind(6, e.ladderStep);
-    q.bind(7, timeOrNull(e.lastAttemptAt));
-    q.bind(8, timeOrNull(e.nextAttemptAt));
-    q.bind(9, st.settingsText(e.settings));
-    q.bind(10, k.clearLease ? 1 : 0);
-    q.bind(11, k.clearLease ? 1 : 0);
-    q.bind(12, k.resolved ? 1 : 0);
-    q.bind(13, timeOrNull(e.resolvedAt));
-    q.bind(14, k.resolved ? 1 : 0);
-    q.bind(15, textOrNull(e.resolvedBy));
-    q.bind(16, k.recovery ? 1 : 0);
-    q.bind(17, e.recovered ? 1 : 0);
-    q.bind(18, k.recovery ? 1 : 0);
-    q.bind(19, e.recoveredWithAlternate ? 1 : 0);
-    q.bind(20, e.id);
+    q.bindText(0, entryStateName(e.state));
+    q.bindTextOrNull(1, e.classification.status);
+    q.bindText(2, Bounce::deliveryClassName(e.classification.cls));
+    q.bindTextOrNull(3, e.classification.reason);
+    q.bindInt(4, e.attempts);
+    q.bindInt(5, e.failures);
+    q.bindInt(6, e.ladderStep);
+    q.bindTime(7, e.lastAttemptAt);
+    q.bindTime(8, e.nextAttemptAt);
+    q.bindText(9, st.settingsText(e.settings));
+    q.bindInt(10, k.clearLease ? 1 : 0);
+    q.bindInt(11, k.clearLease ? 1 : 0);
+    q.bindInt(12, k.resolved ? 1 : 0);
+    q.bindTime(13, e.resolvedAt);
+    q.bindInt(14, k.resolved ? 1 : 0);
+    q.bindTextOrNull(15, e.resolvedBy);
+    q.bindInt(16, k.recovery ? 1 : 0);
+    q.bindInt(17, e.recovered ? 1 : 0);
+    q.bindInt(18, k.recovery ? 1 : 0);
+    q.bindInt(19, e.recoveredWithAlternate ? 1 : 0);
+    q.bindInt(20, e.id);
     if (!run(q, error))
         return false;
     k.changed = k.clearLease = k.resolved = k.recovery = false;
@@ -607,16 +607,22 @@ bool RetryQueue::writeAttempt(qint64 entryId, const AttemptRow &row, QString *er
     Store::Statement &q = st.insertAttempt;
     if (!ready(q, error))
         return false;
-    q.bind(0, entryId);
-    q.bind(1, timeOrNull(row.at));
-    q.bind(2, row.kind);
-    q.bind(3, Bounce::bounceSourceName(row.source));
-    q.bind(4, row.settings ? QVariant(st.settingsText(*row.settings)) : nullText());
-    q.bind(5, row.alternate ? 1 : 0);
-    q.bind(6, textOrNull(row.classification.status));
-    q.bind(7, Bounce::deliveryClassName(row.classification.cls));
-    q.bind(8, textOrNull(row.classification.reason));
-    q.bind(9, row.probeId > 0 ? QVariant(row.probeId) : QVariant(QMetaType::fromType<qint64>()));
+    q.bindInt(0, entryId);
+    q.bindTime(1, row.at);
+    q.bindText(2, row.kind);
+    q.bindText(3, Bounce::bounceSourceName(row.source));
+    if (row.settings)
+        q.bindText(4, st.settingsText(*row.settings));
+    else
+        q.bindNull(4);
+    q.bindInt(5, row.alternate ? 1 : 0);
+    q.bindTextOrNull(6, row.classification.status);
+    q.bindText(7, Bounce::deliveryClassName(row.classification.cls));
+    q.bindTextOrNull(8, row.classification.reason);
+    if (row.probeId > 0)
+        q.bindInt(9, row.probeId);
+    else
+        q.bindNull(9);
     return run(q, error);
 }
 
@@ -627,29 +633,29 @@ bool RetryQueue::insertKept(KeptEntry &k, const Smtp::ProbeConfig *config, QStri
     if (!ready(q, error))
         return false;
     const RetryEntry &e = k.entry;
-    q.bind(0, e.target);
-    q.bind(1, textOrNull(e.recipient));
-    q.bind(2, e.domain);
-    q.bind(3, entryStateName(e.state));
-    q.bind(4, textOrNull(e.classification.status));
-    q.bind(5, Bounce::deliveryClassName(e.classification.cls));
-    q.bind(6, textOrNull(e.classification.reason));
-    q.bind(7, textOrNull(e.firstStatus));
-    q.bind(8, textOrNull(e.firstReason));
-    q.bind(9, e.source);
-    q.bind(10, e.attempts);
-    q.bind(11, e.failures);
-    q.bind(12, e.ladderStep);
-    q.bind(13, timeOrNull(e.firstFailedAt));
-    q.bind(14, timeOrNull(e.lastAttemptAt));
-    q.bind(15, timeOrNull(e.nextAttemptAt));
-    q.bind(16, timeOrNull(e.expiresAt));
-    q.bind(17, st.configText(config));
-    q.bind(18, st.settingsText(e.settings));
-    q.bind(19, timeOrNull(e.resolvedAt));
-    q.bind(20, textOrNull(e.resolvedBy));
-    q.bind(21, e.recovered ? 1 : 0);
-    q.bind(22, e.recoveredWithAlternate ? 1 : 0);
+    q.bindText(0, e.target);
+    q.bindTextOrNull(1, e.recipient);
+    q.bindText(2, e.domain);
+    q.bindText(3, entryStateName(e.state));
+    q.bindTextOrNull(4, e.classification.status);
+    q.bindText(5, Bounce::deliveryClassName(e.classification.cls));
+    q.bindTextOrNull(6, e.classification.reason);
+    q.bindTextOrNull(7, e.firstStatus);
+    q.bindTextOrNull(8, e.firstReason);
+    q.bindText(9, e.source);
+    q.bindInt(10, e.attempts);
+    q.bindInt(11, e.failures);
+    q.bindInt(12, e.ladderStep);
+    q.bindTime(13, e.firstFailedAt);
+    q.bindTime(14, e.lastAttemptAt);
+    q.bindTime(15, e.nextAttemptAt);
+    q.bindTime(16, e.expiresAt);
+    q.bindText(17, st.configText(config));
+    q.bindText(18, st.settingsText(e.settings));
+    q.bindTime(19, e.resolvedAt);
+    q.bindTextOrNull(20, e.resolvedBy);
+    q.bindInt(21, e.recovered ? 1 : 0);
+    q.bindInt(22, e.recoveredWithAlternate ? 1 : 0);
     if (!run(q, error))
         return false;
     const qint64 id = q.lastInsertId();

@@ -6,6 +6,7 @@
 
 #include "store/database.h"
 #include "store/fingerprintkey.h"
+#include "store/isotime.h"
 #include "store/lookupkey.h"
 #include "store/statement.h"
 #include "store/storelogging.h"
@@ -77,12 +78,6 @@ void bindDomain(QSqlQuery &query, const QString &domain)
     query.bindValue(QStringLiteral(":domain"), lower);
 }
 
-void put2(QChar *&out, int v)
-{
-    *out++ = QLatin1Char(char('0' + v / 10));
-    *out++ = QLatin1Char(char('0' + v % 10));
-}
-
 } // namespace
 
 BounceRepository::BounceRepository(Database &database)
@@ -94,51 +89,7 @@ BounceRepository::~BounceRepository() = default;
 
 void BounceRepository::release() { m_statements.reset(); }
 
-QString BounceRepository::formatTime(const QDateTime &time)
-{
-    if (!time.isValid())
-        return {};
-    const qint64 ms = time.toMSecsSinceEpoch();
-    qint64 days = ms / 86400000;
-    qint64 rem = ms % 86400000;
-    if (rem < 0) {
-        rem += 86400000;
-        --days;
-    }
-    // Howard Hinnant's civil_from_days.
-    const qint64 z = days + 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const qint64 doe = z - era * 146097;
-    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const qint64 mp = (5 * doy + 2) / 153;
-    const int day = int(doy - (153 * mp + 2) / 5 + 1);
-    const int month = int(mp < 10 ? mp + 3 : mp - 9);
-    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    if (year < 0 || year > 9999)
-        return time.toUTC().toString(Qt::ISODateWithMs);
-
-    QString text(24, Qt::Uninitialized);
-    QChar *out = text.data();
-    put2(out, int(year / 100));
-    put2(out, int(year % 100));
-    *out++ = u'-';
-    put2(out, month);
-    *out++ = u'-';
-    put2(out, day);
-    *out++ = u'T';
-    put2(out, int(rem / 3600000));
-    *out++ = u':';
-    put2(out, int(rem / 60000 % 60));
-    *out++ = u':';
-    put2(out, int(rem / 1000 % 60));
-    *out++ = u'.';
-    const int msec = int(rem % 1000);
-    *out++ = QLatin1Char(char('0' + msec / 100));
-    put2(out, msec % 100);
-    *out++ = u'Z';
-    return text;
-}
+QString BounceRepository::formatTime(const QDateTime &time) { return IsoTime::toText(time); }
 
 BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event, qint64 probeId, QString *error)
 {

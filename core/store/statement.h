@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QDateTime>
 #include <QList>
 #include <QString>
 #include <QStringView>
@@ -35,6 +36,11 @@ public:
     // Binding, by index from 0. A null QString binds NULL, an empty one ''.
     void bindText(int index, QStringView text, bool null = false);
     void bindText(int index, const QString &text) { bindText(index, QStringView(text), text.isNull()); }
+    /// NULL for an empty (or null) text.
+    void bindTextOrNull(int index, const QString &text) { bindText(index, QStringView(text), text.isEmpty()); }
+    /// The store's time text (BounceRepository::formatTime()), written straight into the placeholder's buffer;
+    /// NULL for an invalid time.
+    void bindTime(int index, const QDateTime &time);
     void bindInt(int index, qint64 value);
     void bindNull(int index);
     /// Bytes as a BLOB (copied into a buffer kept per placeholder, as texts are).
@@ -68,11 +74,20 @@ public:
 
 private:
     bool step(QString *error, bool *row);
+    /// The placeholder's buffer, at least `size` bytes.
+    char *buffer(int index, qsizetype size);
+    /// Binds the first `size` bytes of the placeholder's buffer as text, unless they are bound already: `same`
+    /// says that the bytes are those of the last bind (see m_textBound).
+    void bindBuffered(int index, qsizetype size, bool same);
 
     Database &m_database;
     QString m_sql;
     sqlite3_stmt *m_statement = nullptr;
     QList<QByteArray> m_texts; // the UTF-8 of bound texts and the bytes of bound blobs, by placeholder
+    // Per placeholder, the size of the text SQLite reads from m_texts (SQLITE_STATIC), -1 for none. A text bound
+    // again with the same bytes (an import's source, class, action, the same status or reason as the row before)
+    // is left bound: sqlite3_bind_text() costs more than the narrowing that finds the bytes unchanged.
+    QList<qsizetype> m_textBound;
     int m_changes = 0;
     qint64 m_lastInsertId = 0;
 };

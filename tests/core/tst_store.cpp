@@ -14,10 +14,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QTimeZone>
 
 #include <sqlite3.h>
 
 #include "smtp/proberesultjson.h"
+#include "store/bouncerepository.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/proberepository.h"
@@ -146,6 +148,8 @@ private slots:
 
     void processSettingsApplyBeforeFirstUse();
     void statementTextsRoundTrip();
+    void statementRebindsWhatChanged();
+    void statementBindsTimes();
 
     void openCreatesSchema();
     void openCreatesParentDirectories();
@@ -223,6 +227,112 @@ void TestStore::statementTextsRoundTrip()
         QCOMPARE(q.value(0).toString(), QString::fromUtf8(QStringEncoder(QStringEncoder::Utf8).encode(text)));
     }
     QVERIFY(!q.next());
+}
+
+void TestStore::statementRebindsWhatChanged()
+{
+    // A placeholder bound again with the text it holds is left bound; anything else (other bytes of the same
+    // length, another type in between, another length, a statement prepared again after a reopen) is bound anew.
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    QVERIFY(db.exec(u"CREATE TABLE t (n INTEGER, x)"_s));
+    struct Step {
+        enum Kind { Text, TextOrNull, Int, Null, Blob, Reopen } kind;
+        QString text;
+    };
+    const QList<Step> steps { { Step::Text, u"same"_s }, { Step::Text, u"same"_s }, { Step::Text, u"sane"_s },
+        { Step::Text, u"sane"_s }, { Step::Int, {} }, { Step::Text, u"sane"_s }, { Step::Null, {} },
+        { Step::Text, u"sane"_s }, { Step::Blob, u"sane"_s }, { Step::Text, u"sane"_s }, { Step::Text, u"san"_s },
+        { Step::Text, u"sané"_s }, { Step::Text, u"sané"_s }, { Step::Text, u"sanex"_s }, { Step::TextOrNull, u""_s },
+        { Step::TextOrNull, u"sanex"_s }, { Step::Text, u""_s }, { Step::Text, u"sanex"_s },
+        { Step::Reopen, u"sanex"_s }, { Step::Text, u"sanex"_s } };
+    QVariantList expected;
+    {
+        Statement insert(db, u"INSERT INTO t (n, x) VALUES (?, ?)"_s);
+        for (qsizetype i = 0; i < steps.size(); ++i) {
+            const Step &step = steps[i];
+            if (step.kind == Step::Reopen) {
+                db.close();
+                QVERIFY(db.open(dbPath()));
+            }
+            QVERIFY(insert.ready());
+            insert.bindInt(0, i);
+            switch (step.kind) {
+            case Step::Text:
+            case Step::Reopen:
+                insert.bindText(1, step.text);
+                expected.append(step.text);
+                break;
+            case Step::TextOrNull:
+                insert.bindTextOrNull(1, step.text);
+                expected.append(step.text.isEmpty() ? QVariant() : QVariant(step.text));
+                break;
+            case Step::Int:
+                insert.bindInt(1, 42);
+                expected.append(42);
+                break;
+            case Step::Null:
+                insert.bindNull(1);
+                expected.append(QVariant());
+                break;
+            case Step::Blob:
+                insert.bindBlob(1, step.text.toUtf8());
+                expected.append(step.text.toUtf8());
+                break;
+            }
+            QVERIFY(insert.exec());
+        }
+    }
+    QSqlQuery q(db.connection());
+    QVERIFY(q.exec(u"SELECT x, typeof(x) FROM t ORDER BY n"_s));
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QVERIFY(q.next());
+        const QVariant &want = expected[i];
+        QCOMPARE(q.value(1).toString(),
+            want.isNull()                                ? u"null"_s
+                : want.typeId() == QMetaType::Int        ? u"integer"_s
+                : want.typeId() == QMetaType::QByteArray ? u"blob"_s
+                                                         : u"text"_s);
+        if (!want.isNull())
+            QCOMPARE(q.value(0).toString(), want.toString());
+    }
+    QVERIFY(!q.next());
+}
+
+void TestStore::statementBindsTimes()
+{
+    // bindTime() writes BounceRepository::formatTime()'s text (NULL for an invalid time), also when the same bytes
+    // or a text of the same length were bound before.
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    QVERIFY(db.exec(u"CREATE TABLE t (n INTEGER, x)"_s));
+    const QDateTime base(QDate(2026, 11, 27), QTime(10, 0, 1, 123), Qt::UTC);
+    const QList<QDateTime> times { base, base, base.addMSecs(1), QDateTime(), base.addYears(-100).addDays(-1),
+        QDateTime(QDate(1969, 12, 31), QTime(23, 59, 59, 999), Qt::UTC), base.toTimeZone(QTimeZone(3600)),
+        QDateTime(QDate(12000, 1, 1), QTime(0, 0), Qt::UTC) };
+    {
+        Statement insert(db, u"INSERT INTO t (n, x) VALUES (?, ?)"_s);
+        for (qsizetype i = 0; i < times.size(); ++i) {
+            QVERIFY(insert.ready());
+            insert.bindInt(0, i);
+            if (i == 2)
+                insert.bindText(1, u"2026-11-27T10:00:01.999Z"_s); // the same length, then the time
+            insert.bindTime(1, times[i]);
+            QVERIFY(insert.exec());
+        }
+    }
+    QSqlQuery q(db.connection());
+    QVERIFY(q.exec(u"SELECT x FROM t ORDER BY n"_s));
+    for (const QDateTime &time : times) {
+        QVERIFY(q.next());
+        // (Qt writes no ISO text for a year past 9999: NULL, as binding formatTime()'s null text binds.)
+        QCOMPARE(q.value(0).isNull(), BounceRepository::formatTime(time).isNull());
+        QCOMPARE(q.value(0).toString(), BounceRepository::formatTime(time));
+        if (time.isValid() && time.date().year() < 10000)
+            QCOMPARE(q.value(0).toString(), time.toUTC().toString(Qt::ISODateWithMs).replace(u"Z"_s, u""_s) + u'Z');
+    }
+    QVERIFY(!q.next());
+    QCOMPARE(BounceRepository::formatTime(base), u"2026-11-27T10:00:01.123Z"_s);
 }
 
 void TestStore::init()
