@@ -48,33 +48,31 @@ bool Statement::ready(QString *error)
         m_statement = nullptr;
         return false;
     }
-    m_texts.clear(); // nothing is bound to a new statement
-    m_textBound.clear();
+    m_slots.clear(); // nothing is bound to a new statement
     m_database.remember(this);
     return true;
 }
 
 char *Statement::buffer(int index, qsizetype size)
 {
-    if (index >= m_texts.size()) {
-        m_texts.resize(index + 1);
-        m_textBound.resize(index + 1, -1);
+    if (size_t(index) >= m_slots.size())
+        m_slots.resize(size_t(index) + 1);
+    Slot &slot = m_slots[size_t(index)];
+    if (slot.capacity < size) {
+        slot.capacity = std::max<qsizetype>(size, 64);
+        slot.bytes.reset(new char[size_t(slot.capacity)]);
+        slot.bound = -1; // moved: SQLite's pointer is stale
     }
-    QByteArray &buffer = m_texts[index];
-    if (buffer.size() < size) {
-        buffer.resize(size);
-        m_textBound[index] = -1; // moved: SQLite's pointer is stale
-    }
-    return buffer.data();
+    return slot.bytes.get();
 }
 
 void Statement::bindBuffered(int index, qsizetype size, bool same)
 {
-    qsizetype &bound = m_textBound[index];
-    if (same && bound == size)
+    Slot &slot = m_slots[size_t(index)];
+    if (same && slot.bound == size)
         return;
-    sqlite3_bind_text(m_statement, index + 1, m_texts[index].constData(), int(size), SQLITE_STATIC);
-    bound = size;
+    sqlite3_bind_text(m_statement, index + 1, slot.bytes.get(), int(size), SQLITE_STATIC);
+    slot.bound = size;
 }
 
 void Statement::bindText(int index, QStringView text, bool null)
@@ -84,8 +82,7 @@ void Statement::bindText(int index, QStringView text, bool null)
         return;
     }
     if (text.isEmpty()) {
-        if (index < m_textBound.size())
-            m_textBound[index] = -1;
+        unbuffer(index);
         sqlite3_bind_text(m_statement, index + 1, "", 0, SQLITE_STATIC);
         return;
     }
@@ -135,22 +132,20 @@ void Statement::bindTime(int index, const QDateTime &time)
 
 void Statement::bindInt(int index, qint64 value)
 {
-    if (index < m_textBound.size())
-        m_textBound[index] = -1;
+    unbuffer(index);
     sqlite3_bind_int64(m_statement, index + 1, value);
 }
 
 void Statement::bindNull(int index)
 {
-    if (index < m_textBound.size())
-        m_textBound[index] = -1;
+    unbuffer(index);
     sqlite3_bind_null(m_statement, index + 1);
 }
 
 void Statement::bindBlob(int index, QByteArrayView bytes)
 {
     char *const start = buffer(index, bytes.size());
-    m_textBound[index] = -1;
+    unbuffer(index);
     std::copy_n(bytes.data(), bytes.size(), start);
     sqlite3_bind_blob(m_statement, index + 1, start, int(bytes.size()), SQLITE_STATIC);
 }
@@ -175,8 +170,7 @@ void Statement::bind(int index, const QVariant &value)
         return;
     case QMetaType::Double:
     case QMetaType::Float:
-        if (index < m_textBound.size())
-            m_textBound[index] = -1;
+        unbuffer(index);
         sqlite3_bind_double(m_statement, index + 1, value.toDouble());
         return;
     default:

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QDateTime>
@@ -77,17 +80,30 @@ private:
     /// The placeholder's buffer, at least `size` bytes.
     char *buffer(int index, qsizetype size);
     /// Binds the first `size` bytes of the placeholder's buffer as text, unless they are bound already: `same`
-    /// says that the bytes are those of the last bind (see m_textBound).
+    /// says that the bytes are those of the last bind (see Slot::bound).
     void bindBuffered(int index, qsizetype size, bool same);
+    /// Whatever the placeholder is bound to next is not the text in its buffer.
+    void unbuffer(int index)
+    {
+        if (size_t(index) < m_slots.size())
+            m_slots[size_t(index)].bound = -1;
+    }
+
+    // A placeholder's buffer: the UTF-8 of a bound text or the bytes of a bound blob, which SQLite reads in place
+    // (SQLITE_STATIC). `bound` is the size of the text SQLite reads from it, -1 for none: a text bound again with
+    // the same bytes (an import's source, class, action, the same status or reason as the row before) is left
+    // bound, as sqlite3_bind_text() costs more than the narrowing that finds the bytes unchanged. (A plain vector:
+    // QList's detach checks on every access cost a few per cent of a large import.)
+    struct Slot {
+        std::unique_ptr<char[]> bytes;
+        qsizetype capacity = 0;
+        qsizetype bound = -1;
+    };
 
     Database &m_database;
     QString m_sql;
     sqlite3_stmt *m_statement = nullptr;
-    QList<QByteArray> m_texts; // the UTF-8 of bound texts and the bytes of bound blobs, by placeholder
-    // Per placeholder, the size of the text SQLite reads from m_texts (SQLITE_STATIC), -1 for none. A text bound
-    // again with the same bytes (an import's source, class, action, the same status or reason as the row before)
-    // is left bound: sqlite3_bind_text() costs more than the narrowing that finds the bytes unchanged.
-    QList<qsizetype> m_textBound;
+    std::vector<Slot> m_slots; // by placeholder
     int m_changes = 0;
     qint64 m_lastInsertId = 0;
 };
