@@ -22,6 +22,7 @@
 #include "bounce/eximlogparser.h"
 #include "bounce/mailbatchparser.h"
 #include "bounce/postfixlogparser.h"
+#include "store/bouncerow.h"
 #include "store/database.h"
 #include "store/importfilerepository.h"
 #include "store/transaction.h"
@@ -84,9 +85,11 @@ bool looksLikeHeaderLine(QByteArrayView line)
     return i > 0 && i < line.size() && line[i] == ':';
 }
 
-// One parsed log line for the storing thread: an event, or the reason the file fails (its first bad line).
+// One parsed log line for the storing thread: an event, or the reason the file fails (its first bad line). The
+// event comes with its row as the store writes it, prepared on the scanning thread (see Store::BounceRow).
 struct ParsedLogItem {
     BounceEvent event;
+    Store::BounceRow row;
     QString failure;
 };
 using ParsedLogChunk = QList<ParsedLogItem>;
@@ -218,6 +221,7 @@ void scanLog(LogReader &reader, LogTimeConverter *time, const LogScanSetup &setu
         if (!setup.options.storeSuccesses && item.event.classification.cls == DeliveryClass::Success)
             continue;
         item.event.sourceRef = setup.refPrefix + QString::number(setup.lineBase + reader.lineNumber());
+        item.row = Store::BounceRow::of(item.event);
         chunk.append(std::move(item));
         if (chunk.size() >= ParsedLogQueue::ChunkItems) {
             queue.push(std::move(chunk));
@@ -455,10 +459,11 @@ void Importer::importFile(const QString &path, ImportFormat format, const Option
     }
 }
 
-bool Importer::feed(const BounceEvent &event, FileRun &run)
+bool Importer::feed(const BounceEvent &event, FileRun &run, const Store::BounceRow *row)
 {
     // The sinks run inside the file's open transaction (OutcomeRecorder::recordEvents() would open its own).
-    const Tracking::Outcome o = Tracking::OutcomeRecorder::outcomeOf(event);
+    Tracking::Outcome o = Tracking::OutcomeRecorder::outcomeOf(event);
+    o.row = row;
     for (Tracking::OutcomeSink *sink : std::as_const(m_sinks)) {
         QString error;
         switch (sink->record(o, &error)) {
@@ -663,7 +668,7 @@ void Importer::importLog(const QString &path, ImportFormat format, const Options
             }
             if (run.failed)
                 continue; // nothing of this file is stored; the scanner reads on to count its bad lines
-            if (!feed(item.event, run))
+            if (!feed(item.event, run, &item.row))
                 storing.store(false, std::memory_order_relaxed);
         }
         queue.giveBack(std::move(chunk));

@@ -12,8 +12,9 @@
 
 namespace Mailpulse::Store
 {
+class BounceRow;
 class Database;
-}
+} // namespace Mailpulse::Store
 namespace Mailpulse::Tracking
 {
 class OutcomeSink;
@@ -97,7 +98,8 @@ private:
     /// Each file's run is one batch for the sinks (OutcomeSink::beginBatch()).
     bool beginBatch(FileRun &run, QString *error);
     void endBatch(FileRun &run);
-    bool feed(const BounceEvent &event, FileRun &run);
+    /// `row`: the event as the store writes it, when the caller prepared it.
+    bool feed(const BounceEvent &event, FileRun &run, const Store::BounceRow *row = nullptr);
     void finish(FileRun &run, ImportSummary &summary);
 
     Store::Database &m_database;

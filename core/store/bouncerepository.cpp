@@ -4,6 +4,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include "store/bouncerow.h"
 #include "store/database.h"
 #include "store/fingerprintkey.h"
 #include "store/isotime.h"
@@ -93,7 +94,12 @@ QString BounceRepository::formatTime(const QDateTime &time) { return IsoTime::to
 
 BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event, qint64 probeId, QString *error)
 {
-    if (event.fingerprint.isEmpty()) {
+    return insert(BounceRow::of(event, probeId), error);
+}
+
+BounceRepository::InsertResult BounceRepository::insert(const BounceRow &row, QString *error)
+{
+    if (!row.hasFingerprint()) {
         if (error)
             *error = QStringLiteral("bounce event without a fingerprint");
         return InsertResult::Failed;
@@ -103,32 +109,33 @@ BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event
     Statement &q = m_statements->insert;
     if (!q.ready(error))
         return InsertResult::Failed;
-    const auto text = [&q](int column, const QString &value) { q.bindText(column, value); };
-    const FingerprintKey::Bytes key = FingerprintKey::of(event.fingerprint);
-    q.bindBlob(0, QByteArrayView(key.data(), FingerprintKey::Size));
-    text(1, Bounce::bounceSourceName(event.source));
-    if (probeId > 0)
-        q.bindInt(2, probeId);
-    else
-        q.bindNull(2);
-    text(3, formatTime(event.occurredAt));
-    text(4, event.recipient);
-    text(5, event.domain);
-    text(6, event.classification.status);
-    text(7, Bounce::deliveryClassName(event.classification.cls));
-    text(8, event.classification.reason);
-    text(9, event.action);
-    if (event.replyCode > 0)
-        q.bindInt(10, event.replyCode);
-    else
-        q.bindNull(10);
-    text(11, event.remoteMta);
-    text(12, event.diagnostic);
-    text(13, event.sourceRef);
-    if (const qint64 k = LookupKey::of(event.domain))
-        q.bindInt(14, k);
-    else
-        q.bindNull(14);
+    const auto text = [&q, &row](int column, BounceRow::Text text) {
+        if (row.isNull(text))
+            q.bindNull(column);
+        else
+            q.bindUtf8(column, row.text(text));
+    };
+    const auto integer = [&q](int column, qint64 value) {
+        if (value != 0)
+            q.bindInt(column, value);
+        else
+            q.bindNull(column);
+    };
+    q.bindBlob(0, QByteArrayView(row.key().data(), FingerprintKey::Size));
+    text(1, BounceRow::Source);
+    integer(2, row.probeId());
+    text(3, BounceRow::OccurredAt);
+    text(4, BounceRow::Recipient);
+    text(5, BounceRow::Domain);
+    text(6, BounceRow::Status);
+    text(7, BounceRow::Class);
+    text(8, BounceRow::Reason);
+    text(9, BounceRow::Action);
+    integer(10, row.replyCode());
+    text(11, BounceRow::RemoteMta);
+    text(12, BounceRow::Diagnostic);
+    text(13, BounceRow::SourceRef);
+    integer(14, row.domainKey());
     if (!q.exec(error))
         return InsertResult::Failed;
     return q.changes() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;

@@ -11,6 +11,7 @@
 namespace Mailpulse::Store
 {
 
+class BounceRow;
 class Database;
 
 /// Bounce events in the `bounces` table (schema v2, keys v5), one row per recipient outcome, idempotent by
@@ -29,6 +30,8 @@ public:
     /// Stores `event` unless an event with its fingerprint is stored (Duplicate). `probeId` > 0 links a probe row.
     /// Runs in the caller's transaction, if any. An event without a fingerprint is refused (Failed).
     InsertResult insert(const Bounce::BounceEvent &event, qint64 probeId = 0, QString *error = nullptr);
+    /// The same, for an event prepared as its row (BounceRow::of()).
+    InsertResult insert(const BounceRow &row, QString *error = nullptr);
     /// Stores all events in one transaction: all of them or, on any failure, none. Duplicates are skipped and
     /// counted, not failures.
     bool insertAll(const QList<Bounce::BounceEvent> &events, int *inserted = nullptr, int *duplicates = nullptr,

@@ -112,6 +112,20 @@ void Statement::bindText(int index, QStringView text, bool null)
     bindBuffered(index, end - start, false);
 }
 
+void Statement::bindUtf8(int index, QByteArrayView utf8)
+{
+    if (utf8.isEmpty()) {
+        unbuffer(index);
+        sqlite3_bind_text(m_statement, index + 1, "", 0, SQLITE_STATIC);
+        return;
+    }
+    char *const start = buffer(index, utf8.size());
+    const bool same = std::equal(utf8.begin(), utf8.end(), start);
+    if (!same)
+        std::copy_n(utf8.data(), utf8.size(), start);
+    bindBuffered(index, utf8.size(), same);
+}
+
 void Statement::bindTime(int index, const QDateTime &time)
 {
     if (!time.isValid()) {

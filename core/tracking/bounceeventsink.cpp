@@ -1,5 +1,7 @@
 #include "tracking/bounceeventsink.h"
 
+#include "store/bouncerow.h"
+
 namespace Mailpulse::Tracking
 {
 
@@ -47,6 +49,8 @@ OutcomeSink::Result BounceEventSink::record(const Outcome &outcome, QString *err
     Store::BounceRepository::InsertResult result;
     if (outcome.source == Bounce::BounceSource::Probe) {
         result = m_repository.insert(eventOf(outcome), outcome.probeId, error);
+    } else if (outcome.row) {
+        result = m_repository.insert(*outcome.row, error);
     } else if (outcome.event) {
         result = m_repository.insert(*outcome.event, 0, error);
     } else {

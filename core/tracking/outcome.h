@@ -7,6 +7,11 @@
 #include "smtp/probeconfig.h"
 #include "smtp/proberesult.h"
 
+namespace Mailpulse::Store
+{
+class BounceRow;
+}
+
 namespace Mailpulse::Tracking
 {
 
@@ -25,8 +30,10 @@ struct Outcome {
     const Smtp::ProbeConfig *config = nullptr;
     const Smtp::ProbeResult *probe = nullptr;
 
-    // From an import (source Dsn or Log): the event as parsed.
+    // From an import (source Dsn or Log): the event as parsed, and, where the importer prepared it on another
+    // thread, as the store writes it (else the bounce-event sink prepares it).
     const Bounce::BounceEvent *event = nullptr;
+    const Store::BounceRow *row = nullptr;
 };
 
 /// Something that learns from outcomes. record() runs inside the recorder's transaction: a sink writes with the

@@ -1,6 +1,7 @@
 #include <QCryptographicHash>
 #include <QSqlQuery>
 #include <QSqlRecord>
+#include <QStringEncoder>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -8,6 +9,7 @@
 #include "smtp/probeconfig.h"
 #include "smtp/proberesult.h"
 #include "store/bouncerepository.h"
+#include "store/bouncerow.h"
 #include "store/database.h"
 #include "store/fingerprintkey.h"
 #include "store/importfilerepository.h"
@@ -32,6 +34,7 @@ private slots:
     void fingerprintKeys();
     void insertAllIsAtomic();
     void valuesChangeFromRowToRow();
+    void preparedRows();
     void queries();
     void lookupKeys();
     void formatTime_data();
@@ -222,6 +225,60 @@ void TestBounceRepository::valuesChangeFromRowToRow()
     QSqlQuery q(m_db->connection());
     QVERIFY(q.exec(u"SELECT count(*) FROM bounces WHERE diagnostic IS NULL AND reply_code IS NULL"_s) && q.next());
     QCOMPARE(q.value(0).toInt(), 3);
+}
+
+void TestBounceRepository::preparedRows()
+{
+    // An importer hands the repository each event as its BounceRow, prepared on another thread: every column is
+    // stored as binding the event's own values stores it (a null text as NULL, an empty one as '', UTF-8 otherwise;
+    // no reply code or domain as NULL), whatever the texts of the rows before.
+    BounceRepository repo(*m_db);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0, 1, 5), Qt::UTC);
+    QList<BounceEvent> events;
+    for (int i = 0; i < 5; ++i)
+        events << event(u"u%1@b.example"_s.arg(i), u"5.1.1"_s, t.addSecs(i), i);
+    events[1].recipient = u"jürgen@bücher.example"_s;
+    events[1].domain = u"bücher.example"_s;
+    events[1].diagnostic = u"550 日本語 \U0001F600"_s;
+    events[2].diagnostic = u""_s; // empty, not null
+    events[2].remoteMta = QString(); // null
+    events[2].occurredAt = QDateTime();
+    events[2].replyCode = 0;
+    events[3].domain = QString();
+    events[3].action = QString(QChar(0xD800)); // a lone surrogate, at a column's end
+    events[3].remoteMta = u"x"_s;
+    events[4].source = BounceSource::Probe;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const Store::BounceRow row = Store::BounceRow::of(events[i]);
+        QCOMPARE(QByteArray(row.key().data(), FingerprintKey::Size), FingerprintKey::bytesOf(events[i].fingerprint));
+        QCOMPARE(repo.insert(row), BounceRepository::InsertResult::Inserted);
+        QCOMPARE(repo.insert(row), BounceRepository::InsertResult::Duplicate);
+    }
+    BounceEvent unprinted = events[0];
+    unprinted.fingerprint.clear();
+    QCOMPARE(repo.insert(Store::BounceRow::of(unprinted)), BounceRepository::InsertResult::Failed);
+
+    const auto utf8 = [](const QString &text) {
+        return text.isNull() ? QVariant()
+                             : QVariant(QString::fromUtf8(QStringEncoder(QStringEncoder::Utf8).encode(text)));
+    };
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(u"SELECT source, probe_id, occurred_at, recipient, domain, status, class, reason, action,"
+                   " reply_code, remote_mta, diagnostic, source_ref, domain_key FROM bounces ORDER BY id"_s));
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const BounceEvent &e = events[i];
+        QVERIFY(q.next());
+        const QVariantList expected { bounceSourceName(e.source), QVariant(),
+            utf8(BounceRepository::formatTime(e.occurredAt)), utf8(e.recipient), utf8(e.domain),
+            utf8(e.classification.status), deliveryClassName(e.classification.cls), utf8(e.classification.reason),
+            utf8(e.action), e.replyCode ? QVariant(e.replyCode) : QVariant(), utf8(e.remoteMta), utf8(e.diagnostic),
+            utf8(e.sourceRef), e.domain.isEmpty() ? QVariant() : QVariant(LookupKey::of(e.domain)) };
+        for (int c = 0; c < int(expected.size()); ++c) {
+            QCOMPARE(q.value(c).isNull(), expected[c].isNull());
+            QCOMPARE(q.value(c).toString(), expected[c].toString());
+        }
+    }
+    QVERIFY(!q.next());
 }
 
 void TestBounceRepository::queries()

@@ -1,0 +1,51 @@
+#include "store/bouncerow.h"
+
+#include <QStringEncoder>
+
+#include "store/isotime.h"
+#include "store/lookupkey.h"
+
+namespace Mailpulse::Store
+{
+
+BounceRow BounceRow::of(const Bounce::BounceEvent &event, qint64 probeId)
+{
+    BounceRow row;
+    row.m_hasFingerprint = !event.fingerprint.isEmpty();
+    if (row.m_hasFingerprint)
+        row.m_key = FingerprintKey::of(event.fingerprint);
+    row.m_probeId = probeId > 0 ? probeId : 0;
+    row.m_replyCode = event.replyCode > 0 ? event.replyCode : 0;
+    row.m_domainKey = LookupKey::of(event.domain);
+    // As Statement::bindText(const QString &) binds them: a null QString is NULL, an empty one ''.
+    const std::array<QString, TextCount> texts { Bounce::bounceSourceName(event.source),
+        IsoTime::toText(event.occurredAt), event.recipient, event.domain, event.classification.status,
+        Bounce::deliveryClassName(event.classification.cls), event.classification.reason, event.action, event.remoteMta,
+        event.diagnostic, event.sourceRef };
+    qsizetype size = 0;
+    for (const QString &text : texts)
+        size += text.size() * 3;
+    row.m_texts.resize(size);
+    char *const start = row.m_texts.data();
+    char *out = start;
+    for (int i = 0; i < TextCount; ++i) {
+        const QString &text = texts[size_t(i)];
+        if (text.isNull())
+            row.m_nulls |= 1u << i;
+        // An encoder per text, as Statement::bindText() encodes each (nothing carries over, not even the state
+        // of a lone surrogate).
+        QStringEncoder encoder(QStringEncoder::Utf8);
+        out = encoder.appendToBuffer(out, text);
+        row.m_ends[size_t(i)] = int(out - start);
+    }
+    row.m_texts.truncate(out - start);
+    return row;
+}
+
+QByteArrayView BounceRow::text(Text column) const
+{
+    const int begin = column == 0 ? 0 : m_ends[size_t(column) - 1];
+    return QByteArrayView(m_texts.constData() + begin, m_ends[size_t(column)] - begin);
+}
+
+} // namespace Mailpulse::Store
