@@ -1,5 +1,6 @@
 #include "bounce/bounceheuristics.h"
 
+#include <array>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -394,14 +395,29 @@ bool isLowerAscii(const char *needle)
     return true;
 }
 
+// `prefix` is lower-case ASCII. Compared a character at a time: most lines differ from a prefix in its first
+// characters. An ASCII character that differs decides; a non-ASCII one (which may fold to an ASCII letter, as
+// U+212A KELVIN SIGN to "k") leaves the comparison to Qt.
+bool startsWithLowerCi(QStringView text, std::string_view prefix)
+{
+    const auto n = qsizetype(prefix.size());
+    if (n > text.size())
+        return false;
+    const char16_t *in = text.utf16();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = in[i];
+        if (c >= 0x80)
+            return text.startsWith(QLatin1String(prefix.data(), n), Qt::CaseInsensitive);
+        if (asciiLower(c) != prefix[size_t(i)])
+            return false;
+    }
+    return true;
+}
+
 bool startsWithCi(QStringView text, const char *prefix)
 {
-    const auto n = qsizetype(std::strlen(prefix));
-    if (!text.isNull() && n <= text.size() && isLowerAscii(prefix)) {
-        const AsciiLowered head(text.first(qMin(n, AsciiLowered::Max)));
-        if (head.size == n)
-            return std::memcmp(head.bytes, prefix, size_t(n)) == 0;
-    }
+    if (!text.isNull() && isLowerAscii(prefix))
+        return startsWithLowerCi(text, prefix);
     return text.startsWith(QLatin1String(prefix), Qt::CaseInsensitive);
 }
 
@@ -564,26 +580,27 @@ bool isMailerDaemonAddress(const QString &address)
 
 bool isMarker(QStringView trimmedLine)
 {
-    // The markers start with few different characters: most lines are rejected by their first one.
-    static const QString firstCharacters = [] {
-        QString out;
-        for (const char *marker : OriginalMessageMarkers) {
-            if (!out.contains(QLatin1Char(marker[0])))
-                out += QLatin1Char(marker[0]);
-        }
+    // The markers start with few different characters: most lines are rejected by their first one, looked up in a
+    // table of the markers' (ASCII, lower-case) first characters.
+    static const auto firstCharacters = [] {
+        std::array<bool, 128> out {};
+        for (const char *marker : OriginalMessageMarkers)
+            out[static_cast<unsigned char>(marker[0])] = true;
         return out;
     }();
-    if (trimmedLine.isEmpty() || !firstCharacters.contains(trimmedLine.front().toLower()))
+    if (trimmedLine.isEmpty())
+        return false;
+    const char16_t first = trimmedLine.front().toLower().unicode();
+    if (first >= 0x80 || !firstCharacters[first])
         return false;
     // Only the markers with that first character can match: none of them has a first character that another
     // character folds to.
-    const char16_t first = trimmedLine.front().toLower().unicode();
     for (const char *marker : OriginalMessageMarkers) {
         if (char16_t(marker[0]) != first)
             continue;
         if (qstrcmp(marker, "----- transcript of session follows") == 0)
             continue; // Sendmail puts the real error after it
-        if (startsWithCi(trimmedLine, marker))
+        if (startsWithLowerCi(trimmedLine, marker))
             return true;
     }
     return false;
