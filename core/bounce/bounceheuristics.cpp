@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include "bounce/asciimatch.h"
 #include "bounce/bytescan.h"
 #include "bounce/classifier.h"
 #include "bounce/mimemessage.h"
@@ -788,9 +789,7 @@ QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
         return address;
     }
     // Sendmail's transcript: "554 <user@x>... Host unknown"; "550 5.1.1 <user@x>... User unknown".
-    static const QRegularExpression codeOnly(
-        QStringLiteral("^[245][0-9][0-9](?:[ \\-][245]\\.[0-9]{1,3}\\.[0-9]{1,3})?$"));
-    if (after.startsWith(u"...") && codeOnly.match(before).hasMatch()) {
+    if (after.startsWith(u"...") && AsciiMatch::isReplyCodeOnly(before)) {
         *strong = true;
         return address;
     }
@@ -1084,26 +1083,43 @@ const CommandExpressions &commandExpressions()
     return expressions;
 }
 
+// \berror\b, caseless: without PCRE where the text is ASCII (see AsciiMatch).
+bool errorWordIn(const QString &text)
+{
+    const std::string lower = asciiLowered(text);
+    if (std::memchr(lower.data(), 0x80, lower.size())) {
+        static const QRegularExpression errorWord(
+            QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
+        return errorWord.match(text).hasMatch();
+    }
+    return AsciiMatch::hasWord(lower, "error");
+}
+
 // BounceHeuristics::commandIn() of a text given lowered (asciiLowered()) and as a callable that returns it for the
 // expressions: a long text need only be made where an expression has to run.
 template <typename Text> QString commandInLowered(std::string_view lower, const Text &text)
 {
     const CommandExpressions &e = commandExpressions();
+    // asciiLowered() writes every non-ASCII character as 0x80.
+    const bool ascii = std::memchr(lower.data(), 0x80, lower.size()) == nullptr;
+    const auto matches = [&](const QRegularExpression &expression, bool (*inAscii)(std::string_view)) {
+        return ascii ? inAscii(lower) : expression.match(text()).hasMatch();
+    };
     // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
     // with "no valid recipients" says the refusals before it were the RCPT replies.
     // Each expression runs only where a word it needs occurs: most texts name no command at all.
     const auto has = [lower](const char *word) { return contains(lower, word); };
     if (has("no valid recipients"))
         return QStringLiteral("RCPT");
-    if ((has("data") || has("after end of")) && e.data.match(text()).hasMatch())
+    if ((has("data") || has("after end of")) && matches(e.data, AsciiMatch::data))
         return QStringLiteral("DATA");
-    if (has("rcpt") && e.rcpt.match(text()).hasMatch())
+    if (has("rcpt") && matches(e.rcpt, AsciiMatch::rcpt))
         return QStringLiteral("RCPT");
-    if ((has("mail from") || has("mail command")) && e.mail.match(text()).hasMatch())
+    if ((has("mail from") || has("mail command")) && matches(e.mail, AsciiMatch::mail))
         return QStringLiteral("MAIL");
-    if ((has("helo") || has("ehlo")) && e.helo.match(text()).hasMatch())
+    if ((has("helo") || has("ehlo")) && matches(e.helo, AsciiMatch::helo))
         return QStringLiteral("HELO");
-    if ((has("connect") || has("greeting")) && e.conn.match(text()).hasMatch())
+    if ((has("connect") || has("greeting")) && matches(e.conn, AsciiMatch::conn))
         return QStringLiteral("CONN");
     return {};
 }
@@ -1554,10 +1570,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         }
         // The notice's error paragraph is the recipient's own text when the notice has only this recipient and
         // states an error (a reply code, or says "error"), not only the boilerplate that something failed.
-        static const QRegularExpression errorWord(
-            QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
-        const bool noticeError
-            = candidates.size() == 1 && (findReplyCode(fallbackText) || errorWord.match(fallbackText).hasMatch());
+        const bool noticeError = candidates.size() == 1 && (findReplyCode(fallbackText) || errorWordIn(fallbackText));
         holdUndecided(r, noticeError || !ownText.isEmpty());
         groupDefaults(r);
         if (r.classification.cls == DeliveryClass::Soft)

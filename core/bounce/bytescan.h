@@ -17,6 +17,10 @@ inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 inline bool isAlnum(char c) { return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
+/// A word character as a regular expression's \b and \w see it without Unicode properties: an ASCII letter, digit
+/// or '_' (every other byte, non-ASCII ones included, is not).
+inline bool isWordByte(char c) { return isAlnum(c) || c == '_'; }
+
 /// Reads exactly `n` decimal digits at `pos`.
 inline bool digits(QByteArrayView s, qsizetype pos, int n, int *value)
 {

@@ -1,9 +1,12 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include <QRegularExpression>
 #include <QTest>
 
+#include "bounce/asciimatch.h"
 #include "bounce/bytescan.h"
 
 using namespace Mailpulse::Bounce;
@@ -22,6 +25,47 @@ qsizetype naiveFind(std::string_view s, std::string_view needle, qsizetype from)
 
 QByteArrayView view(std::string_view s) { return QByteArrayView(s.data(), qsizetype(s.size())); }
 
+std::string asciiLower(const QString &text)
+{
+    std::string out = text.toStdString();
+    for (char &c : out) {
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    }
+    return out;
+}
+
+// The expressions AsciiMatch stands in for, as bounce reading had them, each with its stand-in.
+struct Expression {
+    const char *name;
+    QRegularExpression expression;
+    bool (*inAscii)(std::string_view);
+};
+
+const std::vector<Expression> &expressions()
+{
+    static const std::vector<Expression> list = [] {
+        const auto ci = QRegularExpression::CaseInsensitiveOption;
+        std::vector<Expression> out;
+        out.push_back({ "data",
+            QRegularExpression(QStringLiteral("end of data|after data|in reply to data|data command|"
+                                              "after end of|>>> data|\\bdata\\b:"),
+                ci),
+            AsciiMatch::data });
+        out.push_back({ "rcpt", QRegularExpression(QStringLiteral("\\brcpt(?![a-z])(?!\\s*to:\\s*[^<\\s])"), ci),
+            AsciiMatch::rcpt });
+        out.push_back({ "mail", QRegularExpression(QStringLiteral("mail from(?!:\\s*[^<\\s])|\\bmail command"), ci),
+            AsciiMatch::mail });
+        out.push_back({ "helo", QRegularExpression(QStringLiteral("\\b(?:helo|ehlo)\\b"), ci), AsciiMatch::helo });
+        out.push_back({ "conn", QRegularExpression(QStringLiteral("initial connection|after connect|greeting"), ci),
+            AsciiMatch::conn });
+        out.push_back({ "error", QRegularExpression(QStringLiteral("\\berror\\b"), ci),
+            [](std::string_view s) { return AsciiMatch::hasWord(s, "error"); } });
+        return out;
+    }();
+    return list;
+}
+
 } // namespace
 
 class TestByteScan : public QObject
@@ -32,6 +76,11 @@ private slots:
     void findInShort_data();
     void findInShort();
     void findInShortAgreesWithMemmem();
+    void asciiMatch_data();
+    void asciiMatch();
+    void asciiMatchAgreesWithExpressions();
+    void replyCodeOnly_data();
+    void replyCodeOnly();
 };
 
 void TestByteScan::findInShort_data()
@@ -93,6 +142,114 @@ void TestByteScan::findInShortAgreesWithMemmem()
         const qsizetype expected = naiveFind(s, needle, from);
         QCOMPARE(ByteScan::findInShort(view(s), view(needle), from), expected);
         QCOMPARE(ByteScan::find(view(s), view(needle), from), expected);
+    }
+}
+
+void TestByteScan::asciiMatch_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("matching"); // the names of the expressions that match, space-separated
+
+    QTest::newRow("empty") << QString() << QString();
+    QTest::newRow("data colon at start") << QStringLiteral("DATA: 554 rejected") << QStringLiteral("data");
+    QTest::newRow("data colon inside a word") << QStringLiteral("metadata: x") << QString();
+    QTest::newRow("data colon after underscore") << QStringLiteral("x_data: x") << QString();
+    QTest::newRow("end of data") << QStringLiteral("550 after END OF DATA") << QStringLiteral("data");
+    QTest::newRow("rcpt with brackets") << QStringLiteral("RCPT TO:<a@x>") << QStringLiteral("rcpt");
+    QTest::newRow("rcpt bare argument") << QStringLiteral("RCPT TO: a@x") << QString();
+    QTest::newRow("rcpt bare after spaces") << QStringLiteral("rcpt \t to:\n\v a@x") << QString();
+    QTest::newRow("rcpt to at the end") << QStringLiteral("rcpt to:  ") << QStringLiteral("rcpt");
+    QTest::newRow("rcpt followed by a letter") << QStringLiteral("rcpts") << QString();
+    QTest::newRow("rcpt followed by a digit") << QStringLiteral("rcpt2") << QStringLiteral("rcpt");
+    QTest::newRow("rcpt second occurrence") << QStringLiteral("rcpt to: a@x, then RCPT:") << QStringLiteral("rcpt");
+    QTest::newRow("mail from bare") << QStringLiteral("MAIL FROM: a@x") << QString();
+    QTest::newRow("mail from bracketed") << QStringLiteral("MAIL FROM:<a@x>") << QStringLiteral("mail");
+    QTest::newRow("mail from without colon") << QStringLiteral("mail from x") << QStringLiteral("mail");
+    QTest::newRow("mail command") << QStringLiteral("in reply to MAIL command") << QStringLiteral("mail");
+    QTest::newRow("email command") << QStringLiteral("email command") << QString();
+    QTest::newRow("helo word") << QStringLiteral("bad HELO name") << QStringLiteral("helo");
+    QTest::newRow("helo inside a word") << QStringLiteral("hello") << QString();
+    QTest::newRow("ehlo at the end") << QStringLiteral("after EHLO") << QStringLiteral("helo");
+    QTest::newRow("greeting") << QStringLiteral("lost connection after greeting") << QStringLiteral("conn");
+    QTest::newRow("error word") << QStringLiteral("Error: x") << QStringLiteral("error");
+    QTest::newRow("error inside a word") << QStringLiteral("errors, error_x") << QString();
+    QTest::newRow("several") << QStringLiteral("rcpt:<a> error data: helo") << QStringLiteral("data rcpt helo error");
+}
+
+// Each stand-in against its expression on given texts (ASCII, as AsciiMatch requires).
+void TestByteScan::asciiMatch()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, matching);
+    const QStringList names = matching.split(u' ', Qt::SkipEmptyParts);
+    const std::string lower = asciiLower(text);
+    for (const Expression &e : expressions()) {
+        const bool expected = names.contains(QLatin1String(e.name));
+        QCOMPARE(e.expression.match(text).hasMatch(), expected);
+        QVERIFY2(e.inAscii(lower) == expected, e.name);
+    }
+}
+
+// Random texts made of the pieces the expressions look at: every stand-in answers as its expression does.
+void TestByteScan::asciiMatchAgreesWithExpressions()
+{
+    const char *const pieces[] = { "rcpt", "RCPT", "Rcpt", "to", "TO", ":", " ", "\t", "\n", "\v", "\r", "<", ">",
+        "a@x", "data", "DATA", "end of", "END OF ", "after", " data", "in reply to", "mail from", "MAIL", " from",
+        "command", "helo", "EHLO", "_", "x", "s", "1", "-", ">>>", "error", "errors", "initial connection",
+        "after connect", "greeting", ".", "e", "l", "o" };
+    std::mt19937 random(20261203);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 9);
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QLatin1String(pieces[piece(random)]);
+        const std::string lower = asciiLower(text);
+        for (const Expression &e : expressions()) {
+            if (e.inAscii(lower) != e.expression.match(text).hasMatch())
+                QFAIL(qPrintable(QStringLiteral("%1 differs on \"%2\"").arg(QLatin1String(e.name), text)));
+        }
+    }
+}
+
+void TestByteScan::replyCodeOnly_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("code") << QStringLiteral("550");
+    QTest::newRow("code and status") << QStringLiteral("550 5.1.1");
+    QTest::newRow("dash") << QStringLiteral("550-5.1.1");
+    QTest::newRow("long numbers") << QStringLiteral("451 4.123.456");
+    QTest::newRow("too long a number") << QStringLiteral("451 4.1234.5");
+    QTest::newRow("too long a detail") << QStringLiteral("451 4.1.2345");
+    QTest::newRow("no detail") << QStringLiteral("451 4.1.");
+    QTest::newRow("wrong class") << QStringLiteral("350");
+    QTest::newRow("status class 3") << QStringLiteral("550 3.1.1");
+    QTest::newRow("four digits") << QStringLiteral("5500");
+    QTest::newRow("text after") << QStringLiteral("550 5.1.1 x");
+    QTest::newRow("space only") << QStringLiteral("550 ");
+    QTest::newRow("non-ASCII digit") << QStringLiteral("55\u0661");
+    QTest::newRow("non-ASCII after") << QStringLiteral("550 5.1.1\u00e9");
+}
+
+// AsciiMatch::isReplyCodeOnly against its expression, on given texts and on random ones.
+void TestByteScan::replyCodeOnly()
+{
+    static const QRegularExpression codeOnly(
+        QStringLiteral("^[245][0-9][0-9](?:[ \\-][245]\\.[0-9]{1,3}\\.[0-9]{1,3})?$"));
+    QFETCH(QString, text);
+    QCOMPARE(AsciiMatch::isReplyCodeOnly(text), codeOnly.match(text).hasMatch());
+
+    const char16_t pieces[] = { u'2', u'4', u'5', u'0', u'9', u'1', u' ', u'-', u'.', u'x', u'\u0661' };
+    std::mt19937 random(7);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 14);
+    for (int round = 0; round < 5000; ++round) {
+        QString t;
+        for (int n = length(random); n > 0; --n)
+            t += QChar(pieces[piece(random)]);
+        if (AsciiMatch::isReplyCodeOnly(t) != codeOnly.match(t).hasMatch())
+            QFAIL(qPrintable(QStringLiteral("differs on \"%1\"").arg(t)));
     }
 }
 
