@@ -1,5 +1,6 @@
 #include "bounce/bounceheuristics.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -244,6 +245,32 @@ bool isLocalChar(char16_t c)
     default:
         return false;
     }
+}
+
+// QChar::isSpace(), with the ASCII characters decided inline.
+bool isSpace(char16_t c)
+{
+    if (c < 0x80)
+        return c == u' ' || (c >= u'\t' && c <= u'\r');
+    return QChar::isSpace(c);
+}
+
+// line.trimmed().isEmpty(), without the call.
+bool isBlank(QStringView line)
+{
+    return std::all_of(line.utf16(), line.utf16() + line.size(), [](char16_t c) { return isSpace(c); });
+}
+
+// line.contains(u'@'), inline: most lines are short and hold none.
+bool hasAt(QStringView line) { return ByteScan::findChar16(line, u'@') >= 0; }
+
+// line.trimmed() without its end: where a line's text begins.
+QStringView leftTrimmed(QStringView line)
+{
+    qsizetype i = 0;
+    while (i < line.size() && isSpace(line[i].unicode()))
+        ++i;
+    return line.sliced(i);
 }
 
 // One domain label from `at`: letters, digits and hyphens, not ending in a hyphen. Returns where it ends (== at:
@@ -514,25 +541,26 @@ QList<Fields> parseFieldGroups(const QString &text)
             groups.append(std::move(current));
         current = {};
     };
-    for (QStringView line : QStringTokenizer(text, u'\n')) {
+    ByteScan::forEachLine(text, [&](QStringView line) {
         if (line.endsWith(u'\r'))
             line.chop(1);
-        if (line.trimmed().isEmpty()) {
+        if (isBlank(line)) {
             flush();
-            continue;
+            return true;
         }
         if ((line.front() == u' ' || line.front() == u'\t') && !current.isEmpty()) {
             QString &value = current.back().second;
             value += u' ';
             value += line.trimmed();
-            continue;
+            return true;
         }
-        const qsizetype colon = line.indexOf(u':');
+        const qsizetype colon = ByteScan::findChar16(line, u':');
         if (colon <= 0)
-            continue;
+            return true;
         current.append(
             { MimeText::fieldNameKey(line.left(colon).trimmed()), line.mid(colon + 1).trimmed().toString() });
-    }
+        return true;
+    });
     flush();
     return groups;
 }
@@ -579,6 +607,7 @@ bool isMailerDaemonAddress(const QString &address)
         || local == u"double-bounce";
 }
 
+// `trimmedLine`: trimmed at least at the start.
 bool isMarker(QStringView trimmedLine)
 {
     // The markers start with few different characters: most lines are rejected by their first one, looked up in a
@@ -718,19 +747,21 @@ Notice noticeLines(const MimeMessage &mail)
     notice.lines.reserve(128);
     const auto takeText = [&](QStringView text) {
         notice.texts.append(text);
-        for (QStringView line : QStringTokenizer(text, u'\n')) {
-            const QStringView trimmed = line.trimmed();
-            if (!notice.lines.isEmpty() && isMarker(trimmed)) {
+        ByteScan::forEachLine(text, [&](QStringView line) {
+            // Trimmed at the start only: no marker ends in white space, so one that starts the trimmed line starts
+            // this too.
+            if (!notice.lines.isEmpty() && isMarker(leftTrimmed(line))) {
                 notice.cut = true;
                 const qsizetype lineEnd = line.data() + line.size() - text.data();
                 if (lineEnd < text.size()) {
                     notice.hasAfterCut = true;
                     notice.afterCut = text.sliced(lineEnd + 1);
                 }
-                return;
+                return false;
             }
             notice.lines.append(line);
-        }
+            return true;
+        });
     };
     for (const MimePart &part : mail.parts()) {
         if (part.inAttachedMessage || notice.cut)
@@ -756,8 +787,11 @@ Notice noticeLines(const MimeMessage &mail)
 QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
 {
     *strong = false;
+    // Most lines name no address: those are let go before anything is made of them.
+    if (!hasAt(line))
+        return {};
     QStringView t = line.trimmed();
-    if (t.isEmpty() || t.size() > 300 || !t.contains(u'@'))
+    if (t.size() > 300)
         return {};
     const qsizetype lead = line.indexOf(t.front());
     qsizetype start = 0;
@@ -804,8 +838,11 @@ QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
     }
     // "... failed ...: user@x" with the address closing the line.
     if (after.trimmed().isEmpty() || after.trimmed() == u"." || after.trimmed() == u">") {
+        // containsCi() for each word, with the text lowered once.
+        const AsciiLowered lower(before);
         for (const char *word : FailureWords) {
-            if (containsCi(before, word))
+            if (lower.size >= 0 ? ByteScan::findInShort(QByteArrayView(lower.bytes, lower.size), word) >= 0
+                                : before.contains(QLatin1String(word), Qt::CaseInsensitive))
                 return address;
         }
     }
@@ -831,7 +868,7 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
         qsizetype restAt = 0;
         bool strong = false;
         const QString address = recipientAtLineHead(line, &restAt, &strong);
-        const QString lower = address.toLower();
+        const QString lower = address.isEmpty() ? QString() : address.toLower();
         // The bounce's own addresses (its To: is the sender) are skipped unless the line's form leaves no doubt,
         // as when someone's mail to themselves bounced.
         if (!address.isEmpty() && (strong || !exclude.contains(lower))
@@ -864,7 +901,7 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
         }
         if (!current)
             continue;
-        if (line.trimmed().isEmpty()) {
+        if (isBlank(line)) {
             // One blank line may separate a recipient from its explanation (Gmail, Exchange); a blank line after the
             // explanation, or a second one, ends the block.
             const auto hasText = [](const QString &l) { return !QStringView(l).trimmed().isEmpty(); };
@@ -903,7 +940,7 @@ QString errorParagraph(const QList<QStringView> &lines)
     for (QStringView line : lines) {
         if (!best.isEmpty())
             break; // the first paragraph with a code
-        if (line.trimmed().isEmpty()) {
+        if (isBlank(line)) {
             consider();
         } else {
             paragraph += line;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <QRegularExpression>
+#include <QStringTokenizer>
 #include <QTest>
 
 #include "bounce/asciimatch.h"
@@ -81,6 +82,8 @@ private slots:
     void asciiMatchAgreesWithExpressions();
     void replyCodeOnly_data();
     void replyCodeOnly();
+    void findChar16();
+    void forEachLine();
 };
 
 void TestByteScan::findInShort_data()
@@ -251,6 +254,65 @@ void TestByteScan::replyCodeOnly()
         if (AsciiMatch::isReplyCodeOnly(t) != codeOnly.match(t).hasMatch())
             QFAIL(qPrintable(QStringLiteral("differs on \"%1\"").arg(t)));
     }
+}
+
+// findChar16 against QStringView::indexOf, around the 8-unit steps, with non-ASCII units and a unit whose low byte
+// is the one searched for.
+void TestByteScan::findChar16()
+{
+    const char16_t pieces[] = { u'a', u'@', u'\n', u'\u4040', u'\u0a00', u'\u00e9', u' ' };
+    std::mt19937 random(16);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 40);
+    QCOMPARE(ByteScan::findChar16(QStringView(), u'@'), qsizetype(-1));
+    QCOMPARE(ByteScan::findChar16(u"a@", u'@', -1), qsizetype(-1));
+    QCOMPARE(ByteScan::findChar16(u"a@", u'@', 2), qsizetype(-1));
+    QCOMPARE(ByteScan::findChar16(u"a@", u'@', 5), qsizetype(-1));
+    for (int round = 0; round < 5000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QChar(pieces[piece(random)]);
+        for (qsizetype from = 0; from <= text.size(); ++from) {
+            for (const char16_t c : { u'@', u'\n', u'\u4040' })
+                QCOMPARE(ByteScan::findChar16(text, c, from), QStringView(text).indexOf(QChar(c), from));
+        }
+    }
+}
+
+// forEachLine gives the pieces QStringTokenizer(text, u'\n') gives, and stops when asked to.
+void TestByteScan::forEachLine()
+{
+    const char16_t pieces[] = { u'a', u'\n', u'\r', u'\u00e9', u' ' };
+    std::mt19937 random(17);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 30);
+    for (int round = 0; round < 3000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QChar(pieces[piece(random)]);
+        QList<QStringView> expected;
+        for (QStringView line : QStringTokenizer(text, u'\n'))
+            expected.append(line);
+        QList<QStringView> lines;
+        ByteScan::forEachLine(text, [&](QStringView line) {
+            lines.append(line);
+            return true;
+        });
+        QCOMPARE(lines.size(), expected.size());
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            QCOMPARE(lines[i].data(), expected[i].data());
+            QCOMPARE(lines[i].size(), expected[i].size());
+        }
+        qsizetype calls = 0;
+        ByteScan::forEachLine(text, [&](QStringView) { return ++calls < 2; });
+        QCOMPARE(calls, qMin<qsizetype>(2, expected.size()));
+    }
+    QList<QStringView> ofNull;
+    ByteScan::forEachLine(QStringView(), [&](QStringView line) {
+        ofNull.append(line);
+        return true;
+    });
+    QCOMPARE(ofNull.size(), qsizetype(1));
 }
 
 QTEST_GUILESS_MAIN(TestByteScan)
