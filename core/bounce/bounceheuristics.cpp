@@ -480,13 +480,20 @@ std::string asciiLowered(QStringView text)
 }
 
 // asciiLowered() of the first `count` lines joined with `separator`, without the joined text.
-std::string asciiLoweredLines(const QList<QStringView> &lines, qsizetype count, char separator)
+// The size of the first `count` lines joined with a separator.
+size_t joinedSize(const QList<QStringView> &lines, qsizetype count)
 {
     count = qMin(count, lines.size());
     size_t size = count > 0 ? size_t(count - 1) : 0;
     for (qsizetype i = 0; i < count; ++i)
         size += size_t(lines[i].size());
-    std::string out(size, '\0');
+    return size;
+}
+
+std::string asciiLoweredLines(const QList<QStringView> &lines, qsizetype count, char separator)
+{
+    count = qMin(count, lines.size());
+    std::string out(joinedSize(lines, count), '\0');
     char *o = out.data();
     for (qsizetype i = 0; i < count; ++i) {
         if (i > 0)
@@ -1384,6 +1391,13 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         && std::any_of(notice.cbegin(), notice.cend(), holdsSesKey);
     if (sesKey && readSesNotification(joinLines(notice, notice.size(), u'\n'), &reading))
         return reading;
+    // The notice lowered (asciiLoweredLines() of all its lines, joined with '\n'), made once for the searches in it.
+    std::optional<std::string> loweredNoticeCache;
+    const auto loweredNotice = [&]() -> std::string_view {
+        if (!loweredNoticeCache)
+            loweredNoticeCache = asciiLoweredLines(notice, notice.size(), '\n');
+        return *loweredNoticeCache;
+    };
     // The command named anywhere in the notice, for recipients whose own lines do not name one; computed once.
     std::optional<QString> noticeCommandCache;
     const auto noticeCommand = [&]() -> QString {
@@ -1395,7 +1409,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                     joined = joinLines(notice, notice.size(), u'\n');
                 return *joined;
             };
-            noticeCommandCache = commandInLowered(asciiLoweredLines(notice, notice.size(), '\n'), text);
+            noticeCommandCache = commandInLowered(loweredNotice(), text);
         }
         return *noticeCommandCache;
     };
@@ -1455,8 +1469,10 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                 && ByteScan::findInShort(f.value, "Internet Mail Service") >= 0)
                 signature += MimeText::headerValue("received", f.value) + u'\n';
         }
-        rcptStageCache
-            = containsAnyLowered(asciiLowered(signature) + asciiLoweredLines(notice, 40, '\n'), RcptStageSignatures);
+        // The signature and the notice's first 40 lines (a prefix of it lowered) are searched apart: the signature
+        // ends in a line break, which no signature holds, so none can span the two.
+        rcptStageCache = containsAnyLowered(asciiLowered(signature), RcptStageSignatures)
+            || containsAnyLowered(loweredNotice().substr(0, joinedSize(notice, 40)), RcptStageSignatures);
         return *rcptStageCache;
     };
     const auto withDefaultCommand = [&rcptStageReporter](const QString &command) {
