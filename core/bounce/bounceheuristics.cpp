@@ -1380,8 +1380,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     // the few quotes a notice holds.
     const auto holdsSesKey = [](QStringView text) {
         static constexpr QStringView key = u"\"notificationType\"";
-        for (qsizetype at = text.indexOf(u'"'); at >= 0 && at + key.size() <= text.size();
-             at = text.indexOf(u'"', at + 1)) {
+        for (qsizetype at = ByteScan::findChar16(text, u'"'); at >= 0 && at + key.size() <= text.size();
+             at = ByteScan::findChar16(text, u'"', at + 1)) {
             if (text.sliced(at, key.size()) == key)
                 return true;
         }
