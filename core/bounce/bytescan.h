@@ -76,6 +76,21 @@ inline qsizetype findInShort(QByteArrayView s, QByteArrayView needle, qsizetype 
                 return from + qsizetype(at);
         }
     }
+    // The positions left (fewer than 16): one more step, over the 16 positions that end at the last one, with those
+    // tested above masked out. Only a text shorter than the needle plus 15 bytes is left to the loop below.
+    if (i + m <= n && n >= m - 1 + 16) {
+        const size_t tail = n - m - 15; // < i, as the loop above stopped
+        const __m128i atFirst = _mm_loadu_si128(reinterpret_cast<const __m128i *>(hay + tail));
+        const __m128i atLast = _mm_loadu_si128(reinterpret_cast<const __m128i *>(hay + tail + m - 1));
+        auto mask
+            = unsigned(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(atFirst, first), _mm_cmpeq_epi8(atLast, last))));
+        for (mask &= 0xffffu << (i - tail); mask; mask &= mask - 1) {
+            const size_t at = tail + size_t(__builtin_ctz(mask));
+            if (std::memcmp(hay + at + 1, pat + 1, m - 2) == 0)
+                return from + qsizetype(at);
+        }
+        return -1;
+    }
 #endif
     for (; i + m <= n; ++i) {
         if (hay[i] == pat[0] && hay[i + m - 1] == pat[m - 1] && std::memcmp(hay + i + 1, pat + 1, m - 2) == 0)
