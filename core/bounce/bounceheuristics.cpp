@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -927,34 +928,44 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
 QString errorParagraph(const QList<QStringView> &lines)
 {
     QString best;
-    QString paragraph;
-    const auto consider = [&] {
-        // Both kinds of code begin with a 2, 4 or 5: most paragraphs hold none, and need not be collapsed.
-        const bool mayHoldCode = std::any_of(
-            paragraph.cbegin(), paragraph.cend(), [](QChar c) { return c == u'2' || c == u'4' || c == u'5'; });
-        if (!mayHoldCode) {
-            paragraph.clear();
+    // The paragraph: lines [start, end) of `lines`, none blank. Both kinds of code begin with a 2, 4 or 5: most
+    // paragraphs hold none, and are neither joined nor collapsed.
+    qsizetype start = 0;
+    bool mayHoldCode = false;
+    const auto consider = [&](qsizetype end) {
+        const bool may = std::exchange(mayHoldCode, false);
+        const qsizetype from = std::exchange(start, end + 1);
+        if (!may)
             return;
+        qsizetype size = 0;
+        for (qsizetype i = from; i < end; ++i)
+            size += lines[i].size() + 1;
+        QString paragraph;
+        paragraph.reserve(size);
+        for (qsizetype i = from; i < end; ++i) {
+            paragraph += lines[i];
+            paragraph += u' ';
         }
         const QString text = collapseSpaces(paragraph);
-        paragraph.clear();
         if (text.isEmpty())
             return;
         const bool hasCode = findReplyCode(text) || StatusCode::find(text).has_value();
         if (hasCode)
             best = text;
     };
-    for (QStringView line : lines) {
+    qsizetype i = 0;
+    for (; i < lines.size(); ++i) {
         if (!best.isEmpty())
             break; // the first paragraph with a code
+        const QStringView line = lines[i];
         if (isBlank(line)) {
-            consider();
-        } else {
-            paragraph += line;
-            paragraph += u' ';
+            consider(i);
+        } else if (!mayHoldCode) {
+            mayHoldCode = std::any_of(line.utf16(), line.utf16() + line.size(),
+                [](char16_t c) { return c == u'2' || c == u'4' || c == u'5'; });
         }
     }
-    consider();
+    consider(i);
     if (best.isEmpty()) {
         QString all;
         for (QStringView line : lines) {
