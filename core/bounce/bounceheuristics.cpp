@@ -325,10 +325,8 @@ bool findAddress(QStringView text, qsizetype *start, qsizetype *end)
 bool findReplyCode(QStringView text, int *code = nullptr, qsizetype *end = nullptr)
 {
     const qsizetype n = text.size();
-    for (qsizetype i = 0; i + 3 <= n; ++i) {
+    for (qsizetype i = ByteScan::findCodeStart(text); i >= 0 && i + 3 <= n; i = ByteScan::findCodeStart(text, i + 1)) {
         const char16_t c = text[i].unicode();
-        if (c != '2' && c != '4' && c != '5')
-            continue;
         if (!isAsciiDigit(text[i + 1].unicode()) || !isAsciiDigit(text[i + 2].unicode()))
             continue;
         if (i > 0 && (isAsciiDigit(text[i - 1].unicode()) || text[i - 1] == u'.'))
@@ -363,10 +361,7 @@ qsizetype shortNumberEnd(QStringView text, qsizetype at)
 std::optional<StatusCode> remoteStatusCode(QStringView text)
 {
     const qsizetype n = text.size();
-    for (qsizetype i = 0; i + 9 <= n; ++i) {
-        const char16_t c = text[i].unicode();
-        if (c != '2' && c != '4' && c != '5')
-            continue;
+    for (qsizetype i = ByteScan::findCodeStart(text); i >= 0 && i + 9 <= n; i = ByteScan::findCodeStart(text, i + 1)) {
         if (i > 0 && (isAsciiDigit(text[i - 1].unicode()) || text[i - 1] == u'.'))
             continue;
         if (!isAsciiDigit(text[i + 1].unicode()) || !isAsciiDigit(text[i + 2].unicode()))

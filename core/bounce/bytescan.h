@@ -124,6 +124,35 @@ inline qsizetype findChar16(QStringView s, char16_t c, qsizetype from = 0)
     return -1;
 }
 
+/// Position of the first '2', '4' or '5' in `s` at or after `from` (where a reply code or an enhanced status code
+/// can begin), or -1. Eight units a step: most of a diagnostic is letters.
+inline qsizetype findCodeStart(QStringView s, qsizetype from = 0)
+{
+    if (from < 0)
+        return -1;
+    const char16_t *const p = s.utf16();
+    const qsizetype n = s.size();
+    qsizetype i = from;
+#if defined(__SSE2__)
+    const __m128i two = _mm_set1_epi16('2');
+    const __m128i four = _mm_set1_epi16('4');
+    const __m128i five = _mm_set1_epi16('5');
+    for (; i + 8 <= n; i += 8) {
+        const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        const __m128i any = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi16(units, two), _mm_cmpeq_epi16(units, four)), _mm_cmpeq_epi16(units, five));
+        const auto mask = unsigned(_mm_movemask_epi8(any));
+        if (mask)
+            return i + qsizetype(__builtin_ctz(mask) / 2);
+    }
+#endif
+    for (; i < n; ++i) {
+        if (p[i] == u'2' || p[i] == u'4' || p[i] == u'5')
+            return i;
+    }
+    return -1;
+}
+
 /// Calls f(line) for each piece of `text` between line feeds, as QStringTokenizer(text, u'\n') gives them (empty
 /// pieces included: a text ending in a line feed has an empty last line, an empty text one empty line). `f` returns
 /// false to stop.

@@ -84,6 +84,7 @@ private slots:
     void replyCodeOnly();
     void findChar16();
     void forEachLine();
+    void findCodeStart();
 };
 
 void TestByteScan::findInShort_data()
@@ -313,6 +314,33 @@ void TestByteScan::forEachLine()
         return true;
     });
     QCOMPARE(ofNull.size(), qsizetype(1));
+}
+
+// findCodeStart against a loop over the characters, around the 8-unit steps, with non-ASCII units whose low byte is
+// a '2', '4' or '5'.
+void TestByteScan::findCodeStart()
+{
+    const char16_t pieces[] = { u'a', u'2', u'4', u'5', u'3', u'1', u'\u3234', u'\u0532', u' ' };
+    std::mt19937 random(245);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 40);
+    QCOMPARE(ByteScan::findCodeStart(QStringView()), qsizetype(-1));
+    QCOMPARE(ByteScan::findCodeStart(u"550", -1), qsizetype(-1));
+    QCOMPARE(ByteScan::findCodeStart(u"550", 3), qsizetype(-1));
+    QCOMPARE(ByteScan::findCodeStart(u"550", 7), qsizetype(-1));
+    for (int round = 0; round < 5000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QChar(pieces[piece(random)]);
+        for (qsizetype from = 0; from <= text.size(); ++from) {
+            qsizetype expected = -1;
+            for (qsizetype i = from; i < text.size() && expected < 0; ++i) {
+                if (text[i] == u'2' || text[i] == u'4' || text[i] == u'5')
+                    expected = i;
+            }
+            QCOMPARE(ByteScan::findCodeStart(text, from), expected);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestByteScan)
