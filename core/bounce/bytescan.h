@@ -99,9 +99,8 @@ inline qsizetype findInShort(QByteArrayView s, QByteArrayView needle, qsizetype 
     return -1;
 }
 
-/// Position of the UTF-16 code unit `c` in `s` at or after `from`, or -1: QStringView::indexOf(QChar) without its
-/// out-of-line calls, which cost more than the search in a line of a notice. Eight units a step.
-inline qsizetype findChar16(QStringView s, char16_t c, qsizetype from = 0)
+/// Position of the first of the UTF-16 code units `units` in `s` at or after `from`, or -1. Eight units a step.
+template <size_t N> qsizetype findAnyChar16(QStringView s, const char16_t (&units)[N], qsizetype from)
 {
     if (from < 0)
         return -1;
@@ -109,48 +108,42 @@ inline qsizetype findChar16(QStringView s, char16_t c, qsizetype from = 0)
     const qsizetype n = s.size();
     qsizetype i = from;
 #if defined(__SSE2__)
-    const __m128i wanted = _mm_set1_epi16(static_cast<short>(c));
+    __m128i wanted[N];
+    for (size_t k = 0; k < N; ++k)
+        wanted[k] = _mm_set1_epi16(static_cast<short>(units[k]));
     for (; i + 8 <= n; i += 8) {
-        const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
-        const auto mask = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi16(units, wanted)));
-        if (mask)
-            return i + qsizetype(__builtin_ctz(mask) / 2);
-    }
-#endif
-    for (; i < n; ++i) {
-        if (p[i] == c)
-            return i;
-    }
-    return -1;
-}
-
-/// Position of the first '2', '4' or '5' in `s` at or after `from` (where a reply code or an enhanced status code
-/// can begin), or -1. Eight units a step: most of a diagnostic is letters.
-inline qsizetype findCodeStart(QStringView s, qsizetype from = 0)
-{
-    if (from < 0)
-        return -1;
-    const char16_t *const p = s.utf16();
-    const qsizetype n = s.size();
-    qsizetype i = from;
-#if defined(__SSE2__)
-    const __m128i two = _mm_set1_epi16('2');
-    const __m128i four = _mm_set1_epi16('4');
-    const __m128i five = _mm_set1_epi16('5');
-    for (; i + 8 <= n; i += 8) {
-        const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
-        const __m128i any = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi16(units, two), _mm_cmpeq_epi16(units, four)), _mm_cmpeq_epi16(units, five));
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        __m128i any = _mm_cmpeq_epi16(block, wanted[0]);
+        for (size_t k = 1; k < N; ++k)
+            any = _mm_or_si128(any, _mm_cmpeq_epi16(block, wanted[k]));
         const auto mask = unsigned(_mm_movemask_epi8(any));
         if (mask)
             return i + qsizetype(__builtin_ctz(mask) / 2);
     }
 #endif
     for (; i < n; ++i) {
-        if (p[i] == u'2' || p[i] == u'4' || p[i] == u'5')
-            return i;
+        for (const char16_t unit : units) {
+            if (p[i] == unit)
+                return i;
+        }
     }
     return -1;
+}
+
+/// Position of the UTF-16 code unit `c` in `s` at or after `from`, or -1: QStringView::indexOf(QChar) without its
+/// out-of-line calls, which cost more than the search in a line of a notice.
+inline qsizetype findChar16(QStringView s, char16_t c, qsizetype from = 0)
+{
+    const char16_t units[] = { c };
+    return findAnyChar16(s, units, from);
+}
+
+/// Position of the first '2', '4' or '5' in `s` at or after `from` (where a reply code or an enhanced status code
+/// can begin), or -1: most of a diagnostic is letters.
+inline qsizetype findCodeStart(QStringView s, qsizetype from = 0)
+{
+    static constexpr char16_t digits[] = { u'2', u'4', u'5' };
+    return findAnyChar16(s, digits, from);
 }
 
 /// Calls f(line) for each piece of `text` between line feeds, as QStringTokenizer(text, u'\n') gives them (empty
