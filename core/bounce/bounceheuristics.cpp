@@ -457,16 +457,7 @@ bool containsCi(QStringView text, const char *needle)
 
 // The text with ASCII letters lowered and every non-ASCII character as 0x80: the tables are lower-case ASCII, so
 // a byte search finds exactly what a case-insensitive search would, without Unicode case tables.
-void lowerInto(QStringView text, char *o)
-{
-    // Plain pointers and branch-free selects: the compiler vectorizes this (texts run to kilobytes).
-    const char16_t *in = text.utf16();
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const char16_t c = in[i];
-        const char16_t lower = char16_t(c - u'A') < 26 ? char16_t(c + 32) : c;
-        o[i] = c >= 0x80 ? char(0x80) : char(lower);
-    }
-}
+void lowerInto(QStringView text, char *o) { ByteScan::lowerAsciiInto(text, o); }
 
 std::string asciiLowered(QStringView text)
 {

@@ -146,6 +146,51 @@ inline qsizetype findCodeStart(QStringView s, qsizetype from = 0)
     return findAnyChar16(s, digits, from);
 }
 
+/// Writes `text` to `out` (text.size() bytes) with ASCII letters lowered and every non-ASCII unit as the byte 0x80:
+/// lower-case ASCII needles are then found by a byte search exactly where a case-insensitive search finds them.
+/// Returns whether the text was all ASCII. Sixteen units a step.
+inline bool lowerAsciiInto(QStringView text, char *out)
+{
+    const char16_t *const p = text.utf16();
+    const qsizetype n = text.size();
+    qsizetype i = 0;
+    bool ascii = true;
+#if defined(__SSE2__)
+    const __m128i a = _mm_set1_epi16('A');
+    const __m128i upperRange = _mm_set1_epi16(26);
+    const __m128i caseBit = _mm_set1_epi16(32);
+    const __m128i maxAscii = _mm_set1_epi16(0x7f);
+    const __m128i nonAsciiByte = _mm_set1_epi16(0x80);
+    const auto lower8 = [&](const char16_t *at, bool &allAscii) {
+        const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(at));
+        // c - 'A' < 26 as signed 16-bit: units above 0x7fff wrap to negative and are masked as non-ASCII below.
+        const __m128i offset = _mm_sub_epi16(units, a);
+        const __m128i upper
+            = _mm_and_si128(_mm_cmpgt_epi16(upperRange, offset), _mm_cmpgt_epi16(offset, _mm_set1_epi16(-1)));
+        const __m128i lowered = _mm_add_epi16(units, _mm_and_si128(upper, caseBit));
+        // All ones where the unit is at most 0x7f.
+        const __m128i isAscii = _mm_cmpeq_epi16(_mm_subs_epu16(units, maxAscii), _mm_setzero_si128());
+        allAscii = allAscii && _mm_movemask_epi8(isAscii) == 0xffff;
+        return _mm_or_si128(_mm_and_si128(isAscii, lowered), _mm_andnot_si128(isAscii, nonAsciiByte));
+    };
+    for (; i + 16 <= n; i += 16) {
+        const __m128i low = lower8(p + i, ascii);
+        const __m128i high = lower8(p + i + 8, ascii);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out + i), _mm_packus_epi16(low, high));
+    }
+#endif
+    for (; i < n; ++i) {
+        const char16_t c = p[i];
+        if (c >= 0x80) {
+            out[i] = char(0x80);
+            ascii = false;
+        } else {
+            out[i] = c >= u'A' && c <= u'Z' ? char(c + 32) : char(c);
+        }
+    }
+    return ascii;
+}
+
 /// Calls f(line) for each piece of `text` between line feeds, as QStringTokenizer(text, u'\n') gives them (empty
 /// pieces included: a text ending in a line feed has an empty last line, an empty text one empty line). `f` returns
 /// false to stop.

@@ -85,6 +85,7 @@ private slots:
     void findChar16();
     void forEachLine();
     void findCodeStart();
+    void lowerAsciiInto();
 };
 
 void TestByteScan::findInShort_data()
@@ -340,6 +341,32 @@ void TestByteScan::findCodeStart()
             }
             QCOMPARE(ByteScan::findCodeStart(text, from), expected);
         }
+    }
+}
+
+// lowerAsciiInto against a loop over the characters: ASCII letters lowered, every non-ASCII unit (surrogates and
+// units whose low byte is a letter included) as 0x80, and whether the text was ASCII.
+void TestByteScan::lowerAsciiInto()
+{
+    const char16_t pieces[] = { u'A', u'Z', u'a', u'z', u'@', u'[', u'`', u'{', u'0', u'\x7f', u'\x80', u'\u00c4',
+        u'\u0141', u'\u8041', u'\xd83d', u'\xde00', u'\xffff', u' ' };
+    std::mt19937 random(32);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 70);
+    for (int round = 0; round < 5000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QChar(pieces[piece(random)]);
+        std::string expected;
+        bool ascii = true;
+        for (const QChar c : std::as_const(text)) {
+            const char16_t u = c.unicode();
+            ascii = ascii && u < 0x80;
+            expected += u >= 0x80 ? char(0x80) : u >= u'A' && u <= u'Z' ? char(u + 32) : char(u);
+        }
+        std::string out(size_t(text.size()), '\0');
+        QCOMPARE(ByteScan::lowerAsciiInto(text, out.data()), ascii);
+        QVERIFY(out == expected);
     }
 }
 
