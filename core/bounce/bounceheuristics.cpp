@@ -293,7 +293,7 @@ qsizetype domainLabelEnd(QStringView text, qsizetype at)
 // (the run of local characters before it) and the domain's labels are read greedily.
 bool findAddress(QStringView text, qsizetype *start, qsizetype *end)
 {
-    for (qsizetype at = text.indexOf(u'@'); at >= 0; at = text.indexOf(u'@', at + 1)) {
+    for (qsizetype at = ByteScan::findChar16(text, u'@'); at >= 0; at = ByteScan::findChar16(text, u'@', at + 1)) {
         qsizetype from = at;
         while (from > 0 && isLocalChar(text[from - 1].unicode()))
             --from;
@@ -1032,9 +1032,9 @@ BounceRecipient fromDsnGroup(const Fields &group, const Fields &perMessage)
 {
     BounceRecipient r;
     r.address = stripTypePrefix(field(group, "final-recipient"));
-    if (!r.address.contains(u'@')) {
+    if (!hasAt(r.address)) {
         const QString original = stripTypePrefix(field(group, "original-recipient"));
-        if (original.contains(u'@'))
+        if (hasAt(original))
             r.address = original;
     }
     // A recipient field may hold "Name <addr>" or stray text: keep the address itself.
@@ -1330,7 +1330,7 @@ bool readSesNotification(const QString &text, BounceReading *reading)
             if (status.isEmpty() && transient)
                 status = QStringLiteral("4.0.0");
             r.classification = BounceHeuristics::classify(r.action, status, r.diagnostic, QString(), &r.replyCode);
-            if (r.address.contains(u'@'))
+            if (hasAt(r.address))
                 reading->recipients.append(std::move(r));
         }
     } else if (type == u"Delivery") {
@@ -1343,7 +1343,7 @@ bool readSesNotification(const QString &text, BounceReading *reading)
             r.remoteMta = delivery.value(QLatin1String("reportingMTA")).toString();
             r.lastAttempt = delivery.value(QLatin1String("timestamp")).toString();
             r.classification = BounceHeuristics::classify(r.action, QString(), r.diagnostic, QString(), &r.replyCode);
-            if (r.address.contains(u'@'))
+            if (hasAt(r.address))
                 reading->recipients.append(std::move(r));
         }
     } else {
@@ -1484,7 +1484,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         qsizetype nextCandidate = 0;
         for (qsizetype i = 0; i < reading.recipients.size(); ++i) {
             BounceRecipient &r = reading.recipients[i];
-            if (r.address.contains(u'@'))
+            if (hasAt(r.address))
                 continue;
             while (nextCandidate < candidates.size()) {
                 const QString &a = candidates[nextCandidate++].address;
@@ -1497,7 +1497,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             }
         }
         for (qsizetype i = reading.recipients.size() - 1; i >= 0; --i) {
-            if (!reading.recipients[i].address.contains(u'@')) {
+            if (!hasAt(reading.recipients[i].address)) {
                 reading.recipients.removeAt(i);
                 statuses.removeAt(i);
                 categories.removeAt(i);
@@ -1587,7 +1587,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     }
     const QString fallbackText = errorParagraph(notice);
     // Most error paragraphs name no address at all: then none of the searches for one below is needed.
-    const bool fallbackNamesAddresses = fallbackText.contains(u'@');
+    const bool fallbackNamesAddresses = hasAt(fallbackText);
     for (const Candidate &c : std::as_const(candidates)) {
         BounceRecipient r;
         r.address = c.address;
@@ -1601,15 +1601,24 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             && std::any_of(candidates.cbegin(), candidates.cend(),
                 [&](const Candidate &o) { return &o != &c && fallbackText.contains(o.address, Qt::CaseInsensitive); });
         // Without a code of its own, the recipient's lines get the notice's error paragraph as context.
-        if (!hasCode && !othersParagraph && !r.diagnostic.contains(fallbackText))
+        // Whether the diagnostic holds the error paragraph: looked for once while the diagnostic stays as it is.
+        std::optional<bool> holdsFallbackCache;
+        const auto holdsFallback = [&] {
+            if (!holdsFallbackCache)
+                holdsFallbackCache = r.diagnostic.contains(fallbackText);
+            return *holdsFallbackCache;
+        };
+        if (!hasCode && !othersParagraph && !holdsFallback()) {
             r.diagnostic = collapseSpaces(r.diagnostic + u' ' + fallbackText).left(2000);
+            holdsFallbackCache.reset();
+        }
         r.action = QStringLiteral("failed");
         r.command = commandIn(block);
         if (r.command.isEmpty())
             r.command = noticeCommand();
         r.command = withDefaultCommand(r.command);
         r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
-        if (r.classification.reason == u"undefined" && !othersParagraph && !r.diagnostic.contains(fallbackText)) {
+        if (r.classification.reason == u"undefined" && !othersParagraph && !holdsFallback()) {
             // The recipient's own lines held something that looked like a code ("Size (in bytes): 222") but
             // named no cause: the notice's error paragraph may.
             BounceRecipient retry = r;
