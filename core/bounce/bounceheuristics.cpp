@@ -1457,7 +1457,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         // Raw values: a phrase without line breaks occurs in the raw value exactly when it occurs in the unfolded
         // one, so only the Received lines that hold it are decoded.
         const auto startsWithCiBytes = [](QByteArrayView name, QByteArrayView prefix) {
-            return name.size() >= prefix.size() && qstrnicmp(name.data(), prefix.data(), size_t(prefix.size())) == 0;
+            return name.size() >= prefix.size()
+                && ByteScan::equalsCi(name.data(), prefix.data(), size_t(prefix.size()));
         };
         for (const MimeHeaders::Field &f : mail.headerSection().rawFields()) {
             if (startsWithCiBytes(f.name, "x-nai-") || startsWithCiBytes(f.name, "x-powermta-"))

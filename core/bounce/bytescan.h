@@ -38,6 +38,20 @@ inline bool digits(QByteArrayView s, qsizetype pos, int n, int *value)
     return true;
 }
 
+/// qstrnicmp(a, b, n) == 0, inline (header names are compared a few hundred times a mail): equal but for the case
+/// of ASCII letters, up to `n` bytes or to a NUL byte both have at the same place.
+inline bool equalsCi(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c | 0x20) : c; };
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+        if (a[i] == '\0')
+            break;
+    }
+    return true;
+}
+
 /// Position of `needle` in `s` at or after `from`, or -1.
 inline qsizetype find(QByteArrayView s, QByteArrayView needle, qsizetype from = 0)
 {

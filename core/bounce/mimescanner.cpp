@@ -35,7 +35,7 @@ QByteArrayView trimmed(QByteArrayView v)
 bool equalsCi(QByteArrayView a, const char *b)
 {
     const auto n = qsizetype(std::strlen(b));
-    return a.size() == n && qstrnicmp(a.data(), b, size_t(n)) == 0;
+    return a.size() == n && ByteScan::equalsCi(a.data(), b, size_t(n));
 }
 
 const char *lineEnd(const char *p, const char *end)
@@ -277,7 +277,7 @@ MimeHeaders Scanner::section(const QByteArray &raw, const Fields &fields, Scope 
     list.reserve(fields.size());
     for (const Field &f : fields) {
         // A GMime message hands its Content-* fields to its MIME part: they are not among the message's headers.
-        if (scope == Scope::MessageOnly && f.name.size() > 8 && qstrnicmp(f.name.data(), "content-", 8) == 0)
+        if (scope == Scope::MessageOnly && f.name.size() > 8 && ByteScan::equalsCi(f.name.data(), "content-", 8))
             continue;
         list.append(f);
     }

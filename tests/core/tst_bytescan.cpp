@@ -86,6 +86,7 @@ private slots:
     void forEachLine();
     void findCodeStart();
     void lowerAsciiInto();
+    void equalsCi();
 };
 
 void TestByteScan::findInShort_data()
@@ -367,6 +368,26 @@ void TestByteScan::lowerAsciiInto()
         std::string out(size_t(text.size()), '\0');
         QCOMPARE(ByteScan::lowerAsciiInto(text, out.data()), ascii);
         QVERIFY(out == expected);
+    }
+}
+
+// equalsCi against qstrnicmp on random byte strings: ASCII letters of either case, bytes whose ASCII lowering would
+// be wrong (Latin-1 letters, '@' and '['), and NUL bytes, after which qstrnicmp stops.
+void TestByteScan::equalsCi()
+{
+    const char pieces[] = { 'a', 'A', 'z', 'Z', '@', '[', '`', '{', '\0', '\xc4', '\xe4', '-' };
+    std::mt19937 random(99);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 6);
+    for (int round = 0; round < 20000; ++round) {
+        const int n = length(random);
+        std::string a;
+        std::string b;
+        for (int i = 0; i < n; ++i) {
+            a += pieces[piece(random)];
+            b += random() % 2 ? a.back() : pieces[piece(random)];
+        }
+        QCOMPARE(ByteScan::equalsCi(a.data(), b.data(), size_t(n)), qstrnicmp(a.data(), b.data(), size_t(n)) == 0);
     }
 }
 
