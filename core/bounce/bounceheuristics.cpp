@@ -614,7 +614,8 @@ bool isMarker(QStringView trimmedLine)
     }();
     if (trimmedLine.isEmpty())
         return false;
-    const char16_t first = trimmedLine.front().toLower().unicode();
+    const char16_t front = trimmedLine.front().unicode();
+    const char16_t first = front < 0x80 ? char16_t(asciiLower(front)) : char16_t(QChar::toLower(char32_t(front)));
     if (first >= 0x80 || !firstCharacters[first])
         return false;
     // Only the markers with that first character can match: none of them has a first character that another

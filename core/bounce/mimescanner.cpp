@@ -113,6 +113,8 @@ struct ContentType {
 // boundaries read "Boundary_(ID_...)").
 bool hasComment(QByteArrayView v)
 {
+    if (ByteScan::findChar(v, '(') < 0)
+        return false; // most values: no '(' at all
     bool quoted = false;
     for (qsizetype i = 0; i < v.size(); ++i) {
         const char c = v[i];
