@@ -579,19 +579,7 @@ QString firstAddress(const QString &text)
 QString collapseSpaces(const QString &text)
 {
     // Most diagnostics are single-spaced already: then the text itself, without the copy simplified() makes.
-    const char16_t *p = QStringView(text).utf16();
-    const qsizetype n = text.size();
-    bool simple = n == 0 || (p[0] != u' ' && p[n - 1] != u' ');
-    for (qsizetype i = 0; simple && i < n; ++i) {
-        const char16_t c = p[i];
-        if (c == u' ')
-            simple = i == 0 || p[i - 1] != u' ';
-        else if (c < 0x80)
-            simple = c < u'\t' || c > u'\r'; // \t \n \v \f \r
-        else
-            simple = !QChar::isSpace(c);
-    }
-    return simple ? text : text.simplified();
+    return ByteScan::isSimplified(text) ? text : text.simplified();
 }
 
 bool isMailerDaemonAddress(const QString &address)

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include <QByteArrayView>
+#include <QChar>
 #include <QStringView>
 
 #if defined(__SSE2__)
@@ -203,6 +204,50 @@ inline bool lowerAsciiInto(QStringView text, char *out)
         }
     }
     return ascii;
+}
+
+/// Whether QString::simplified() would leave `text` as it is: no white space at either end, no two spaces in a row,
+/// no white space but the space (QChar::isSpace). Eight units a step where they are plain ASCII, a unit at a time
+/// from where they are not.
+inline bool isSimplified(QStringView text)
+{
+    const char16_t *const p = text.utf16();
+    const qsizetype n = text.size();
+    if (n == 0)
+        return true;
+    if (p[0] == u' ' || p[n - 1] == u' ')
+        return false;
+    const auto simpleAt = [p](qsizetype i) {
+        const char16_t c = p[i];
+        if (c == u' ')
+            return i == 0 || p[i - 1] != u' ';
+        if (c < 0x80)
+            return c < u'\t' || c > u'\r'; // \t \n \v \f \r
+        return !QChar::isSpace(c);
+    };
+    if (!simpleAt(0))
+        return false;
+    qsizetype i = 1;
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi16(' ');
+    const __m128i maxAscii = _mm_set1_epi16(0x7f);
+    for (; i + 8 <= n; i += 8) {
+        const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i - 1));
+        const __m128i doubleSpace = _mm_and_si128(_mm_cmpeq_epi16(units, space), _mm_cmpeq_epi16(before, space));
+        // \t to \r, compared as signed: units above 0x7fff are negative, and caught as non-ASCII below.
+        const __m128i control
+            = _mm_and_si128(_mm_cmpgt_epi16(units, _mm_set1_epi16(8)), _mm_cmplt_epi16(units, _mm_set1_epi16(14)));
+        const __m128i ascii = _mm_cmpeq_epi16(_mm_subs_epu16(units, maxAscii), _mm_setzero_si128());
+        if (_mm_movemask_epi8(_mm_or_si128(doubleSpace, control)) != 0 || _mm_movemask_epi8(ascii) != 0xffff)
+            break; // decided a unit at a time below, from this block on
+    }
+#endif
+    for (; i < n; ++i) {
+        if (!simpleAt(i))
+            return false;
+    }
+    return true;
 }
 
 /// Calls f(line) for each piece of `text` between line feeds, as QStringTokenizer(text, u'\n') gives them (empty

@@ -87,6 +87,7 @@ private slots:
     void findCodeStart();
     void lowerAsciiInto();
     void equalsCi();
+    void isSimplified();
 };
 
 void TestByteScan::findInShort_data()
@@ -388,6 +389,24 @@ void TestByteScan::equalsCi()
             b += random() % 2 ? a.back() : pieces[piece(random)];
         }
         QCOMPARE(ByteScan::equalsCi(a.data(), b.data(), size_t(n)), qstrnicmp(a.data(), b.data(), size_t(n)) == 0);
+    }
+}
+
+// isSimplified against QString::simplified() on random texts: spaces, the ASCII controls around \t to \r, Unicode
+// spaces (NBSP, U+2003, U+0085), units whose low byte is a space, around the 8-unit steps.
+void TestByteScan::isSimplified()
+{
+    const char16_t pieces[] = { u'a', u' ', u' ', u'\t', u'\n', u'\r', u'\x0b', u'\x0c', u'\x08', u'\x0e', u'\u00a0',
+        u'\u2003', u'\u0085', u'\u0120', u'\u2020', u'\x7f', u'\xd83d', u'.' };
+    std::mt19937 random(2000);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 40);
+    std::uniform_int_distribution<int> spread(0, 3);
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += spread(random) ? QChar(u'x') : QChar(pieces[piece(random)]);
+        QVERIFY2(ByteScan::isSimplified(text) == (text.simplified() == text), qPrintable(text));
     }
 }
 
