@@ -1,15 +1,19 @@
 #include "bounce/bounceheuristics.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include "bounce/asciimatch.h"
 #include "bounce/bytescan.h"
 #include "bounce/classifier.h"
 #include "bounce/mimemessage.h"
@@ -244,6 +248,32 @@ bool isLocalChar(char16_t c)
     }
 }
 
+// QChar::isSpace(), with the ASCII characters decided inline.
+bool isSpace(char16_t c)
+{
+    if (c < 0x80)
+        return c == u' ' || (c >= u'\t' && c <= u'\r');
+    return QChar::isSpace(c);
+}
+
+// line.trimmed().isEmpty(), without the call.
+bool isBlank(QStringView line)
+{
+    return std::all_of(line.utf16(), line.utf16() + line.size(), [](char16_t c) { return isSpace(c); });
+}
+
+// line.contains(u'@'), inline: most lines are short and hold none.
+bool hasAt(QStringView line) { return ByteScan::findChar16(line, u'@') >= 0; }
+
+// line.trimmed() without its end: where a line's text begins.
+QStringView leftTrimmed(QStringView line)
+{
+    qsizetype i = 0;
+    while (i < line.size() && isSpace(line[i].unicode()))
+        ++i;
+    return line.sliced(i);
+}
+
 // One domain label from `at`: letters, digits and hyphens, not ending in a hyphen. Returns where it ends (== at:
 // none).
 qsizetype domainLabelEnd(QStringView text, qsizetype at)
@@ -263,7 +293,7 @@ qsizetype domainLabelEnd(QStringView text, qsizetype at)
 // (the run of local characters before it) and the domain's labels are read greedily.
 bool findAddress(QStringView text, qsizetype *start, qsizetype *end)
 {
-    for (qsizetype at = text.indexOf(u'@'); at >= 0; at = text.indexOf(u'@', at + 1)) {
+    for (qsizetype at = ByteScan::findChar16(text, u'@'); at >= 0; at = ByteScan::findChar16(text, u'@', at + 1)) {
         qsizetype from = at;
         while (from > 0 && isLocalChar(text[from - 1].unicode()))
             --from;
@@ -295,10 +325,8 @@ bool findAddress(QStringView text, qsizetype *start, qsizetype *end)
 bool findReplyCode(QStringView text, int *code = nullptr, qsizetype *end = nullptr)
 {
     const qsizetype n = text.size();
-    for (qsizetype i = 0; i + 3 <= n; ++i) {
+    for (qsizetype i = ByteScan::findCodeStart(text); i >= 0 && i + 3 <= n; i = ByteScan::findCodeStart(text, i + 1)) {
         const char16_t c = text[i].unicode();
-        if (c != '2' && c != '4' && c != '5')
-            continue;
         if (!isAsciiDigit(text[i + 1].unicode()) || !isAsciiDigit(text[i + 2].unicode()))
             continue;
         if (i > 0 && (isAsciiDigit(text[i - 1].unicode()) || text[i - 1] == u'.'))
@@ -333,10 +361,7 @@ qsizetype shortNumberEnd(QStringView text, qsizetype at)
 std::optional<StatusCode> remoteStatusCode(QStringView text)
 {
     const qsizetype n = text.size();
-    for (qsizetype i = 0; i + 9 <= n; ++i) {
-        const char16_t c = text[i].unicode();
-        if (c != '2' && c != '4' && c != '5')
-            continue;
+    for (qsizetype i = ByteScan::findCodeStart(text); i >= 0 && i + 9 <= n; i = ByteScan::findCodeStart(text, i + 1)) {
         if (i > 0 && (isAsciiDigit(text[i - 1].unicode()) || text[i - 1] == u'.'))
             continue;
         if (!isAsciiDigit(text[i + 1].unicode()) || !isAsciiDigit(text[i + 2].unicode()))
@@ -394,14 +419,29 @@ bool isLowerAscii(const char *needle)
     return true;
 }
 
+// `prefix` is lower-case ASCII. Compared a character at a time: most lines differ from a prefix in its first
+// characters. An ASCII character that differs decides; a non-ASCII one (which may fold to an ASCII letter, as
+// U+212A KELVIN SIGN to "k") leaves the comparison to Qt.
+bool startsWithLowerCi(QStringView text, std::string_view prefix)
+{
+    const auto n = qsizetype(prefix.size());
+    if (n > text.size())
+        return false;
+    const char16_t *in = text.utf16();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = in[i];
+        if (c >= 0x80)
+            return text.startsWith(QLatin1String(prefix.data(), n), Qt::CaseInsensitive);
+        if (asciiLower(c) != prefix[size_t(i)])
+            return false;
+    }
+    return true;
+}
+
 bool startsWithCi(QStringView text, const char *prefix)
 {
-    const auto n = qsizetype(std::strlen(prefix));
-    if (!text.isNull() && n <= text.size() && isLowerAscii(prefix)) {
-        const AsciiLowered head(text.first(qMin(n, AsciiLowered::Max)));
-        if (head.size == n)
-            return std::memcmp(head.bytes, prefix, size_t(n)) == 0;
-    }
+    if (!text.isNull() && isLowerAscii(prefix))
+        return startsWithLowerCi(text, prefix);
     return text.startsWith(QLatin1String(prefix), Qt::CaseInsensitive);
 }
 
@@ -417,16 +457,7 @@ bool containsCi(QStringView text, const char *needle)
 
 // The text with ASCII letters lowered and every non-ASCII character as 0x80: the tables are lower-case ASCII, so
 // a byte search finds exactly what a case-insensitive search would, without Unicode case tables.
-void lowerInto(QStringView text, char *o)
-{
-    // Plain pointers and branch-free selects: the compiler vectorizes this (texts run to kilobytes).
-    const char16_t *in = text.utf16();
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const char16_t c = in[i];
-        const char16_t lower = char16_t(c - u'A') < 26 ? char16_t(c + 32) : c;
-        o[i] = c >= 0x80 ? char(0x80) : char(lower);
-    }
-}
+void lowerInto(QStringView text, char *o) { ByteScan::lowerAsciiInto(text, o); }
 
 std::string asciiLowered(QStringView text)
 {
@@ -436,13 +467,20 @@ std::string asciiLowered(QStringView text)
 }
 
 // asciiLowered() of the first `count` lines joined with `separator`, without the joined text.
-std::string asciiLoweredLines(const QList<QStringView> &lines, qsizetype count, char separator)
+// The size of the first `count` lines joined with a separator.
+size_t joinedSize(const QList<QStringView> &lines, qsizetype count)
 {
     count = qMin(count, lines.size());
     size_t size = count > 0 ? size_t(count - 1) : 0;
     for (qsizetype i = 0; i < count; ++i)
         size += size_t(lines[i].size());
-    std::string out(size, '\0');
+    return size;
+}
+
+std::string asciiLoweredLines(const QList<QStringView> &lines, qsizetype count, char separator)
+{
+    count = qMin(count, lines.size());
+    std::string out(joinedSize(lines, count), '\0');
     char *o = out.data();
     for (qsizetype i = 0; i < count; ++i) {
         if (i > 0)
@@ -497,25 +535,26 @@ QList<Fields> parseFieldGroups(const QString &text)
             groups.append(std::move(current));
         current = {};
     };
-    for (QStringView line : QStringTokenizer(text, u'\n')) {
+    ByteScan::forEachLine(text, [&](QStringView line) {
         if (line.endsWith(u'\r'))
             line.chop(1);
-        if (line.trimmed().isEmpty()) {
+        if (isBlank(line)) {
             flush();
-            continue;
+            return true;
         }
         if ((line.front() == u' ' || line.front() == u'\t') && !current.isEmpty()) {
             QString &value = current.back().second;
             value += u' ';
             value += line.trimmed();
-            continue;
+            return true;
         }
-        const qsizetype colon = line.indexOf(u':');
+        const qsizetype colon = ByteScan::findChar16(line, u':');
         if (colon <= 0)
-            continue;
+            return true;
         current.append(
             { MimeText::fieldNameKey(line.left(colon).trimmed()), line.mid(colon + 1).trimmed().toString() });
-    }
+        return true;
+    });
     flush();
     return groups;
 }
@@ -540,19 +579,7 @@ QString firstAddress(const QString &text)
 QString collapseSpaces(const QString &text)
 {
     // Most diagnostics are single-spaced already: then the text itself, without the copy simplified() makes.
-    const char16_t *p = QStringView(text).utf16();
-    const qsizetype n = text.size();
-    bool simple = n == 0 || (p[0] != u' ' && p[n - 1] != u' ');
-    for (qsizetype i = 0; simple && i < n; ++i) {
-        const char16_t c = p[i];
-        if (c == u' ')
-            simple = i == 0 || p[i - 1] != u' ';
-        else if (c < 0x80)
-            simple = c < u'\t' || c > u'\r'; // \t \n \v \f \r
-        else
-            simple = !QChar::isSpace(c);
-    }
-    return simple ? text : text.simplified();
+    return ByteScan::isSimplified(text) ? text : text.simplified();
 }
 
 bool isMailerDaemonAddress(const QString &address)
@@ -562,28 +589,31 @@ bool isMailerDaemonAddress(const QString &address)
         || local == u"double-bounce";
 }
 
+// `trimmedLine`: trimmed at least at the start.
 bool isMarker(QStringView trimmedLine)
 {
-    // The markers start with few different characters: most lines are rejected by their first one.
-    static const QString firstCharacters = [] {
-        QString out;
-        for (const char *marker : OriginalMessageMarkers) {
-            if (!out.contains(QLatin1Char(marker[0])))
-                out += QLatin1Char(marker[0]);
-        }
+    // The markers start with few different characters: most lines are rejected by their first one, looked up in a
+    // table of the markers' (ASCII, lower-case) first characters.
+    static const auto firstCharacters = [] {
+        std::array<bool, 128> out {};
+        for (const char *marker : OriginalMessageMarkers)
+            out[static_cast<unsigned char>(marker[0])] = true;
         return out;
     }();
-    if (trimmedLine.isEmpty() || !firstCharacters.contains(trimmedLine.front().toLower()))
+    if (trimmedLine.isEmpty())
+        return false;
+    const char16_t front = trimmedLine.front().unicode();
+    const char16_t first = front < 0x80 ? char16_t(asciiLower(front)) : char16_t(QChar::toLower(char32_t(front)));
+    if (first >= 0x80 || !firstCharacters[first])
         return false;
     // Only the markers with that first character can match: none of them has a first character that another
     // character folds to.
-    const char16_t first = trimmedLine.front().toLower().unicode();
     for (const char *marker : OriginalMessageMarkers) {
         if (char16_t(marker[0]) != first)
             continue;
         if (qstrcmp(marker, "----- transcript of session follows") == 0)
             continue; // Sendmail puts the real error after it
-        if (startsWithCi(trimmedLine, marker))
+        if (startsWithLowerCi(trimmedLine, marker))
             return true;
     }
     return false;
@@ -700,19 +730,21 @@ Notice noticeLines(const MimeMessage &mail)
     notice.lines.reserve(128);
     const auto takeText = [&](QStringView text) {
         notice.texts.append(text);
-        for (QStringView line : QStringTokenizer(text, u'\n')) {
-            const QStringView trimmed = line.trimmed();
-            if (!notice.lines.isEmpty() && isMarker(trimmed)) {
+        ByteScan::forEachLine(text, [&](QStringView line) {
+            // Trimmed at the start only: no marker ends in white space, so one that starts the trimmed line starts
+            // this too.
+            if (!notice.lines.isEmpty() && isMarker(leftTrimmed(line))) {
                 notice.cut = true;
                 const qsizetype lineEnd = line.data() + line.size() - text.data();
                 if (lineEnd < text.size()) {
                     notice.hasAfterCut = true;
                     notice.afterCut = text.sliced(lineEnd + 1);
                 }
-                return;
+                return false;
             }
             notice.lines.append(line);
-        }
+            return true;
+        });
     };
     for (const MimePart &part : mail.parts()) {
         if (part.inAttachedMessage || notice.cut)
@@ -738,8 +770,11 @@ Notice noticeLines(const MimeMessage &mail)
 QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
 {
     *strong = false;
+    // Most lines name no address: those are let go before anything is made of them.
+    if (!hasAt(line))
+        return {};
     QStringView t = line.trimmed();
-    if (t.isEmpty() || t.size() > 300 || !t.contains(u'@'))
+    if (t.size() > 300)
         return {};
     const qsizetype lead = line.indexOf(t.front());
     qsizetype start = 0;
@@ -771,9 +806,7 @@ QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
         return address;
     }
     // Sendmail's transcript: "554 <user@x>... Host unknown"; "550 5.1.1 <user@x>... User unknown".
-    static const QRegularExpression codeOnly(
-        QStringLiteral("^[245][0-9][0-9](?:[ \\-][245]\\.[0-9]{1,3}\\.[0-9]{1,3})?$"));
-    if (after.startsWith(u"...") && codeOnly.match(before).hasMatch()) {
+    if (after.startsWith(u"...") && AsciiMatch::isReplyCodeOnly(before)) {
         *strong = true;
         return address;
     }
@@ -788,8 +821,11 @@ QString recipientAtLineHead(QStringView line, qsizetype *restAt, bool *strong)
     }
     // "... failed ...: user@x" with the address closing the line.
     if (after.trimmed().isEmpty() || after.trimmed() == u"." || after.trimmed() == u">") {
+        // containsCi() for each word, with the text lowered once.
+        const AsciiLowered lower(before);
         for (const char *word : FailureWords) {
-            if (containsCi(before, word))
+            if (lower.size >= 0 ? ByteScan::findInShort(QByteArrayView(lower.bytes, lower.size), word) >= 0
+                                : before.contains(QLatin1String(word), Qt::CaseInsensitive))
                 return address;
         }
     }
@@ -815,7 +851,7 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
         qsizetype restAt = 0;
         bool strong = false;
         const QString address = recipientAtLineHead(line, &restAt, &strong);
-        const QString lower = address.toLower();
+        const QString lower = address.isEmpty() ? QString() : address.toLower();
         // The bounce's own addresses (its To: is the sender) are skipped unless the line's form leaves no doubt,
         // as when someone's mail to themselves bounced.
         if (!address.isEmpty() && (strong || !exclude.contains(lower))
@@ -848,7 +884,7 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
         }
         if (!current)
             continue;
-        if (line.trimmed().isEmpty()) {
+        if (isBlank(line)) {
             // One blank line may separate a recipient from its explanation (Gmail, Exchange); a blank line after the
             // explanation, or a second one, ends the block.
             const auto hasText = [](const QString &l) { return !QStringView(l).trimmed().isEmpty(); };
@@ -867,34 +903,44 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
 QString errorParagraph(const QList<QStringView> &lines)
 {
     QString best;
-    QString paragraph;
-    const auto consider = [&] {
-        // Both kinds of code begin with a 2, 4 or 5: most paragraphs hold none, and need not be collapsed.
-        const bool mayHoldCode = std::any_of(
-            paragraph.cbegin(), paragraph.cend(), [](QChar c) { return c == u'2' || c == u'4' || c == u'5'; });
-        if (!mayHoldCode) {
-            paragraph.clear();
+    // The paragraph: lines [start, end) of `lines`, none blank. Both kinds of code begin with a 2, 4 or 5: most
+    // paragraphs hold none, and are neither joined nor collapsed.
+    qsizetype start = 0;
+    bool mayHoldCode = false;
+    const auto consider = [&](qsizetype end) {
+        const bool may = std::exchange(mayHoldCode, false);
+        const qsizetype from = std::exchange(start, end + 1);
+        if (!may)
             return;
+        qsizetype size = 0;
+        for (qsizetype i = from; i < end; ++i)
+            size += lines[i].size() + 1;
+        QString paragraph;
+        paragraph.reserve(size);
+        for (qsizetype i = from; i < end; ++i) {
+            paragraph += lines[i];
+            paragraph += u' ';
         }
         const QString text = collapseSpaces(paragraph);
-        paragraph.clear();
         if (text.isEmpty())
             return;
         const bool hasCode = findReplyCode(text) || StatusCode::find(text).has_value();
         if (hasCode)
             best = text;
     };
-    for (QStringView line : lines) {
+    qsizetype i = 0;
+    for (; i < lines.size(); ++i) {
         if (!best.isEmpty())
             break; // the first paragraph with a code
-        if (line.trimmed().isEmpty()) {
-            consider();
-        } else {
-            paragraph += line;
-            paragraph += u' ';
+        const QStringView line = lines[i];
+        if (isBlank(line)) {
+            consider(i);
+        } else if (!mayHoldCode) {
+            mayHoldCode = std::any_of(line.utf16(), line.utf16() + line.size(),
+                [](char16_t c) { return c == u'2' || c == u'4' || c == u'5'; });
         }
     }
-    consider();
+    consider(i);
     if (best.isEmpty()) {
         QString all;
         for (QStringView line : lines) {
@@ -975,9 +1021,9 @@ BounceRecipient fromDsnGroup(const Fields &group, const Fields &perMessage)
 {
     BounceRecipient r;
     r.address = stripTypePrefix(field(group, "final-recipient"));
-    if (!r.address.contains(u'@')) {
+    if (!hasAt(r.address)) {
         const QString original = stripTypePrefix(field(group, "original-recipient"));
-        if (original.contains(u'@'))
+        if (hasAt(original))
             r.address = original;
     }
     // A recipient field may hold "Name <addr>" or stray text: keep the address itself.
@@ -1067,26 +1113,43 @@ const CommandExpressions &commandExpressions()
     return expressions;
 }
 
+// \berror\b, caseless: without PCRE where the text is ASCII (see AsciiMatch).
+bool errorWordIn(const QString &text)
+{
+    const std::string lower = asciiLowered(text);
+    if (std::memchr(lower.data(), 0x80, lower.size())) {
+        static const QRegularExpression errorWord(
+            QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
+        return errorWord.match(text).hasMatch();
+    }
+    return AsciiMatch::hasWord(lower, "error");
+}
+
 // BounceHeuristics::commandIn() of a text given lowered (asciiLowered()) and as a callable that returns it for the
 // expressions: a long text need only be made where an expression has to run.
 template <typename Text> QString commandInLowered(std::string_view lower, const Text &text)
 {
     const CommandExpressions &e = commandExpressions();
+    // asciiLowered() writes every non-ASCII character as 0x80.
+    const bool ascii = std::memchr(lower.data(), 0x80, lower.size()) == nullptr;
+    const auto matches = [&](const QRegularExpression &expression, bool (*inAscii)(std::string_view)) {
+        return ascii ? inAscii(lower) : expression.match(text()).hasMatch();
+    };
     // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
     // with "no valid recipients" says the refusals before it were the RCPT replies.
     // Each expression runs only where a word it needs occurs: most texts name no command at all.
     const auto has = [lower](const char *word) { return contains(lower, word); };
     if (has("no valid recipients"))
         return QStringLiteral("RCPT");
-    if ((has("data") || has("after end of")) && e.data.match(text()).hasMatch())
+    if ((has("data") || has("after end of")) && matches(e.data, AsciiMatch::data))
         return QStringLiteral("DATA");
-    if (has("rcpt") && e.rcpt.match(text()).hasMatch())
+    if (has("rcpt") && matches(e.rcpt, AsciiMatch::rcpt))
         return QStringLiteral("RCPT");
-    if ((has("mail from") || has("mail command")) && e.mail.match(text()).hasMatch())
+    if ((has("mail from") || has("mail command")) && matches(e.mail, AsciiMatch::mail))
         return QStringLiteral("MAIL");
-    if ((has("helo") || has("ehlo")) && e.helo.match(text()).hasMatch())
+    if ((has("helo") || has("ehlo")) && matches(e.helo, AsciiMatch::helo))
         return QStringLiteral("HELO");
-    if ((has("connect") || has("greeting")) && e.conn.match(text()).hasMatch())
+    if ((has("connect") || has("greeting")) && matches(e.conn, AsciiMatch::conn))
         return QStringLiteral("CONN");
     return {};
 }
@@ -1256,7 +1319,7 @@ bool readSesNotification(const QString &text, BounceReading *reading)
             if (status.isEmpty() && transient)
                 status = QStringLiteral("4.0.0");
             r.classification = BounceHeuristics::classify(r.action, status, r.diagnostic, QString(), &r.replyCode);
-            if (r.address.contains(u'@'))
+            if (hasAt(r.address))
                 reading->recipients.append(std::move(r));
         }
     } else if (type == u"Delivery") {
@@ -1269,7 +1332,7 @@ bool readSesNotification(const QString &text, BounceReading *reading)
             r.remoteMta = delivery.value(QLatin1String("reportingMTA")).toString();
             r.lastAttempt = delivery.value(QLatin1String("timestamp")).toString();
             r.classification = BounceHeuristics::classify(r.action, QString(), r.diagnostic, QString(), &r.replyCode);
-            if (r.address.contains(u'@'))
+            if (hasAt(r.address))
                 reading->recipients.append(std::move(r));
         }
     } else {
@@ -1303,8 +1366,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     // the few quotes a notice holds.
     const auto holdsSesKey = [](QStringView text) {
         static constexpr QStringView key = u"\"notificationType\"";
-        for (qsizetype at = text.indexOf(u'"'); at >= 0 && at + key.size() <= text.size();
-             at = text.indexOf(u'"', at + 1)) {
+        for (qsizetype at = ByteScan::findChar16(text, u'"'); at >= 0 && at + key.size() <= text.size();
+             at = ByteScan::findChar16(text, u'"', at + 1)) {
             if (text.sliced(at, key.size()) == key)
                 return true;
         }
@@ -1314,6 +1377,13 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         && std::any_of(notice.cbegin(), notice.cend(), holdsSesKey);
     if (sesKey && readSesNotification(joinLines(notice, notice.size(), u'\n'), &reading))
         return reading;
+    // The notice lowered (asciiLoweredLines() of all its lines, joined with '\n'), made once for the searches in it.
+    std::optional<std::string> loweredNoticeCache;
+    const auto loweredNotice = [&]() -> std::string_view {
+        if (!loweredNoticeCache)
+            loweredNoticeCache = asciiLoweredLines(notice, notice.size(), '\n');
+        return *loweredNoticeCache;
+    };
     // The command named anywhere in the notice, for recipients whose own lines do not name one; computed once.
     std::optional<QString> noticeCommandCache;
     const auto noticeCommand = [&]() -> QString {
@@ -1325,7 +1395,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                     joined = joinLines(notice, notice.size(), u'\n');
                 return *joined;
             };
-            noticeCommandCache = commandInLowered(asciiLoweredLines(notice, notice.size(), '\n'), text);
+            noticeCommandCache = commandInLowered(loweredNotice(), text);
         }
         return *noticeCommandCache;
     };
@@ -1376,7 +1446,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         // Raw values: a phrase without line breaks occurs in the raw value exactly when it occurs in the unfolded
         // one, so only the Received lines that hold it are decoded.
         const auto startsWithCiBytes = [](QByteArrayView name, QByteArrayView prefix) {
-            return name.size() >= prefix.size() && qstrnicmp(name.data(), prefix.data(), size_t(prefix.size())) == 0;
+            return name.size() >= prefix.size()
+                && ByteScan::equalsCi(name.data(), prefix.data(), size_t(prefix.size()));
         };
         for (const MimeHeaders::Field &f : mail.headerSection().rawFields()) {
             if (startsWithCiBytes(f.name, "x-nai-") || startsWithCiBytes(f.name, "x-powermta-"))
@@ -1385,8 +1456,10 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                 && ByteScan::findInShort(f.value, "Internet Mail Service") >= 0)
                 signature += MimeText::headerValue("received", f.value) + u'\n';
         }
-        rcptStageCache
-            = containsAnyLowered(asciiLowered(signature) + asciiLoweredLines(notice, 40, '\n'), RcptStageSignatures);
+        // The signature and the notice's first 40 lines (a prefix of it lowered) are searched apart: the signature
+        // ends in a line break, which no signature holds, so none can span the two.
+        rcptStageCache = containsAnyLowered(asciiLowered(signature), RcptStageSignatures)
+            || containsAnyLowered(loweredNotice().substr(0, joinedSize(notice, 40)), RcptStageSignatures);
         return *rcptStageCache;
     };
     const auto withDefaultCommand = [&rcptStageReporter](const QString &command) {
@@ -1401,7 +1474,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         qsizetype nextCandidate = 0;
         for (qsizetype i = 0; i < reading.recipients.size(); ++i) {
             BounceRecipient &r = reading.recipients[i];
-            if (r.address.contains(u'@'))
+            if (hasAt(r.address))
                 continue;
             while (nextCandidate < candidates.size()) {
                 const QString &a = candidates[nextCandidate++].address;
@@ -1414,7 +1487,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             }
         }
         for (qsizetype i = reading.recipients.size() - 1; i >= 0; --i) {
-            if (!reading.recipients[i].address.contains(u'@')) {
+            if (!hasAt(reading.recipients[i].address)) {
                 reading.recipients.removeAt(i);
                 statuses.removeAt(i);
                 categories.removeAt(i);
@@ -1504,7 +1577,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     }
     const QString fallbackText = errorParagraph(notice);
     // Most error paragraphs name no address at all: then none of the searches for one below is needed.
-    const bool fallbackNamesAddresses = fallbackText.contains(u'@');
+    const bool fallbackNamesAddresses = hasAt(fallbackText);
     for (const Candidate &c : std::as_const(candidates)) {
         BounceRecipient r;
         r.address = c.address;
@@ -1518,15 +1591,24 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             && std::any_of(candidates.cbegin(), candidates.cend(),
                 [&](const Candidate &o) { return &o != &c && fallbackText.contains(o.address, Qt::CaseInsensitive); });
         // Without a code of its own, the recipient's lines get the notice's error paragraph as context.
-        if (!hasCode && !othersParagraph && !r.diagnostic.contains(fallbackText))
+        // Whether the diagnostic holds the error paragraph: looked for once while the diagnostic stays as it is.
+        std::optional<bool> holdsFallbackCache;
+        const auto holdsFallback = [&] {
+            if (!holdsFallbackCache)
+                holdsFallbackCache = r.diagnostic.contains(fallbackText);
+            return *holdsFallbackCache;
+        };
+        if (!hasCode && !othersParagraph && !holdsFallback()) {
             r.diagnostic = collapseSpaces(r.diagnostic + u' ' + fallbackText).left(2000);
+            holdsFallbackCache.reset();
+        }
         r.action = QStringLiteral("failed");
         r.command = commandIn(block);
         if (r.command.isEmpty())
             r.command = noticeCommand();
         r.command = withDefaultCommand(r.command);
         r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
-        if (r.classification.reason == u"undefined" && !othersParagraph && !r.diagnostic.contains(fallbackText)) {
+        if (r.classification.reason == u"undefined" && !othersParagraph && !holdsFallback()) {
             // The recipient's own lines held something that looked like a code ("Size (in bytes): 222") but
             // named no cause: the notice's error paragraph may.
             BounceRecipient retry = r;
@@ -1537,10 +1619,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         }
         // The notice's error paragraph is the recipient's own text when the notice has only this recipient and
         // states an error (a reply code, or says "error"), not only the boilerplate that something failed.
-        static const QRegularExpression errorWord(
-            QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
-        const bool noticeError
-            = candidates.size() == 1 && (findReplyCode(fallbackText) || errorWord.match(fallbackText).hasMatch());
+        const bool noticeError = candidates.size() == 1 && (findReplyCode(fallbackText) || errorWordIn(fallbackText));
         holdUndecided(r, noticeError || !ownText.isEmpty());
         groupDefaults(r);
         if (r.classification.cls == DeliveryClass::Soft)

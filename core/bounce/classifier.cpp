@@ -580,18 +580,8 @@ private:
     static std::string lowered(const QString &text)
     {
         // ASCII (most replies) straight from UTF-16, without the UTF-8 encoder and its second copy.
-        // Without a test per character (the non-ASCII ones are noted and looked at after the loop): the compiler
-        // vectorizes it.
         std::string out(size_t(text.size()), '\0');
-        const char16_t *in = QStringView(text).utf16();
-        char *o = out.data();
-        char16_t seen = 0;
-        for (qsizetype i = 0; i < text.size(); ++i) {
-            const char16_t c = in[i];
-            seen |= c;
-            o[i] = char(char16_t(c - u'A') < 26 ? c + 32 : c);
-        }
-        if (seen < 0x80)
+        if (ByteScan::lowerAsciiInto(text, out.data()))
             return out;
         out = text.toStdString();
         for (char &c : out) {

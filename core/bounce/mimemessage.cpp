@@ -13,6 +13,7 @@
 #include <gmime/gmime.h>
 #pragma pop_macro("signals")
 
+#include "bounce/bytescan.h"
 #include "bounce/logtimeconverter.h"
 #include "bounce/mimescanner.h"
 #include "bounce/mimetext.h"
@@ -503,7 +504,8 @@ bool MimeHeaders::isEmpty() const
 QString MimeHeaders::value(QByteArrayView lowerName) const
 {
     for (const Field &f : m_fields) {
-        if (f.name.size() == lowerName.size() && qstrnicmp(f.name.data(), lowerName.data(), size_t(f.name.size())) == 0)
+        if (f.name.size() == lowerName.size()
+            && ByteScan::equalsCi(f.name.data(), lowerName.data(), size_t(f.name.size())))
             return MimeText::headerValue(lowerName, f.value);
     }
     if (!m_text.isEmpty()) {

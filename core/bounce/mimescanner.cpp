@@ -1,5 +1,6 @@
 #include "bounce/mimescanner.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <QVarLengthArray>
@@ -34,7 +35,7 @@ QByteArrayView trimmed(QByteArrayView v)
 bool equalsCi(QByteArrayView a, const char *b)
 {
     const auto n = qsizetype(std::strlen(b));
-    return a.size() == n && qstrnicmp(a.data(), b, size_t(n)) == 0;
+    return a.size() == n && ByteScan::equalsCi(a.data(), b, size_t(n));
 }
 
 const char *lineEnd(const char *p, const char *end)
@@ -69,7 +70,7 @@ bool readFields(const char *&p, const char *end, Fields &out, bool *blankLine = 
         QByteArrayView name(p, colon ? colon : p);
         while (!name.isEmpty() && isSpace(name.back()))
             name.chop(1);
-        if (!colon || name.contains(' ') || name.contains('\t')) {
+        if (!colon || std::any_of(name.begin(), name.end(), isSpace)) {
             // A line that is no field between fields (most often a value folded without its leading white space,
             // "Jun 2018 07:31:37 +0000"): GMime skips it. One followed by a continuation line or by the end of the
             // mail is left to GMime.
@@ -112,6 +113,8 @@ struct ContentType {
 // boundaries read "Boundary_(ID_...)").
 bool hasComment(QByteArrayView v)
 {
+    if (ByteScan::findChar(v, '(') < 0)
+        return false; // most values: no '(' at all
     bool quoted = false;
     for (qsizetype i = 0; i < v.size(); ++i) {
         const char c = v[i];
@@ -132,7 +135,7 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
         return true; // RFC 2045 §5.2: text/plain by default
     // Unfolded: the line breaks removed (a copy only for a folded value).
     QByteArray value;
-    if (raw.contains('\n') || raw.contains('\r')) {
+    if (ByteScan::findChar(raw, '\n') >= 0 || ByteScan::findChar(raw, '\r') >= 0) {
         value.resize(raw.size());
         char *o = value.data();
         for (const char c : raw) {
@@ -148,7 +151,7 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
     while (i < v.size() && v[i] != ';')
         ++i;
     const QByteArrayView type = trimmed(v.first(i));
-    const qsizetype slash = type.indexOf('/');
+    const qsizetype slash = ByteScan::findChar(type, '/');
     if (slash <= 0 || slash == type.size() - 1)
         return false;
     // Lowered into one array: a part's type is read for every part of every mail.
@@ -171,7 +174,7 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
             ++i;
         const QByteArrayView name = trimmed(v.sliced(nameStart, i - nameStart));
         if (i >= v.size() || v[i] == ';') {
-            if (!name.isEmpty() && name.contains('*'))
+            if (ByteScan::findChar(name, '*') >= 0)
                 return false;
             continue; // a parameter without a value: ignored
         }
@@ -182,10 +185,10 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
         if (i < v.size() && v[i] == '"') {
             ++i;
             // Taken whole up to the closing quote; built byte by byte only where a backslash quotes a byte.
-            const qsizetype close = v.indexOf('"', i);
+            const qsizetype close = ByteScan::findChar(v, '"', i);
             if (close < 0)
                 return false; // an unterminated quote
-            if (!v.sliced(i, close - i).contains('\\')) {
+            if (ByteScan::findChar(v.sliced(i, close - i), '\\') < 0) {
                 param = v.sliced(i, close - i).toByteArray();
                 i = close;
             } else {
@@ -210,7 +213,7 @@ bool parseContentType(QByteArrayView raw, ContentType *out)
                 ++i;
             param = trimmed(v.sliced(start, i - start)).toByteArray();
         }
-        if (name.contains('*'))
+        if (ByteScan::findChar(name, '*') >= 0)
             return false;
         if (equalsCi(name, "boundary")) {
             out->boundary = std::move(param);
@@ -276,7 +279,7 @@ MimeHeaders Scanner::section(const QByteArray &raw, const Fields &fields, Scope 
     list.reserve(fields.size());
     for (const Field &f : fields) {
         // A GMime message hands its Content-* fields to its MIME part: they are not among the message's headers.
-        if (scope == Scope::MessageOnly && f.name.size() > 8 && qstrnicmp(f.name.data(), "content-", 8) == 0)
+        if (scope == Scope::MessageOnly && f.name.size() > 8 && ByteScan::equalsCi(f.name.data(), "content-", 8))
             continue;
         list.append(f);
     }

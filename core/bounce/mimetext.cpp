@@ -16,6 +16,8 @@
 #include <gmime/gmime.h>
 #pragma pop_macro("signals")
 
+#include "bounce/bytescan.h"
+
 Q_DECLARE_LOGGING_CATEGORY(lcMime)
 
 namespace Mailpulse::Bounce::MimeText
@@ -69,9 +71,11 @@ QString headerValue(QByteArrayView lowerName, QByteArrayView raw)
 {
     if (raw.isNull())
         return {};
-    const bool decode = (lowerName == "subject" || lowerName == "from" || lowerName == "to") && raw.contains("=?");
+    // ByteScan's inline searches: Qt's contains() is a call to a general search, for each of a few bytes.
+    const bool decode
+        = (lowerName == "subject" || lowerName == "from" || lowerName == "to") && ByteScan::findInShort(raw, "=?") >= 0;
     // Most values are one line: no copy to unfold them.
-    if (!decode && !raw.contains('\n') && !raw.contains('\r'))
+    if (!decode && ByteScan::findChar(raw, '\n') < 0 && ByteScan::findChar(raw, '\r') < 0)
         return bytesToText(raw.trimmed());
     QByteArray value;
     value.reserve(raw.size());

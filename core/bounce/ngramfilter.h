@@ -42,9 +42,11 @@ public:
     bool mayContain(std::string_view needle) const { return mayContain(keyOf(needle)); }
     bool mayContain(const Key &key) const
     {
+        // operator[], not test(): the keys are in range by construction, and test()'s range check keeps the
+        // compiler from inlining this (it is called for every rule of a table).
         if (key.length >= 4)
-            return m_quads.test(key.quad) && m_pairs.test(key.pair);
-        return key.length < 2 || m_pairs.test(key.pair);
+            return m_quads[key.quad] && m_pairs[key.pair];
+        return key.length < 2 || m_pairs[key.pair];
     }
 
 private:

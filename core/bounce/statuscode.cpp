@@ -1,5 +1,7 @@
 #include "bounce/statuscode.h"
 
+#include "bounce/bytescan.h"
+
 namespace Mailpulse::Bounce
 {
 
@@ -116,10 +118,9 @@ std::optional<StatusCode> StatusCode::parse(QStringView text)
 
 std::optional<StatusCode> StatusCode::find(QStringView text)
 {
-    for (qsizetype i = 0; i + 5 <= text.size(); ++i) {
-        const QChar c = text[i];
-        if (c != u'2' && c != u'4' && c != u'5')
-            continue;
+    // Only where a '2', '4' or '5' is: found eight characters a step.
+    for (qsizetype i = ByteScan::findCodeStart(text); i >= 0 && i + 5 <= text.size();
+         i = ByteScan::findCodeStart(text, i + 1)) {
         // A code stands alone: not the tail of a word, a number or a dotted quad ("10.4.5.1" holds no code).
         if (i > 0 && (isWordChar(text[i - 1]) || text[i - 1] == u'.'))
             continue;

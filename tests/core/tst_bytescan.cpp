@@ -1,9 +1,13 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include <QRegularExpression>
+#include <QStringTokenizer>
 #include <QTest>
 
+#include "bounce/asciimatch.h"
 #include "bounce/bytescan.h"
 
 using namespace Mailpulse::Bounce;
@@ -22,6 +26,47 @@ qsizetype naiveFind(std::string_view s, std::string_view needle, qsizetype from)
 
 QByteArrayView view(std::string_view s) { return QByteArrayView(s.data(), qsizetype(s.size())); }
 
+std::string asciiLower(const QString &text)
+{
+    std::string out = text.toStdString();
+    for (char &c : out) {
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    }
+    return out;
+}
+
+// The expressions AsciiMatch stands in for, as bounce reading had them, each with its stand-in.
+struct Expression {
+    const char *name;
+    QRegularExpression expression;
+    bool (*inAscii)(std::string_view);
+};
+
+const std::vector<Expression> &expressions()
+{
+    static const std::vector<Expression> list = [] {
+        const auto ci = QRegularExpression::CaseInsensitiveOption;
+        std::vector<Expression> out;
+        out.push_back({ "data",
+            QRegularExpression(QStringLiteral("end of data|after data|in reply to data|data command|"
+                                              "after end of|>>> data|\\bdata\\b:"),
+                ci),
+            AsciiMatch::data });
+        out.push_back({ "rcpt", QRegularExpression(QStringLiteral("\\brcpt(?![a-z])(?!\\s*to:\\s*[^<\\s])"), ci),
+            AsciiMatch::rcpt });
+        out.push_back({ "mail", QRegularExpression(QStringLiteral("mail from(?!:\\s*[^<\\s])|\\bmail command"), ci),
+            AsciiMatch::mail });
+        out.push_back({ "helo", QRegularExpression(QStringLiteral("\\b(?:helo|ehlo)\\b"), ci), AsciiMatch::helo });
+        out.push_back({ "conn", QRegularExpression(QStringLiteral("initial connection|after connect|greeting"), ci),
+            AsciiMatch::conn });
+        out.push_back({ "error", QRegularExpression(QStringLiteral("\\berror\\b"), ci),
+            [](std::string_view s) { return AsciiMatch::hasWord(s, "error"); } });
+        return out;
+    }();
+    return list;
+}
+
 } // namespace
 
 class TestByteScan : public QObject
@@ -32,6 +77,17 @@ private slots:
     void findInShort_data();
     void findInShort();
     void findInShortAgreesWithMemmem();
+    void asciiMatch_data();
+    void asciiMatch();
+    void asciiMatchAgreesWithExpressions();
+    void replyCodeOnly_data();
+    void replyCodeOnly();
+    void findChar16();
+    void forEachLine();
+    void findCodeStart();
+    void lowerAsciiInto();
+    void equalsCi();
+    void isSimplified();
 };
 
 void TestByteScan::findInShort_data()
@@ -83,16 +139,274 @@ void TestByteScan::findInShortAgreesWithMemmem()
     };
     for (int round = 0; round < 20000; ++round) {
         const std::string s = text(random() % 200);
-        std::string needle = text(1 + random() % 8);
+        std::string needle = text(1 + random() % 24);
         if (!s.empty() && random() % 2) {
             // A needle taken from the text: found at least once.
             const size_t at = random() % s.size();
-            needle = s.substr(at, 1 + random() % 8);
+            needle = s.substr(at, 1 + random() % 24);
         }
         const qsizetype from = s.empty() ? 0 : qsizetype(random() % (s.size() + 1));
         const qsizetype expected = naiveFind(s, needle, from);
         QCOMPARE(ByteScan::findInShort(view(s), view(needle), from), expected);
         QCOMPARE(ByteScan::find(view(s), view(needle), from), expected);
+    }
+}
+
+void TestByteScan::asciiMatch_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("matching"); // the names of the expressions that match, space-separated
+
+    QTest::newRow("empty") << QString() << QString();
+    QTest::newRow("data colon at start") << QStringLiteral("DATA: 554 rejected") << QStringLiteral("data");
+    QTest::newRow("data colon inside a word") << QStringLiteral("metadata: x") << QString();
+    QTest::newRow("data colon after underscore") << QStringLiteral("x_data: x") << QString();
+    QTest::newRow("end of data") << QStringLiteral("550 after END OF DATA") << QStringLiteral("data");
+    QTest::newRow("rcpt with brackets") << QStringLiteral("RCPT TO:<a@x>") << QStringLiteral("rcpt");
+    QTest::newRow("rcpt bare argument") << QStringLiteral("RCPT TO: a@x") << QString();
+    QTest::newRow("rcpt bare after spaces") << QStringLiteral("rcpt \t to:\n\v a@x") << QString();
+    QTest::newRow("rcpt to at the end") << QStringLiteral("rcpt to:  ") << QStringLiteral("rcpt");
+    QTest::newRow("rcpt followed by a letter") << QStringLiteral("rcpts") << QString();
+    QTest::newRow("rcpt followed by a digit") << QStringLiteral("rcpt2") << QStringLiteral("rcpt");
+    QTest::newRow("rcpt second occurrence") << QStringLiteral("rcpt to: a@x, then RCPT:") << QStringLiteral("rcpt");
+    QTest::newRow("mail from bare") << QStringLiteral("MAIL FROM: a@x") << QString();
+    QTest::newRow("mail from bracketed") << QStringLiteral("MAIL FROM:<a@x>") << QStringLiteral("mail");
+    QTest::newRow("mail from without colon") << QStringLiteral("mail from x") << QStringLiteral("mail");
+    QTest::newRow("mail command") << QStringLiteral("in reply to MAIL command") << QStringLiteral("mail");
+    QTest::newRow("email command") << QStringLiteral("email command") << QString();
+    QTest::newRow("helo word") << QStringLiteral("bad HELO name") << QStringLiteral("helo");
+    QTest::newRow("helo inside a word") << QStringLiteral("hello") << QString();
+    QTest::newRow("ehlo at the end") << QStringLiteral("after EHLO") << QStringLiteral("helo");
+    QTest::newRow("greeting") << QStringLiteral("lost connection after greeting") << QStringLiteral("conn");
+    QTest::newRow("error word") << QStringLiteral("Error: x") << QStringLiteral("error");
+    QTest::newRow("error inside a word") << QStringLiteral("errors, error_x") << QString();
+    QTest::newRow("several") << QStringLiteral("rcpt:<a> error data: helo") << QStringLiteral("data rcpt helo error");
+}
+
+// Each stand-in against its expression on given texts (ASCII, as AsciiMatch requires).
+void TestByteScan::asciiMatch()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, matching);
+    const QStringList names = matching.split(u' ', Qt::SkipEmptyParts);
+    const std::string lower = asciiLower(text);
+    for (const Expression &e : expressions()) {
+        const bool expected = names.contains(QLatin1String(e.name));
+        QCOMPARE(e.expression.match(text).hasMatch(), expected);
+        QVERIFY2(e.inAscii(lower) == expected, e.name);
+    }
+}
+
+// Random texts made of the pieces the expressions look at: every stand-in answers as its expression does.
+void TestByteScan::asciiMatchAgreesWithExpressions()
+{
+    const char *const pieces[] = { "rcpt", "RCPT", "Rcpt", "to", "TO", ":", " ", "\t", "\n", "\v", "\r", "<", ">",
+        "a@x", "data", "DATA", "end of", "END OF ", "after", " data", "in reply to", "mail from", "MAIL", " from",
+        "command", "helo", "EHLO", "_", "x", "s", "1", "-", ">>>", "error", "errors", "initial connection",
+        "after connect", "greeting", ".", "e", "l", "o" };
+    std::mt19937 random(20261203);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 9);
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QLatin1String(pieces[piece(random)]);
+        const std::string lower = asciiLower(text);
+        for (const Expression &e : expressions()) {
+            if (e.inAscii(lower) != e.expression.match(text).hasMatch())
+                QFAIL(qPrintable(QStringLiteral("%1 differs on \"%2\"").arg(QLatin1String(e.name), text)));
+        }
+    }
+}
+
+void TestByteScan::replyCodeOnly_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("code") << QStringLiteral("550");
+    QTest::newRow("code and status") << QStringLiteral("550 5.1.1");
+    QTest::newRow("dash") << QStringLiteral("550-5.1.1");
+    QTest::newRow("long numbers") << QStringLiteral("451 4.123.456");
+    QTest::newRow("too long a number") << QStringLiteral("451 4.1234.5");
+    QTest::newRow("too long a detail") << QStringLiteral("451 4.1.2345");
+    QTest::newRow("no detail") << QStringLiteral("451 4.1.");
+    QTest::newRow("wrong class") << QStringLiteral("350");
+    QTest::newRow("status class 3") << QStringLiteral("550 3.1.1");
+    QTest::newRow("four digits") << QStringLiteral("5500");
+    QTest::newRow("text after") << QStringLiteral("550 5.1.1 x");
+    QTest::newRow("space only") << QStringLiteral("550 ");
+    QTest::newRow("non-ASCII digit") << QStringLiteral("55\u0661");
+    QTest::newRow("non-ASCII after") << QStringLiteral("550 5.1.1\u00e9");
+}
+
+// AsciiMatch::isReplyCodeOnly against its expression, on given texts and on random ones.
+void TestByteScan::replyCodeOnly()
+{
+    static const QRegularExpression codeOnly(
+        QStringLiteral("^[245][0-9][0-9](?:[ \\-][245]\\.[0-9]{1,3}\\.[0-9]{1,3})?$"));
+    QFETCH(QString, text);
+    QCOMPARE(AsciiMatch::isReplyCodeOnly(text), codeOnly.match(text).hasMatch());
+
+    const char16_t pieces[] = { u'2', u'4', u'5', u'0', u'9', u'1', u' ', u'-', u'.', u'x', u'\u0661' };
+    std::mt19937 random(7);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 14);
+    for (int round = 0; round < 5000; ++round) {
+        QString t;
+        for (int n = length(random); n > 0; --n)
+            t += QChar(pieces[piece(random)]);
+        if (AsciiMatch::isReplyCodeOnly(t) != codeOnly.match(t).hasMatch())
+            QFAIL(qPrintable(QStringLiteral("differs on \"%1\"").arg(t)));
+    }
+}
+
+// findChar16 against QStringView::indexOf, around the 8-unit steps, with non-ASCII units and a unit whose low byte
+// is the one searched for.
+void TestByteScan::findChar16()
+{
+    const char16_t pieces[] = { u'a', u'@', u'\n', u'\u4040', u'\u0a00', u'\u00e9', u' ' };
+    std::mt19937 random(16);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 40);
+    QCOMPARE(ByteScan::findChar16(QStringView(), u'@'), qsizetype(-1));
+    QCOMPARE(ByteScan::findChar16(u"a@", u'@', -1), qsizetype(-1));
+    QCOMPARE(ByteScan::findChar16(u"a@", u'@', 2), qsizetype(-1));
+    QCOMPARE(ByteScan::findChar16(u"a@", u'@', 5), qsizetype(-1));
+    for (int round = 0; round < 5000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QChar(pieces[piece(random)]);
+        for (qsizetype from = 0; from <= text.size(); ++from) {
+            for (const char16_t c : { u'@', u'\n', u'\u4040' })
+                QCOMPARE(ByteScan::findChar16(text, c, from), QStringView(text).indexOf(QChar(c), from));
+        }
+    }
+}
+
+// forEachLine gives the pieces QStringTokenizer(text, u'\n') gives, and stops when asked to.
+void TestByteScan::forEachLine()
+{
+    const char16_t pieces[] = { u'a', u'\n', u'\r', u'\u00e9', u' ' };
+    std::mt19937 random(17);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 30);
+    for (int round = 0; round < 3000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QChar(pieces[piece(random)]);
+        QList<QStringView> expected;
+        for (QStringView line : QStringTokenizer(text, u'\n'))
+            expected.append(line);
+        QList<QStringView> lines;
+        ByteScan::forEachLine(text, [&](QStringView line) {
+            lines.append(line);
+            return true;
+        });
+        QCOMPARE(lines.size(), expected.size());
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            QCOMPARE(lines[i].data(), expected[i].data());
+            QCOMPARE(lines[i].size(), expected[i].size());
+        }
+        qsizetype calls = 0;
+        ByteScan::forEachLine(text, [&](QStringView) { return ++calls < 2; });
+        QCOMPARE(calls, qMin<qsizetype>(2, expected.size()));
+    }
+    QList<QStringView> ofNull;
+    ByteScan::forEachLine(QStringView(), [&](QStringView line) {
+        ofNull.append(line);
+        return true;
+    });
+    QCOMPARE(ofNull.size(), qsizetype(1));
+}
+
+// findCodeStart against a loop over the characters, around the 8-unit steps, with non-ASCII units whose low byte is
+// a '2', '4' or '5'.
+void TestByteScan::findCodeStart()
+{
+    const char16_t pieces[] = { u'a', u'2', u'4', u'5', u'3', u'1', u'\u3234', u'\u0532', u' ' };
+    std::mt19937 random(245);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 40);
+    QCOMPARE(ByteScan::findCodeStart(QStringView()), qsizetype(-1));
+    QCOMPARE(ByteScan::findCodeStart(u"550", -1), qsizetype(-1));
+    QCOMPARE(ByteScan::findCodeStart(u"550", 3), qsizetype(-1));
+    QCOMPARE(ByteScan::findCodeStart(u"550", 7), qsizetype(-1));
+    for (int round = 0; round < 5000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QChar(pieces[piece(random)]);
+        for (qsizetype from = 0; from <= text.size(); ++from) {
+            qsizetype expected = -1;
+            for (qsizetype i = from; i < text.size() && expected < 0; ++i) {
+                if (text[i] == u'2' || text[i] == u'4' || text[i] == u'5')
+                    expected = i;
+            }
+            QCOMPARE(ByteScan::findCodeStart(text, from), expected);
+        }
+    }
+}
+
+// lowerAsciiInto against a loop over the characters: ASCII letters lowered, every non-ASCII unit (surrogates and
+// units whose low byte is a letter included) as 0x80, and whether the text was ASCII.
+void TestByteScan::lowerAsciiInto()
+{
+    const char16_t pieces[] = { u'A', u'Z', u'a', u'z', u'@', u'[', u'`', u'{', u'0', u'\x7f', u'\x80', u'\u00c4',
+        u'\u0141', u'\u8041', u'\xd83d', u'\xde00', u'\xffff', u' ' };
+    std::mt19937 random(32);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 70);
+    for (int round = 0; round < 5000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += QChar(pieces[piece(random)]);
+        std::string expected;
+        bool ascii = true;
+        for (const QChar c : std::as_const(text)) {
+            const char16_t u = c.unicode();
+            ascii = ascii && u < 0x80;
+            expected += u >= 0x80 ? char(0x80) : u >= u'A' && u <= u'Z' ? char(u + 32) : char(u);
+        }
+        std::string out(size_t(text.size()), '\0');
+        QCOMPARE(ByteScan::lowerAsciiInto(text, out.data()), ascii);
+        QVERIFY(out == expected);
+    }
+}
+
+// equalsCi against qstrnicmp on random byte strings: ASCII letters of either case, bytes whose ASCII lowering would
+// be wrong (Latin-1 letters, '@' and '['), and NUL bytes, after which qstrnicmp stops.
+void TestByteScan::equalsCi()
+{
+    const char pieces[] = { 'a', 'A', 'z', 'Z', '@', '[', '`', '{', '\0', '\xc4', '\xe4', '-' };
+    std::mt19937 random(99);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 6);
+    for (int round = 0; round < 20000; ++round) {
+        const int n = length(random);
+        std::string a;
+        std::string b;
+        for (int i = 0; i < n; ++i) {
+            a += pieces[piece(random)];
+            b += random() % 2 ? a.back() : pieces[piece(random)];
+        }
+        QCOMPARE(ByteScan::equalsCi(a.data(), b.data(), size_t(n)), qstrnicmp(a.data(), b.data(), size_t(n)) == 0);
+    }
+}
+
+// isSimplified against QString::simplified() on random texts: spaces, the ASCII controls around \t to \r, Unicode
+// spaces (NBSP, U+2003, U+0085), units whose low byte is a space, around the 8-unit steps.
+void TestByteScan::isSimplified()
+{
+    const char16_t pieces[] = { u'a', u' ', u' ', u'\t', u'\n', u'\r', u'\x0b', u'\x0c', u'\x08', u'\x0e', u'\u00a0',
+        u'\u2003', u'\u0085', u'\u0120', u'\u2020', u'\x7f', u'\xd83d', u'.' };
+    std::mt19937 random(2000);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 40);
+    std::uniform_int_distribution<int> spread(0, 3);
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n)
+            text += spread(random) ? QChar(u'x') : QChar(pieces[piece(random)]);
+        QVERIFY2(ByteScan::isSimplified(text) == (text.simplified() == text), qPrintable(text));
     }
 }
 

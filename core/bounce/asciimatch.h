@@ -1,0 +1,129 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include <QByteArrayView>
+#include <QStringView>
+
+#include "bounce/bytescan.h"
+
+// Regular expressions of bounce reading matched by hand on ASCII text lowered (ASCII letters in lower case), without
+// PCRE, which costs more than the rest of reading a notice: the same matches as the expressions with
+// QRegularExpression::CaseInsensitiveOption, as long as the text is ASCII. In other text a caseless expression's
+// letters also match characters that fold to them (U+212A KELVIN SIGN, U+017F LONG S): callers run the expression
+// there. \b, \w and \s as PCRE has them without Unicode properties: word bytes are ASCII letters, digits and '_';
+// white space is space, tab, LF, VT, FF and CR.
+namespace Mailpulse::Bounce::AsciiMatch
+{
+
+inline bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+inline bool contains(std::string_view s, std::string_view needle)
+{
+    return ByteScan::findInShort(
+               QByteArrayView(s.data(), qsizetype(s.size())), QByteArrayView(needle.data(), qsizetype(needle.size())))
+        >= 0;
+}
+
+inline bool wordStartsAt(std::string_view s, size_t at) { return at == 0 || !ByteScan::isWordByte(s[at - 1]); }
+
+inline bool wordEndsAt(std::string_view s, size_t end) { return end == s.size() || !ByteScan::isWordByte(s[end]); }
+
+/// Whether an occurrence of `needle` in `s` is one that `accept` (given its position) takes.
+template <typename Accept> bool anyOccurrence(std::string_view s, std::string_view needle, const Accept &accept)
+{
+    const QByteArrayView text(s.data(), qsizetype(s.size()));
+    const QByteArrayView pattern(needle.data(), qsizetype(needle.size()));
+    for (qsizetype at = ByteScan::findInShort(text, pattern); at >= 0;
+         at = ByteScan::findInShort(text, pattern, at + 1)) {
+        if (accept(size_t(at)))
+            return true;
+    }
+    return false;
+}
+
+/// \bword\b
+inline bool hasWord(std::string_view s, std::string_view word)
+{
+    return anyOccurrence(
+        s, word, [s, word](size_t at) { return wordStartsAt(s, at) && wordEndsAt(s, at + word.size()); });
+}
+
+/// ":\s*[^<\s]" at `at`: an argument without angle brackets. The white space is skipped whole: a shorter run would
+/// leave white space where [^<\s] needs something else, so there is no other way to match.
+inline bool bareArgumentAt(std::string_view s, size_t at)
+{
+    if (at >= s.size() || s[at] != ':')
+        return false;
+    for (++at; at < s.size() && isSpace(s[at]);)
+        ++at;
+    return at < s.size() && s[at] != '<';
+}
+
+/// end of data|after data|in reply to data|data command|after end of|>>> data|\bdata\b:
+inline bool data(std::string_view s)
+{
+    for (const char *phrase :
+        { "end of data", "after data", "in reply to data", "data command", "after end of", ">>> data" }) {
+        if (contains(s, phrase))
+            return true;
+    }
+    return anyOccurrence(s, "data:", [s](size_t at) { return wordStartsAt(s, at); });
+}
+
+/// \brcpt(?![a-z])(?!\s*to:\s*[^<\s])
+inline bool rcpt(std::string_view s)
+{
+    return anyOccurrence(s, "rcpt", [s](size_t at) {
+        size_t end = at + 4;
+        if (!wordStartsAt(s, at) || (end < s.size() && s[end] >= 'a' && s[end] <= 'z'))
+            return false;
+        while (end < s.size() && isSpace(s[end]))
+            ++end;
+        return !(s.substr(end, 2) == "to" && bareArgumentAt(s, end + 2));
+    });
+}
+
+/// mail from(?!:\s*[^<\s])|\bmail command
+inline bool mail(std::string_view s)
+{
+    return anyOccurrence(s, "mail from", [s](size_t at) { return !bareArgumentAt(s, at + 9); })
+        || anyOccurrence(s, "mail command", [s](size_t at) { return wordStartsAt(s, at); });
+}
+
+/// \b(?:helo|ehlo)\b
+inline bool helo(std::string_view s) { return hasWord(s, "helo") || hasWord(s, "ehlo"); }
+
+/// initial connection|after connect|greeting
+inline bool conn(std::string_view s)
+{
+    return contains(s, "initial connection") || contains(s, "after connect") || contains(s, "greeting");
+}
+
+/// "550", "550 5.1.1", "550-5.1.1" and nothing else, in any text (not only ASCII) without a final line break (which
+/// $ would let through): ^[245][0-9][0-9](?:[ \-][245]\.[0-9]{1,3}\.[0-9]{1,3})?$
+inline bool isReplyCodeOnly(QStringView t)
+{
+    const auto digit = [t](qsizetype i) { return i < t.size() && t[i] >= u'0' && t[i] <= u'9'; };
+    const auto isClass = [t](qsizetype i) { return i < t.size() && (t[i] == u'2' || t[i] == u'4' || t[i] == u'5'); };
+    // 1 to 3 digits from `at`, and no more: where they end, or -1.
+    const auto shortNumber = [&](qsizetype at) {
+        qsizetype i = at;
+        while (digit(i))
+            ++i;
+        return i - at >= 1 && i - at <= 3 ? i : -1;
+    };
+    if (!isClass(0) || !digit(1) || !digit(2))
+        return false;
+    if (t.size() == 3)
+        return true;
+    if ((t[3] != u' ' && t[3] != u'-') || !isClass(4) || t.size() < 6 || t[5] != u'.')
+        return false;
+    const qsizetype subjectEnd = shortNumber(6);
+    if (subjectEnd < 0 || subjectEnd >= t.size() || t[subjectEnd] != u'.')
+        return false;
+    return shortNumber(subjectEnd + 1) == t.size();
+}
+
+} // namespace Mailpulse::Bounce::AsciiMatch
