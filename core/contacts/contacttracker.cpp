@@ -13,6 +13,7 @@
 #include "contacts/contactentry.h"
 #include "smtp/proberesultjson.h"
 #include "store/bouncerepository.h"
+#include "store/bulkinsert.h"
 #include "store/database.h"
 #include "store/statement.h"
 
@@ -72,7 +73,6 @@ template <typename Facts> void addFailure(Facts &f, const QString &at, const Bou
     f.lastFailedAt = later(f.lastFailedAt, at);
 }
 
-// Writes the run of `address` with the `storeRun` statement (an upsert of the whole row).
 // Prepares `q` if needed and binds `values` in placeholder order.
 bool bindAll(Store::Statement &q, std::initializer_list<QVariant> values, QString *message)
 {
@@ -90,22 +90,28 @@ bool execWith(Store::Statement &q, std::initializer_list<QVariant> values, QStri
     return bindAll(q, values, message) && q.exec(message);
 }
 
-bool storeStreak(Store::Statement &q, const QString &address, const QString &domain, const Streak &s, QString *message)
+// Binds a run's row of the `storeRuns` insert from `first` on (by type, no QVariant list: a large import writes
+// tens of thousands of runs).
+void bindStreak(Store::Statement &q, int first, const QString &address, const QString &domain, const Streak &s)
 {
-    // Bound by type (no QVariant list): a large import writes tens of thousands of runs.
-    if (!q.ready(message))
-        return false;
-    q.bindText(0, address);
-    q.bindText(1, domain);
-    q.bindInt(2, s.failures);
-    q.bindTextOrNull(3, s.firstFailedAt);
-    q.bindTextOrNull(4, s.lastFailedAt);
-    q.bindTextOrNull(5, s.lastStatus);
-    q.bindTextOrNull(6, s.lastClass);
-    q.bindTextOrNull(7, s.lastReason);
-    q.bindTextOrNull(8, s.lastSuccessAt);
-    q.bindText(9, s.lastOutcomeAt);
-    return q.exec(message);
+    q.bindText(first, address);
+    q.bindText(first + 1, domain);
+    q.bindInt(first + 2, s.failures);
+    q.bindTextOrNull(first + 3, s.firstFailedAt);
+    q.bindTextOrNull(first + 4, s.lastFailedAt);
+    q.bindTextOrNull(first + 5, s.lastStatus);
+    q.bindTextOrNull(first + 6, s.lastClass);
+    q.bindTextOrNull(first + 7, s.lastReason);
+    q.bindTextOrNull(first + 8, s.lastSuccessAt);
+    q.bindText(first + 9, s.lastOutcomeAt);
+}
+
+// Writes the run of `address` (an upsert of the whole row).
+bool storeStreak(
+    Store::BulkInsert &runs, const QString &address, const QString &domain, const Streak &s, QString *message)
+{
+    return runs.insert(
+        1, [&](Store::Statement &q, int first, qsizetype) { bindStreak(q, first, address, domain, s); }, message);
 }
 
 bool sqlFail(QString *error, const QString &what, const QString &message)
@@ -142,22 +148,24 @@ struct ContactTracker::Statements {
                              " c.status, s.domain FROM (SELECT ? AS address) AS k"
                              " LEFT JOIN recipient_streaks AS s ON s.address = k.address"
                              " LEFT JOIN contacts AS c ON c.address = k.address"))
-        , storeRun(db,
-              QStringLiteral("INSERT INTO recipient_streaks (address, domain, failures, first_failed_at,"
-                             " last_failed_at, last_status, last_class, last_reason, last_success_at, last_outcome_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                             " ON CONFLICT (address) DO UPDATE SET failures = excluded.failures,"
+        , storeRuns(db,
+              QStringLiteral(
+                  "INSERT INTO recipient_streaks (address, domain, failures, first_failed_at,"
+                  " last_failed_at, last_status, last_class, last_reason, last_success_at, last_outcome_at)"),
+              QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+              QStringLiteral("ON CONFLICT (address) DO UPDATE SET failures = excluded.failures,"
                              " first_failed_at = excluded.first_failed_at, last_failed_at = excluded.last_failed_at,"
                              " last_status = excluded.last_status, last_class = excluded.last_class,"
                              " last_reason = excluded.last_reason, last_success_at = excluded.last_success_at,"
                              " last_outcome_at = excluded.last_outcome_at"))
-        , addNote(db,
-              QStringLiteral("INSERT INTO contact_notes (address, at, status, author, text)"
-                             " VALUES (?, ?, ?, 'mailpulse', ?)"))
-        , list(db,
-              QStringLiteral("INSERT INTO contacts (address, domain, status, rule, failures, last_status, last_class,"
-                             " reason, first_failed_at, last_failed_at, last_success_at, opened_at, status_changed_at)"
-                             " VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        , addNotes(db, QStringLiteral("INSERT INTO contact_notes (address, at, status, author, text)"),
+              QStringLiteral("(?, ?, ?, 'mailpulse', ?)"))
+        // OR FAIL: see Store::BulkInsert.
+        , lists(db,
+              QStringLiteral(
+                  "INSERT OR FAIL INTO contacts (address, domain, status, rule, failures, last_status, last_class,"
+                  " reason, first_failed_at, last_failed_at, last_success_at, opened_at, status_changed_at)"),
+              QStringLiteral("(?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
         , reopen(db,
               QStringLiteral(
                   "UPDATE contacts SET status = 'new', rule = CASE WHEN ? THEN ? ELSE rule END, failures = 1,"
@@ -179,9 +187,10 @@ struct ContactTracker::Statements {
     Store::Statement storeEnd;
     Store::Statement contactSuccess;
     Store::Statement readRun;
-    Store::Statement storeRun;
-    Store::Statement addNote;
-    Store::Statement list;
+    // Many rows to a statement in flushBatch(); single() elsewhere.
+    Store::BulkInsert storeRuns;
+    Store::BulkInsert addNotes;
+    Store::BulkInsert lists;
     Store::Statement reopen;
     Store::Statement follow;
 };
@@ -293,51 +302,62 @@ bool ContactTracker::flushBatch(QString *error)
     }
     // The streaks and contacts tables are keyed by address: in that order, neighbouring rows share pages.
     std::sort(changed.begin(), changed.end(), [](const auto *a, const auto *b) { return a->first < b->first; });
+    // Many rows to a statement, each table's rows in the order of inserting them one by one (a contact, then its
+    // notes): the notes' ids come out the same.
+    Statements &st = *m_statements;
     QString message;
+    if (!st.storeRuns.insert(
+            changed.size(),
+            [&](Store::Statement &q, int first, qsizetype i) {
+                bindStreak(q, first, changed[i]->first, changed[i]->second.domain, changed[i]->second.streak);
+            },
+            &message))
+        return sqlFail(error, QStringLiteral("cannot store the failure run"), message);
+    QList<const std::pair<const QString, KeptRun> *> listed;
+    QList<std::pair<const QString *, const ListedContact::Note *>> notes;
     for (const auto *kept : std::as_const(changed)) {
-        if (!storeStreak(m_statements->storeRun, kept->first, kept->second.domain, kept->second.streak, &message))
-            return sqlFail(error, QStringLiteral("cannot store the failure run"), message);
+        if (!kept->second.listed)
+            continue;
+        listed.append(kept);
+        for (const ListedContact::Note &note : kept->second.listed->notes)
+            notes.append({ &kept->first, &note });
     }
-    for (const auto *kept : std::as_const(changed)) {
-        if (kept->second.listed && !insertListed(kept->first, *kept->second.listed, &message))
-            return sqlFail(error, QStringLiteral("cannot list the recipient"), message);
-    }
+    const bool stored = st.lists.insert(
+                            listed.size(),
+                            [&](Store::Statement &q, int first, qsizetype i) {
+                                bindListed(q, first, listed[i]->first, *listed[i]->second.listed);
+                            },
+                            &message)
+        && st.addNotes.insert(
+            notes.size(),
+            [&](Store::Statement &q, int first, qsizetype i) {
+                const ListedContact::Note &note = *notes[i].second;
+                q.bindText(first, *notes[i].first);
+                q.bindText(first + 1, note.at);
+                q.bindText(first + 2, note.status);
+                q.bindText(first + 3, note.text);
+            },
+            &message);
+    if (!stored)
+        return sqlFail(error, QStringLiteral("cannot list the recipient"), message);
     m_batch->kept.clear();
     return true;
 }
 
-bool ContactTracker::insertListed(const QString &address, const ListedContact &c, QString *message)
+void ContactTracker::bindListed(Store::Statement &q, int first, const QString &address, const ListedContact &c)
 {
-    Statements &st = *m_statements;
-    Store::Statement &list = st.list;
-    if (!list.ready(message))
-        return false;
-    list.bindText(0, address);
-    list.bindText(1, c.domain);
-    list.bindText(2, c.rule);
-    list.bindInt(3, c.failures);
-    list.bindTextOrNull(4, c.lastStatus);
-    list.bindTextOrNull(5, c.lastClass);
-    list.bindTextOrNull(6, c.lastReason);
-    list.bindTextOrNull(7, c.firstFailedAt);
-    list.bindTextOrNull(8, c.lastFailedAt);
-    list.bindTextOrNull(9, c.lastSuccessAt);
-    list.bindText(10, c.openedAt);
-    list.bindText(11, c.openedAt);
-    if (!list.exec(message))
-        return false;
-    Store::Statement &addNote = st.addNote;
-    for (const ListedContact::Note &note : c.notes) {
-        if (!addNote.ready(message))
-            return false;
-        addNote.bindText(0, address);
-        addNote.bindText(1, note.at);
-        addNote.bindText(2, note.status);
-        addNote.bindText(3, note.text);
-        if (!addNote.exec(message))
-            return false;
-    }
-    return true;
+    q.bindText(first, address);
+    q.bindText(first + 1, c.domain);
+    q.bindText(first + 2, c.rule);
+    q.bindInt(first + 3, c.failures);
+    q.bindTextOrNull(first + 4, c.lastStatus);
+    q.bindTextOrNull(first + 5, c.lastClass);
+    q.bindTextOrNull(first + 6, c.lastReason);
+    q.bindTextOrNull(first + 7, c.firstFailedAt);
+    q.bindTextOrNull(first + 8, c.lastFailedAt);
+    q.bindTextOrNull(first + 9, c.lastSuccessAt);
+    q.bindText(first + 10, c.openedAt);
+    q.bindText(first + 11, c.openedAt);
 }
 
 void ContactTracker::loadWhenDue()
@@ -498,14 +518,14 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         kept->streak = s;
         kept->domain = domain;
         kept->changed = true;
-    } else if (!storeStreak(st.storeRun, address, domain, s, &message)) {
+    } else if (!storeStreak(st.storeRuns, address, domain, s, &message)) {
         return failed(QStringLiteral("cannot store the failure run"));
     }
     if (m_batch && m_batch->loaded)
         m_batch->runs.insert(qHash(address));
 
     const auto addNote = [&](const QString &status, const QString &text) {
-        return run(st.addNote, { address, now(), status, text })
+        return run(st.addNotes.single(), { address, now(), status, text })
             || sqlFail(error, QStringLiteral("cannot add a note"), message);
     };
     const QString statusText = outcome.classification.status.isEmpty()
@@ -528,7 +548,7 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
             kept->contactStatus = contactStatusName(ContactStatus::New); // (its run is in Batch::runs)
             return Result::Recorded;
         }
-        if (!run(st.list,
+        if (!run(st.lists.single(),
                 { address, domain, rule, s.failures, textOrNull(s.lastStatus), textOrNull(s.lastClass),
                     textOrNull(s.lastReason), textOrNull(s.firstFailedAt), textOrNull(s.lastFailedAt),
                     textOrNull(s.lastSuccessAt), now(), now() }))

@@ -13,7 +13,8 @@ class Clock;
 namespace Mailpulse::Store
 {
 class Database;
-}
+class Statement;
+} // namespace Mailpulse::Store
 
 namespace Mailpulse::Contacts
 {
@@ -52,8 +53,8 @@ private:
     struct Batch;
     struct KeptRun;
     struct ListedContact;
-    /// Inserts a contact the batch listed, and its notes.
-    bool insertListed(const QString &address, const ListedContact &contact, QString *message);
+    /// Binds the `lists` insert's row of a contact the batch listed, from `first` on.
+    static void bindListed(Store::Statement &q, int first, const QString &address, const ListedContact &c);
     /// The batch's run of `address`, read from the store the first time; nullptr (and `message`) on a failed read.
     KeptRun *keptRun(const QString &address, QString *message);
     /// In a batch, counts an outcome and reads what the batch knows (Batch) once it has seen enough of them.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 
@@ -22,6 +23,7 @@
 #include "queue/retryladder.h"
 #include "smtp/proberesultjson.h"
 #include "store/bouncerepository.h"
+#include "store/bulkinsert.h"
 #include "store/database.h"
 #include "store/statement.h"
 #include "store/transaction.h"
@@ -43,6 +45,13 @@ const QString kColumns = QStringLiteral(
     "id, target, recipient, domain, state, status, class, reason, first_status, first_reason, source, attempts,"
     " failures, ladder_step, first_failed_at, last_attempt_at, next_attempt_at, expires_at, lease_pid, lease_until,"
     " config_json, settings_json, resolved_at, resolved_by, recovered, recovered_with_alternate");
+
+// The columns of retry_entries an insert writes (all but id and the lease), and one row of their values.
+const QString kEntryColumns = QStringLiteral(
+    "target, recipient, domain, state, status, class, reason, first_status, first_reason, source, attempts,"
+    " failures, ladder_step, first_failed_at, last_attempt_at, next_attempt_at, expires_at, config_json,"
+    " settings_json, resolved_at, resolved_by, recovered, recovered_with_alternate");
+const QString kEntryRow = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 
 QVariant nullText() { return QVariant(QMetaType::fromType<QString>()); }
 QVariant textOrNull(const QString &text) { return text.isEmpty() ? nullText() : QVariant(text); }
@@ -179,6 +188,34 @@ template <typename Row> RetryEntry entryFrom(const Row &q, JsonMemo *memo = null
     return e;
 }
 
+// Binds an entry's kEntryColumns from `first` on.
+void bindEntry(Store::Statement &q, int first, const RetryEntry &e, const QString &config, const QString &settings)
+{
+    q.bindText(first, e.target);
+    q.bindTextOrNull(first + 1, e.recipient);
+    q.bindText(first + 2, e.domain);
+    q.bindText(first + 3, entryStateName(e.state));
+    q.bindTextOrNull(first + 4, e.classification.status);
+    q.bindText(first + 5, Bounce::deliveryClassName(e.classification.cls));
+    q.bindTextOrNull(first + 6, e.classification.reason);
+    q.bindTextOrNull(first + 7, e.firstStatus);
+    q.bindTextOrNull(first + 8, e.firstReason);
+    q.bindText(first + 9, e.source);
+    q.bindInt(first + 10, e.attempts);
+    q.bindInt(first + 11, e.failures);
+    q.bindInt(first + 12, e.ladderStep);
+    q.bindTime(first + 13, e.firstFailedAt);
+    q.bindTime(first + 14, e.lastAttemptAt);
+    q.bindTime(first + 15, e.nextAttemptAt);
+    q.bindTime(first + 16, e.expiresAt);
+    q.bindText(first + 17, config);
+    q.bindText(first + 18, settings);
+    q.bindTime(first + 19, e.resolvedAt);
+    q.bindTextOrNull(first + 20, e.resolvedBy);
+    q.bindInt(first + 21, e.recovered ? 1 : 0);
+    q.bindInt(first + 22, e.recoveredWithAlternate ? 1 : 0);
+}
+
 } // namespace
 
 // record()'s statements, prepared once and kept: an import records hundreds of thousands of outcomes.
@@ -189,14 +226,16 @@ struct RetryQueue::Statements {
         , remembered(db, QStringLiteral("SELECT settings_json FROM domain_settings WHERE domain = ?"))
         // An entry an import's batch created and kept (see RetryQueue::KeptEntry::stored), written whole once.
         , insertKept(db,
-              QStringLiteral("INSERT INTO retry_entries (target, recipient, domain, state, status, class, reason,"
-                             " first_status, first_reason, source, attempts, failures, ladder_step, first_failed_at,"
-                             " last_attempt_at, next_attempt_at, expires_at, config_json, settings_json, resolved_at,"
-                             " resolved_by, recovered, recovered_with_alternate)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-        , insertAttempt(db,
+              QStringLiteral("INSERT INTO retry_entries (") + kEntryColumns + QStringLiteral(") VALUES ") + kEntryRow)
+        // A batch's created entries, with the ids SQLite would give them one by one (see insertCreated()). OR FAIL:
+        // see Store::BulkInsert.
+        , insertEntries(db, QStringLiteral("INSERT OR FAIL INTO retry_entries (id, ") + kEntryColumns + u')',
+              QStringLiteral("(?, ") + kEntryRow.mid(1))
+        , maxId(db, QStringLiteral("SELECT max(id) FROM retry_entries"))
+        , insertAttempts(db,
               QStringLiteral("INSERT INTO retry_attempts (entry_id, at, kind, source, settings_json, alternate,"
-                             " status, class, reason, probe_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+                             " status, class, reason, probe_id)"),
+              QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
         , touchClosed(
               db, QStringLiteral("UPDATE retry_entries SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?"))
         , succeed(db,
@@ -260,7 +299,9 @@ struct RetryQueue::Statements {
     Store::Statement byId;
     Store::Statement remembered;
     Store::Statement insertKept;
-    Store::Statement insertAttempt;
+    Store::BulkInsert insertEntries;
+    Store::Statement maxId;
+    Store::BulkInsert insertAttempts;
     Store::Statement touchClosed;
     Store::Statement succeed;
     Store::Statement remember;
@@ -279,6 +320,27 @@ struct RetryQueue::AttemptRow {
     bool alternate = false;
     Bounce::Classification classification;
     qint64 probeId = 0;
+
+    /// Binds the row's placeholders (entry_id first) from `first` on.
+    void bind(Store::Statement &q, int first, qint64 entryId, Statements &st) const
+    {
+        q.bindInt(first, entryId);
+        q.bindTime(first + 1, at);
+        q.bindText(first + 2, kind);
+        q.bindText(first + 3, Bounce::bounceSourceName(source));
+        if (settings)
+            q.bindText(first + 4, st.settingsText(*settings));
+        else
+            q.bindNull(first + 4);
+        q.bindInt(first + 5, alternate ? 1 : 0);
+        q.bindTextOrNull(first + 6, classification.status);
+        q.bindText(first + 7, Bounce::deliveryClassName(classification.cls));
+        q.bindTextOrNull(first + 8, classification.reason);
+        if (probeId > 0)
+            q.bindInt(first + 9, probeId);
+        else
+            q.bindNull(first + 9);
+    }
 };
 
 // An entry a batch keeps (see Batch::kept), and which of its columns flushBatch() must write.
@@ -373,10 +435,12 @@ bool RetryQueue::flushBatch(QString *error)
     // is inserted at once, and of a target's entries the closed one is in the store before the open one that
     // followed it (one open entry per target).
     std::sort(created.begin(), created.end(), std::greater<>());
-    for (const qint64 id : std::as_const(ids) + created) {
+    for (const qint64 id : std::as_const(ids)) {
         if (!writeKept(m_batch->kept.at(id), error))
             return false;
     }
+    if (!insertCreated(created, error))
+        return false;
     m_batch->kept.clear();
     m_batch->latest.clear();
     m_batch->keptAttempts = 0;
@@ -604,25 +668,10 @@ bool RetryQueue::insertAttempt(qint64 entryId, const Outcome &o, const QString &
 bool RetryQueue::writeAttempt(qint64 entryId, const AttemptRow &row, QString *error)
 {
     Statements &st = statements();
-    Store::Statement &q = st.insertAttempt;
+    Store::Statement &q = st.insertAttempts.single();
     if (!ready(q, error))
         return false;
-    q.bindInt(0, entryId);
-    q.bindTime(1, row.at);
-    q.bindText(2, row.kind);
-    q.bindText(3, Bounce::bounceSourceName(row.source));
-    if (row.settings)
-        q.bindText(4, st.settingsText(*row.settings));
-    else
-        q.bindNull(4);
-    q.bindInt(5, row.alternate ? 1 : 0);
-    q.bindTextOrNull(6, row.classification.status);
-    q.bindText(7, Bounce::deliveryClassName(row.classification.cls));
-    q.bindTextOrNull(8, row.classification.reason);
-    if (row.probeId > 0)
-        q.bindInt(9, row.probeId);
-    else
-        q.bindNull(9);
+    row.bind(q, 0, entryId, st);
     return run(q, error);
 }
 
@@ -632,30 +681,7 @@ bool RetryQueue::insertKept(KeptEntry &k, const Smtp::ProbeConfig *config, QStri
     Store::Statement &q = st.insertKept;
     if (!ready(q, error))
         return false;
-    const RetryEntry &e = k.entry;
-    q.bindText(0, e.target);
-    q.bindTextOrNull(1, e.recipient);
-    q.bindText(2, e.domain);
-    q.bindText(3, entryStateName(e.state));
-    q.bindTextOrNull(4, e.classification.status);
-    q.bindText(5, Bounce::deliveryClassName(e.classification.cls));
-    q.bindTextOrNull(6, e.classification.reason);
-    q.bindTextOrNull(7, e.firstStatus);
-    q.bindTextOrNull(8, e.firstReason);
-    q.bindText(9, e.source);
-    q.bindInt(10, e.attempts);
-    q.bindInt(11, e.failures);
-    q.bindInt(12, e.ladderStep);
-    q.bindTime(13, e.firstFailedAt);
-    q.bindTime(14, e.lastAttemptAt);
-    q.bindTime(15, e.nextAttemptAt);
-    q.bindTime(16, e.expiresAt);
-    q.bindText(17, st.configText(config));
-    q.bindText(18, st.settingsText(e.settings));
-    q.bindTime(19, e.resolvedAt);
-    q.bindTextOrNull(20, e.resolvedBy);
-    q.bindInt(21, e.recovered ? 1 : 0);
-    q.bindInt(22, e.recoveredWithAlternate ? 1 : 0);
+    bindEntry(q, 0, k.entry, st.configText(config), st.settingsText(k.entry.settings));
     if (!run(q, error))
         return false;
     const qint64 id = q.lastInsertId();
@@ -667,6 +693,67 @@ bool RetryQueue::insertKept(KeptEntry &k, const Smtp::ProbeConfig *config, QStri
     k.entry.id = id;
     k.stored = true;
     k.changed = k.clearLease = k.resolved = k.recovery = false;
+    return true;
+}
+
+bool RetryQueue::insertCreated(const QList<qint64> &created, QString *error)
+{
+    if (created.isEmpty())
+        return true;
+    Statements &st = statements();
+    // The ids SQLite gives rows inserted one by one (the largest rowid + 1), given here so that the attempts that
+    // refer to them can be inserted many to a statement too, after every entry.
+    Store::Statement &max = st.maxId;
+    if (!ready(max, error))
+        return false;
+    QString message;
+    qint64 last = 0;
+    if (max.first(&message)) {
+        last = max.integer(0);
+        max.reset();
+    } else if (!message.isEmpty()) {
+        return fail(error, QStringLiteral("retry queue: %1").arg(message));
+    }
+    if (last > std::numeric_limits<qint64>::max() - created.size()) {
+        // SQLite then picks free rowids at random: as it would, one by one.
+        for (const qint64 id : created) {
+            if (!insertKept(m_batch->kept.at(id), nullptr, error))
+                return false;
+        }
+        return true;
+    }
+    QList<KeptEntry *> entries;
+    entries.reserve(created.size());
+    QList<std::pair<qint64, const AttemptRow *>> attempts;
+    for (const qint64 id : created) {
+        KeptEntry &k = m_batch->kept.at(id);
+        k.entry.id = last + 1 + entries.size();
+        entries.append(&k);
+        for (const AttemptRow &row : std::as_const(k.attempts))
+            attempts.append({ k.entry.id, &row });
+    }
+    const QString config = st.configText(nullptr); // only imports' entries (without a config) are kept unstored
+    const bool stored = st.insertEntries.insert(
+                            entries.size(),
+                            [&](Store::Statement &q, int first, qsizetype i) {
+                                const RetryEntry &e = entries[i]->entry;
+                                q.bindInt(first, e.id);
+                                bindEntry(q, first + 1, e, config, st.settingsText(e.settings));
+                            },
+                            &message)
+        && st.insertAttempts.insert(
+            attempts.size(),
+            [&](Store::Statement &q, int first, qsizetype i) {
+                attempts[i].second->bind(q, first, attempts[i].first, st);
+            },
+            &message);
+    if (!stored)
+        return fail(error, QStringLiteral("retry queue: %1").arg(message));
+    for (KeptEntry *k : std::as_const(entries)) {
+        k->attempts.clear();
+        k->stored = true;
+        k->changed = k->clearLease = k->resolved = k->recovery = false;
+    }
     return true;
 }
 

@@ -141,6 +141,9 @@ private:
     bool insertAttempt(qint64 entryId, const Tracking::Outcome &o, const QString &kind, bool alternate,
         const std::optional<RetrySettings> &settings, QString *error);
     bool writeAttempt(qint64 entryId, const AttemptRow &row, QString *error);
+    /// flushBatch()'s inserts of the entries the batch created (provisional ids, in flushBatch()'s order), and
+    /// then of their attempts, many rows to a statement: ids and rows as insertKept() gives them one by one.
+    bool insertCreated(const QList<qint64> &created, QString *error);
     std::optional<RetrySettings> usedSettings(const Tracking::Outcome &o) const;
     ActionResult changeState(qint64 id, const QList<EntryState> &from, EntryState to, bool dueNow, QString *error);
     QList<RetryEntry> select(

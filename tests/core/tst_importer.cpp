@@ -1,3 +1,5 @@
+#include <functional>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -51,6 +53,7 @@ private slots:
     void mixedDirectory();
     void badMailFailsItsFileOnly();
     void batchedSinksMatchOneByOne();
+    void bulkFlushMatchesOneByOne();
     void storeImportedBeforeKeyMigration();
     void cli();
 
@@ -134,6 +137,35 @@ public:
 private:
     Tracking::OutcomeSink &m_sink;
 };
+
+// Runs `importAll` with an importer that feeds the tracking pipeline's sinks (a clock at `now`, no jitter), batched
+// per file as the importer drives them, or one outcome at a time (each wrapped in Unbatched). `keepLimit`: how much
+// the sinks keep in memory during a batch before they write it (0: their default).
+void withPipeline(Store::Database &db, const QDateTime &now, bool batched, qsizetype keepLimit,
+    const std::function<void(Importer &, const Importer::Options &)> &importAll)
+{
+    Test::FakeClock clock(now);
+    Queue::RetryPolicy policy;
+    policy.setJitter(0);
+    Tracking::TrackingPipeline pipeline(db, clock, policy);
+    if (keepLimit > 0) {
+        pipeline.retryQueue().setBatchKeepLimit(keepLimit);
+        pipeline.contacts().setBatchKeepLimit(keepLimit);
+    }
+    std::vector<std::unique_ptr<Unbatched>> wrappers;
+    Importer importer(db);
+    for (Tracking::OutcomeSink *sink : pipeline.sinks()) {
+        if (batched) {
+            importer.addSink(sink);
+        } else {
+            wrappers.push_back(std::make_unique<Unbatched>(*sink));
+            importer.addSink(wrappers.back().get());
+        }
+    }
+    Importer::Options options;
+    options.logTimeZone = QTimeZone::utc();
+    importAll(importer, options);
+}
 
 // Every row of a query, each as one line of its values.
 QStringList rows(const Store::Database &db, const QString &sql)
@@ -600,35 +632,17 @@ void TestImporter::batchedSinksMatchOneByOne()
             .exec(u"INSERT INTO contacts (address, domain, status, rule, failures, opened_at, status_changed_at)"
                   " VALUES ('late@d9.example', 'd9.example', 'contacted', 'manual', 0, '2026-11-01T00:00:00.000Z',"
                   " '2026-11-01T00:00:00.000Z')"_s);
-        Test::FakeClock clock(QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC));
-        Queue::RetryPolicy policy;
-        policy.setJitter(0);
         QStringList state;
-        {
-            Tracking::TrackingPipeline pipeline(db, clock, policy);
-            if (keepLimit > 0) {
-                pipeline.retryQueue().setBatchKeepLimit(keepLimit);
-                pipeline.contacts().setBatchKeepLimit(keepLimit);
-            }
-            std::vector<std::unique_ptr<Unbatched>> wrappers;
-            Importer importer(db);
-            for (Tracking::OutcomeSink *sink : pipeline.sinks()) {
-                if (batched) {
-                    importer.addSink(sink);
-                } else {
-                    wrappers.push_back(std::make_unique<Unbatched>(*sink));
-                    importer.addSink(wrappers.back().get());
+        withPipeline(db, QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC), batched, keepLimit,
+            [&](Importer &importer, const Importer::Options &options) {
+                for (const QByteArray &content : { first, second }) {
+                    write(path(name + u"/mail.log"_s), content, true);
+                    const ImportSummary s = importer.import({ path(name + u"/mail.log"_s) }, options);
+                    state << u"records %1 duplicates %2 problems %3"_s.arg(s.records)
+                                 .arg(s.duplicates)
+                                 .arg(s.skipped.size());
                 }
-            }
-            Importer::Options options;
-            options.logTimeZone = QTimeZone::utc();
-            for (const QByteArray &content : { first, second }) {
-                write(path(name + u"/mail.log"_s), content, true);
-                const ImportSummary s = importer.import({ path(name + u"/mail.log"_s) }, options);
-                state
-                    << u"records %1 duplicates %2 problems %3"_s.arg(s.records).arg(s.duplicates).arg(s.skipped.size());
-            }
-        }
+            });
         for (const char *sql :
             { "SELECT * FROM retry_entries ORDER BY id", // An entry the batch created is inserted with its attempts
                                                          // when the batch is written: its attempts' ids then differ
@@ -666,6 +680,77 @@ void TestImporter::batchedSinksMatchOneByOne()
         QStringList {
             u"hard-bounce|6|4.2.2|2026-11-27T18:01:00.000Z|2026-11-27T18:04:00.000Z|2026-11-27T18:06:00.000Z"_s });
     QVERIFY2(!batched.first().contains(u"duplicates 0"_s), qPrintable(batched.first()));
+}
+
+void TestImporter::bulkFlushMatchesOneByOne()
+{
+    // Enough new entries, attempts, runs and listed contacts for the sinks' flush to write them many rows to a
+    // statement (Store::BulkInsert: statements of 128 rows, then of 16, then single rows): the rows, and the ids
+    // that refer to them, come out as when each row is inserted on its own.
+    QByteArray log;
+    constexpr int Recipients = 403;
+    int id = 0;
+    const auto rcpt = [](int r) -> QByteArray { // (not a QStringBuilder of temporaries)
+        return "u" + QByteArray::number(r) + "@d" + QByteArray::number(r % 30) + ".example";
+    };
+    const auto two = [](int n) { return QByteArray::number(n).rightJustified(2, '0'); };
+    // Three rounds of failures of the recipient (mailbox full, greylisted; a third of them fail hard in the last
+    // one), then deliveries to a fifth.
+    for (int round = 0; round < 4; ++round) {
+        for (int r = 0; r < Recipients; ++r) {
+            if (round == 3 && r % 5 != 0)
+                continue;
+            const int kind = round == 3 ? 0 : round == 1 ? 4 : round == 2 && r % 3 == 0 ? 3 : 2;
+            log += deliveryLine(
+                "2026-11-27T1" + QByteArray::number(round) + ':' + two(r / 60) + ':' + two(r % 60) + 'Z', id++, rcpt(r),
+                kind);
+        }
+    }
+    const auto import = [&](const QString &name, bool batched) {
+        Store::Database db;
+        QString error;
+        if (!db.open(path(name + u".sqlite"_s), &error))
+            return QStringList { error };
+        // Ids go on from those in the store.
+        QSqlQuery(db.connection())
+            .exec(u"INSERT INTO retry_entries (id, target, domain, state, class, source, first_failed_at, expires_at,"
+                  " config_json, settings_json) VALUES (40, 'old@d1.example', 'd1.example', 'failed', 'hard', 'log',"
+                  " '2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z', '{}', '{}')"_s);
+        withPipeline(db, QDateTime(QDate(2026, 11, 27), QTime(18, 0), Qt::UTC), batched, 0,
+            [&](Importer &importer, const Importer::Options &options) {
+                write(path(name + u"/mail.log"_s), log, true);
+                importer.import({ path(name + u"/mail.log"_s) }, options);
+            });
+        QStringList state;
+        for (const char *sql : { "SELECT * FROM retry_entries ORDER BY id",
+                 // The batch inserts an entry's attempts together, after every entry: grouped by entry.
+                 batched ? "SELECT id, entry_id, at, kind, status FROM retry_attempts ORDER BY id"
+                         : "SELECT row_number() OVER (ORDER BY entry_id, id), entry_id, at, kind, status"
+                           " FROM retry_attempts ORDER BY entry_id, id",
+                 "SELECT * FROM recipient_streaks ORDER BY address", "SELECT * FROM contacts ORDER BY address",
+                 // … and the listed contacts' notes in the contacts' order (by address).
+                 batched ? "SELECT id, address, at, status, author, text FROM contact_notes ORDER BY id"
+                         : "SELECT row_number() OVER (ORDER BY address, id), address, at, status, author, text"
+                           " FROM contact_notes ORDER BY address, id" })
+            state << rows(db, QString::fromLatin1(sql));
+        return state;
+    };
+    const QStringList batched = import(u"bulk"_s, true);
+    QCOMPARE(batched, import(u"single"_s, false));
+
+    Store::Database db;
+    QVERIFY(db.open(path(u"bulk.sqlite"_s)));
+    const auto count = [&db](const char *sql) { return rows(db, QString::fromLatin1(sql)).value(0).toInt(); };
+    // More than one statement of the most rows holds, and a remainder for each smaller one.
+    QCOMPARE(count("SELECT count(*) FROM retry_entries WHERE id > 40"), Recipients);
+    QCOMPARE(count("SELECT min(id) FROM retry_entries WHERE id > 40"), 41);
+    QVERIFY(count("SELECT count(*) FROM retry_attempts") > 2 * 128);
+    QVERIFY(count("SELECT count(*) FROM retry_attempts") % 128 % 16 > 0);
+    QCOMPARE(count("SELECT count(*) FROM recipient_streaks"), Recipients);
+    QCOMPARE(count("SELECT count(*) FROM contacts"), Recipients);
+    QVERIFY(count("SELECT count(*) FROM contact_notes") % 128 % 16 > 0);
+    QVERIFY(count("SELECT count(*) FROM contacts WHERE rule = 'hard-bounce'") > 0);
+    QVERIFY(count("SELECT count(*) FROM retry_entries WHERE state = 'succeeded'") > 0);
 }
 
 void TestImporter::storeImportedBeforeKeyMigration()

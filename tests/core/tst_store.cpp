@@ -20,6 +20,7 @@
 
 #include "smtp/proberesultjson.h"
 #include "store/bouncerepository.h"
+#include "store/bulkinsert.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/proberepository.h"
@@ -150,6 +151,9 @@ private slots:
     void statementTextsRoundTrip();
     void statementRebindsWhatChanged();
     void statementBindsTimes();
+    void bulkInsertKeepsOrder_data();
+    void bulkInsertKeepsOrder();
+    void bulkInsertStopsAtAFailure();
 
     void openCreatesSchema();
     void openCreatesParentDirectories();
@@ -297,6 +301,100 @@ void TestStore::statementRebindsWhatChanged()
             QCOMPARE(q.value(0).toString(), want.toString());
     }
     QVERIFY(!q.next());
+}
+
+void TestStore::bulkInsertKeepsOrder_data()
+{
+    QTest::addColumn<int>("rowsPerStatement");
+    QTest::addColumn<int>("count");
+    // 64 rows to a statement: then 8, then 1 (two of 64, three of 8, five alone).
+    QTest::newRow("every size") << 64 << 2 * 64 + 3 * 8 + 5;
+    QTest::newRow("one statement exactly") << 64 << 64;
+    QTest::newRow("fewer than the smallest many") << 64 << 7;
+    QTest::newRow("none") << 64 << 0;
+    QTest::newRow("one at a time") << 1 << 5;
+    QTest::newRow("capped by the placeholders") << 1'000'000 << 40'000;
+}
+
+void TestStore::bulkInsertKeepsOrder()
+{
+    // Rows go in in the order given, through statements of many rows and then fewer: their rowids, values and
+    // order are those of inserting them one by one; a constant in the row and an upsert tail apply to each row.
+    QFETCH(int, rowsPerStatement);
+    QFETCH(int, count);
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    QVERIFY(db.exec(u"CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER UNIQUE, x TEXT, k TEXT)"_s));
+    QVERIFY(db.exec(u"INSERT INTO t (id, n, x, k) VALUES (41, -1, 'before', 'c')"_s));
+    {
+        BulkInsert insert(db, u"INSERT INTO t (n, x, k)"_s, u"(?, ?, 'c')"_s,
+            u"ON CONFLICT (n) DO UPDATE SET x = excluded.x || ' again'"_s, rowsPerStatement);
+        QCOMPARE(insert.columns(), 2);
+        QVERIFY(insert.rowsPerStatement() <= 32766 / 2);
+        QString error;
+        QVERIFY2(insert.insert(
+                     count,
+                     [](Statement &q, int first, qsizetype i) {
+                         q.bindInt(first, i);
+                         q.bindText(first + 1, u"row %1"_s.arg(i));
+                     },
+                     &error),
+            qPrintable(error));
+        // The tail: an existing row is updated, not inserted again.
+        QVERIFY(insert.insert(1, [](Statement &q, int first, qsizetype) {
+            q.bindInt(first, -1);
+            q.bindText(first + 1, u"x"_s);
+        }));
+    }
+    QSqlQuery q(db.connection());
+    QVERIFY(q.exec(u"SELECT id, n, x, k FROM t ORDER BY id"_s));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(2).toString(), u"x again"_s);
+    for (int i = 0; i < count; ++i) {
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toLongLong(), qint64(42 + i));
+        QCOMPARE(q.value(1).toInt(), i);
+        QCOMPARE(q.value(2).toString(), u"row %1"_s.arg(i));
+        QCOMPARE(q.value(3).toString(), u"c"_s);
+    }
+    QVERIFY(!q.next());
+}
+
+void TestStore::bulkInsertStopsAtAFailure()
+{
+    // A constraint failure in a statement of many rows undoes that statement alone and says why; the caller's
+    // transaction decides about the rest (an import rolls its file back).
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    QVERIFY(db.exec(u"CREATE TABLE t (n INTEGER PRIMARY KEY, x TEXT NOT NULL)"_s));
+    BulkInsert insert(db, u"INSERT INTO t (n, x)"_s, u"(?, ?)"_s, {}, 16);
+    QString error;
+    QVERIFY(!insert.insert(
+        40,
+        [](Statement &q, int first, qsizetype i) {
+            q.bindInt(first, i);
+            if (i == 20)
+                q.bindNull(first + 1);
+            else
+                q.bindText(first + 1, u"ok"_s);
+        },
+        &error));
+    QVERIFY2(error.contains(u"NOT NULL"_s), qPrintable(error));
+    QSqlQuery q(db.connection());
+    QVERIFY(q.exec(u"SELECT count(*), max(n) FROM t"_s) && q.next());
+    QCOMPARE(q.value(0).toInt(), 16);
+    QCOMPARE(q.value(1).toInt(), 15);
+    // The statements are usable again.
+    QVERIFY2(insert.insert(
+                 20,
+                 [](Statement &q, int first, qsizetype i) {
+                     q.bindInt(first, 100 + i);
+                     q.bindText(first + 1, u"y"_s);
+                 },
+                 &error),
+        qPrintable(error));
+    QVERIFY(q.exec(u"SELECT count(*) FROM t"_s) && q.next());
+    QCOMPARE(q.value(0).toInt(), 36);
 }
 
 void TestStore::statementBindsTimes()
