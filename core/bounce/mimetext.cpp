@@ -168,6 +168,71 @@ GMimeFilter *charsetFilter(const char *charset)
     return it->second.get();
 }
 
+namespace
+{
+
+// isxdigit()'s answer (the same in every locale glibc ships for 0-255) as a value: -1 for no hex digit.
+int hexValue(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+} // namespace
+
+size_t decodeQuotedPrintableStep(const char *in, size_t length, char *out, int *state, quint32 *save)
+{
+    // GMime's states: 0 plain text, 1 after '=', 2 after '=' and one byte (kept in *save). Trailing "=" or "=x" at
+    // the end of the last step is dropped, as GMime drops it.
+    const char *p = in;
+    const char *const end = in + length;
+    char *o = out;
+    int st = *state;
+    quint32 saved = *save;
+    while (p < end) {
+        if (st == 0) {
+            const void *hit = std::memchr(p, '=', size_t(end - p));
+            const char *const stop = hit ? static_cast<const char *>(hit) : end;
+            std::memcpy(o, p, size_t(stop - p));
+            o += stop - p;
+            if (stop == end)
+                break;
+            p = stop + 1;
+            st = 1;
+        } else if (st == 1) {
+            const unsigned char c = static_cast<unsigned char>(*p++);
+            if (c == '\n') {
+                st = 0; // soft line break
+            } else {
+                saved = c;
+                st = 2;
+            }
+        } else {
+            const unsigned char c = static_cast<unsigned char>(*p++);
+            const int high = hexValue(static_cast<unsigned char>(saved));
+            const int low = hexValue(c);
+            if (high >= 0 && low >= 0) {
+                *o++ = char(high << 4 | low);
+                if (saved >= 'a')
+                    saved -= 'a' - 'A'; // GMime leaves the upper-cased digit in *save
+            } else if (!(c == '\n' && saved == '\r')) { // "=\r\n" is a soft line break too
+                *o++ = '=';
+                *o++ = char(saved);
+                *o++ = char(c);
+            }
+            st = 0;
+        }
+    }
+    *state = st;
+    *save = saved;
+    return size_t(o - out);
+}
+
 QString decodeText(
     QByteArrayView input, TransferEncoding encoding, const char *charset, qint64 maxBytes, bool *truncated)
 {
@@ -195,7 +260,10 @@ QString decodeText(
             const QByteArrayView in = input.sliced(at, qMin(slice, input.size() - at));
             const qsizetype old = bytes.size();
             bytes.resize(old + qsizetype(g_mime_encoding_outlen(&state, size_t(in.size()))));
-            const size_t n = g_mime_encoding_step(&state, in.data(), size_t(in.size()), bytes.data() + old);
+            // Quoted-printable by MimeText's own step: GMime's goes a byte at a time through its state switch.
+            const size_t n = encoding == TransferEncoding::QuotedPrintable
+                ? decodeQuotedPrintableStep(in.data(), size_t(in.size()), bytes.data() + old, &state.state, &state.save)
+                : g_mime_encoding_step(&state, in.data(), size_t(in.size()), bytes.data() + old);
             bytes.resize(old + qsizetype(n));
             if (bytes.size() > maxBytes) {
                 bytes.truncate(maxBytes);

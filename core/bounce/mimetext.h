@@ -49,6 +49,11 @@ bool isUtf8OrAscii(const char *charset);
 /// A converter from `charset` to UTF-8, reset and ready, cached per thread; nullptr when iconv does not know it.
 GMimeFilter *charsetFilter(const char *charset);
 
+/// One step of quoted-printable decoding, as g_mime_encoding_quoted_decode_step() decodes (same output, same
+/// `state`/`save` carried between steps; both start at 0): a plain run is copied whole up to the next '=' instead of
+/// a byte at a time through a state switch. `out` needs room for `length` + 2 bytes.
+size_t decodeQuotedPrintableStep(const char *in, size_t length, char *out, int *state, quint32 *save);
+
 /// Transfer encodings MimeText can undo.
 enum class TransferEncoding { Identity, Base64, QuotedPrintable };
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <random>
 
 #include <QDirIterator>
 #include <QFile>
@@ -12,6 +13,11 @@
 
 using namespace Mailpulse;
 using namespace Mailpulse::Bounce;
+
+// GMime's own quoted-printable step (GMime is linked in with the core library), which
+// MimeText::decodeQuotedPrintableStep stands in for.
+extern "C" size_t g_mime_encoding_quoted_decode_step(
+    const unsigned char *inbuf, size_t inlen, unsigned char *outbuf, int *state, unsigned int *save);
 
 namespace
 {
@@ -134,6 +140,9 @@ private slots:
     void datesReadAsGMimeReadsThem_data();
     void datesReadAsGMimeReadsThem();
     void bytesToTextFindsNonAsciiAnywhere();
+    void quotedPrintableStepAgreesWithGMime_data();
+    void quotedPrintableStepAgreesWithGMime();
+    void quotedPrintableStepAgreesWithGMimeOnRandomInput();
     void fieldNameKeyIsLatin1Lowered();
     void originalHeadersFromAHeadersPart();
     void htmlDecodedOnlyWithoutPlainText_data();
@@ -311,6 +320,102 @@ void TestMimeScanner::datesReadAsGMimeReadsThem()
     QFETCH(QString, text);
     QFETCH(QString, utc);
     QCOMPARE(MimeMessage::parseDate(text).toString(Qt::ISODate), utc);
+}
+
+namespace
+{
+
+struct QpResult {
+    QByteArray out;
+    int state = 0;
+    unsigned int save = 0;
+    bool operator==(const QpResult &) const = default;
+};
+
+// Decodes `in` in steps that end at each of `cuts`, by MimeText's step or by GMime's.
+QpResult decodeQp(const QByteArray &in, const QList<qsizetype> &cuts, bool viaGMime)
+{
+    QpResult r;
+    qsizetype at = 0;
+    QList<qsizetype> ends = cuts;
+    ends.append(in.size());
+    for (const qsizetype end : ends) {
+        QByteArray out(end - at + 2, '\0');
+        size_t n = 0;
+        if (viaGMime) {
+            n = g_mime_encoding_quoted_decode_step(reinterpret_cast<const unsigned char *>(in.constData() + at),
+                size_t(end - at), reinterpret_cast<unsigned char *>(out.data()), &r.state, &r.save);
+        } else {
+            quint32 save = r.save;
+            n = MimeText::decodeQuotedPrintableStep(in.constData() + at, size_t(end - at), out.data(), &r.state, &save);
+            r.save = save;
+        }
+        r.out += out.first(qsizetype(n));
+        at = end;
+    }
+    return r;
+}
+
+} // namespace
+
+void TestMimeScanner::quotedPrintableStepAgreesWithGMime_data()
+{
+    QTest::addColumn<QByteArray>("in");
+    QTest::addColumn<qsizetype>("cut");
+    QTest::newRow("empty") << QByteArray() << qsizetype(-1);
+    QTest::newRow("plain") << QByteArray("no escapes at all") << qsizetype(-1);
+    QTest::newRow("hex") << QByteArray("Gr=C3=BC=c3=9fe =3D =3d") << qsizetype(-1);
+    QTest::newRow("soft LF") << QByteArray("long=\nline") << qsizetype(-1);
+    QTest::newRow("soft CRLF") << QByteArray("long=\r\nline") << qsizetype(-1);
+    QTest::newRow("bad hex") << QByteArray("=G1 =1G =zz ==41 =\r= =\n") << qsizetype(-1);
+    QTest::newRow("trailing =") << QByteArray("end=") << qsizetype(-1);
+    QTest::newRow("trailing =x") << QByteArray("end=4") << qsizetype(-1);
+    QTest::newRow("non-ASCII after =") << QByteArray("=\xe9\xff =\x80"
+                                                     "A =A\xc3")
+                                       << qsizetype(-1);
+    QTest::newRow("NUL") << QByteArray("a\0=\0b=4\0", 10) << qsizetype(-1);
+    QTest::newRow("cut after =") << QByteArray("ab=41cd") << qsizetype(3);
+    QTest::newRow("cut inside =4") << QByteArray("ab=41cd") << qsizetype(4);
+    QTest::newRow("cut in soft CRLF") << QByteArray("ab=\r\ncd") << qsizetype(4);
+}
+
+void TestMimeScanner::quotedPrintableStepAgreesWithGMime()
+{
+    QFETCH(QByteArray, in);
+    QFETCH(qsizetype, cut);
+    const QList<qsizetype> cuts = cut < 0 ? QList<qsizetype>() : QList<qsizetype> { cut };
+    const QpResult mine = decodeQp(in, cuts, false);
+    const QpResult gmime = decodeQp(in, cuts, true);
+    QCOMPARE(mine.out, gmime.out);
+    QCOMPARE(mine.state, gmime.state);
+    QCOMPARE(mine.save, gmime.save);
+}
+
+void TestMimeScanner::quotedPrintableStepAgreesWithGMimeOnRandomInput()
+{
+    // Mostly the bytes QP treats specially, so escapes, soft breaks and bad escapes meet in every order; each
+    // input is decoded in one step and in up to three steps cut at random places.
+    static const char alphabet[] = "==\r\n\n09afAFgGz \t\x80\xe9\xff";
+    std::mt19937 random(20261203);
+    std::uniform_int_distribution<int> pick(0, int(sizeof alphabet) - 1); // the terminating NUL too
+    for (int round = 0; round < 20000; ++round) {
+        const int size = int(random() % 40);
+        QByteArray in;
+        for (int i = 0; i < size; ++i)
+            in.append(alphabet[pick(random)]);
+        QList<qsizetype> cuts;
+        const int steps = int(random() % 3);
+        for (int i = 0; i < steps; ++i)
+            cuts.append(size == 0 ? 0 : qsizetype(random() % unsigned(size + 1)));
+        std::sort(cuts.begin(), cuts.end());
+        for (const QList<qsizetype> &c : { QList<qsizetype>(), cuts }) {
+            const QpResult mine = decodeQp(in, c, false);
+            const QpResult gmime = decodeQp(in, c, true);
+            if (!(mine == gmime))
+                QFAIL(qPrintable(QStringLiteral("differs on %1 in %2 steps")
+                                     .arg(QString::fromLatin1(in.toPercentEncoding()), QString::number(c.size() + 1))));
+        }
+    }
 }
 
 void TestMimeScanner::bytesToTextFindsNonAsciiAnywhere()
