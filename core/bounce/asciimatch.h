@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include <QByteArrayView>
+#include <QString>
 #include <QStringView>
 
 #include "bounce/bytescan.h"
@@ -101,29 +102,84 @@ inline bool conn(std::string_view s)
     return contains(s, "initial connection") || contains(s, "after connect") || contains(s, "greeting");
 }
 
+namespace Detail
+{
+
+inline bool digitAt(QStringView t, qsizetype i) { return i < t.size() && t[i] >= u'0' && t[i] <= u'9'; }
+
+inline bool isAt(QStringView t, qsizetype i, char16_t c) { return i < t.size() && t[i] == c; }
+
+inline bool classAt(QStringView t, qsizetype i) { return isAt(t, i, u'2') || isAt(t, i, u'4') || isAt(t, i, u'5'); }
+
+/// [245][0-9][0-9] at `at`.
+inline bool replyCodeAt(QStringView t, qsizetype at)
+{
+    return classAt(t, at) && digitAt(t, at + 1) && digitAt(t, at + 2);
+}
+
+/// [245]\.[0-9]{1,3}\.[0-9]{1,3} at `at`, each number a whole run of 1 to 3 digits (what follows {1,3} in the
+/// expressions is never a digit, so it cannot end inside a longer number): where it ends, or -1.
+inline qsizetype statusCodeEnd(QStringView t, qsizetype at)
+{
+    const auto shortNumber = [t](qsizetype from) {
+        qsizetype i = from;
+        while (digitAt(t, i))
+            ++i;
+        return i - from >= 1 && i - from <= 3 ? i : -1;
+    };
+    if (!classAt(t, at) || !isAt(t, at + 1, u'.'))
+        return -1;
+    const qsizetype subjectEnd = shortNumber(at + 2);
+    if (subjectEnd < 0 || !isAt(t, subjectEnd, u'.'))
+        return -1;
+    return shortNumber(subjectEnd + 1);
+}
+
+} // namespace Detail
+
 /// "550", "550 5.1.1", "550-5.1.1" and nothing else, in any text (not only ASCII) without a final line break (which
 /// $ would let through): ^[245][0-9][0-9](?:[ \-][245]\.[0-9]{1,3}\.[0-9]{1,3})?$
 inline bool isReplyCodeOnly(QStringView t)
 {
-    const auto digit = [t](qsizetype i) { return i < t.size() && t[i] >= u'0' && t[i] <= u'9'; };
-    const auto isClass = [t](qsizetype i) { return i < t.size() && (t[i] == u'2' || t[i] == u'4' || t[i] == u'5'); };
-    // 1 to 3 digits from `at`, and no more: where they end, or -1.
-    const auto shortNumber = [&](qsizetype at) {
-        qsizetype i = at;
-        while (digit(i))
-            ++i;
-        return i - at >= 1 && i - at <= 3 ? i : -1;
-    };
-    if (!isClass(0) || !digit(1) || !digit(2))
+    if (!Detail::replyCodeAt(t, 0))
         return false;
     if (t.size() == 3)
         return true;
-    if ((t[3] != u' ' && t[3] != u'-') || !isClass(4) || t.size() < 6 || t[5] != u'.')
-        return false;
-    const qsizetype subjectEnd = shortNumber(6);
-    if (subjectEnd < 0 || subjectEnd >= t.size() || t[subjectEnd] != u'.')
-        return false;
-    return shortNumber(subjectEnd + 1) == t.size();
+    return (t[3] == u' ' || t[3] == u'-') && Detail::statusCodeEnd(t, 4) == t.size();
+}
+
+/// `text` without each reply code that follows white space (and the status code after it):
+/// QString::replace() of (?<=\s)[245][0-9][0-9][ \-](?:[245]\.[0-9]{1,3}\.[0-9]{1,3} )? by nothing,
+/// in any text, by hand (PCRE costs several thousand instructions a call, most of them setting up the match).
+inline QString withoutCodesAfterSpace(QStringView t)
+{
+    // The length of the match at `at` (0: none).
+    const auto matchAt = [t](qsizetype at) -> qsizetype {
+        if (!Detail::replyCodeAt(t, at) || !(Detail::isAt(t, at + 3, u' ') || Detail::isAt(t, at + 3, u'-')))
+            return 0;
+        const qsizetype statusEnd = Detail::statusCodeEnd(t, at + 4);
+        return statusEnd >= 0 && Detail::isAt(t, statusEnd, u' ') ? statusEnd + 1 - at : 4;
+    };
+    QString out;
+    qsizetype copied = 0;
+    qsizetype i = 1;
+    while (i + 3 < t.size()) {
+        // The lookbehind reads the text as it was: a match that ends in a space lets the next one start right away.
+        const qsizetype n = t[i - 1].unicode() < 0x80 && isSpace(char(t[i - 1].unicode())) ? matchAt(i) : 0;
+        if (n == 0) {
+            ++i;
+            continue;
+        }
+        if (out.isNull())
+            out.reserve(t.size());
+        out.append(t.sliced(copied, i - copied));
+        i += n;
+        copied = i;
+    }
+    if (copied == 0)
+        return t.toString();
+    out.append(t.sliced(copied));
+    return out;
 }
 
 } // namespace Mailpulse::Bounce::AsciiMatch

@@ -1168,8 +1168,6 @@ namespace
 // 550 5.7.1 addresses in From: header"); the repeats split the phrases the text rules look for.
 QString withoutRepeatedReplyCodes(const QString &text)
 {
-    static const QRegularExpression repeat(
-        QStringLiteral("(?<=\\s)[245][0-9][0-9][ \\-](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?"));
     qsizetype from = 0;
     if (!findReplyCode(text, nullptr, &from))
         return text;
@@ -1182,9 +1180,7 @@ QString withoutRepeatedReplyCodes(const QString &text)
     }
     if (!repeated)
         return text;
-    QString tail = text.mid(from);
-    tail.replace(repeat, QString());
-    return text.left(from) + tail;
+    return text.left(from) + AsciiMatch::withoutCodesAfterSpace(QStringView(text).sliced(from));
 }
 
 } // namespace

@@ -82,6 +82,8 @@ private slots:
     void asciiMatchAgreesWithExpressions();
     void replyCodeOnly_data();
     void replyCodeOnly();
+    void withoutCodesAfterSpace_data();
+    void withoutCodesAfterSpace();
     void findChar16();
     void forEachLine();
     void findCodeStart();
@@ -256,6 +258,48 @@ void TestByteScan::replyCodeOnly()
         for (int n = length(random); n > 0; --n)
             t += QChar(pieces[piece(random)]);
         if (AsciiMatch::isReplyCodeOnly(t) != codeOnly.match(t).hasMatch())
+            QFAIL(qPrintable(QStringLiteral("differs on \"%1\"").arg(t)));
+    }
+}
+
+void TestByteScan::withoutCodesAfterSpace_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("no code") << QStringLiteral("mailbox unavailable");
+    QTest::newRow("first code kept") << QStringLiteral("550 5.1.1 no such user");
+    QTest::newRow("repeats") << QStringLiteral(
+        "550-5.7.1 Messages with multiple 550-5.7.1 addresses 550 5.7.1 in From");
+    QTest::newRow("back to back") << QStringLiteral("x 550 550 550-451 4.2.2 y");
+    QTest::newRow("code only at end") << QStringLiteral("x 550 ");
+    QTest::newRow("too short at end") << QStringLiteral("x 550");
+    QTest::newRow("status without space") << QStringLiteral("x 550 5.1.1");
+    QTest::newRow("long numbers") << QStringLiteral("x 451 4.123.456 y 451 4.1234.5 y 451 4.1.2345 y");
+    QTest::newRow("tab and LF before") << QStringLiteral("a\t550 b\n421-c\r452 d\v553 e\f554 f");
+    QTest::newRow("Unicode spaces before") << QStringLiteral("a\u00a0550 b\u2003550 c\u0085550 d");
+    QTest::newRow("non-ASCII digits") << QStringLiteral("a 55\u0661 b 550 5.\u0661.1 c");
+    QTest::newRow("wrong class") << QStringLiteral("a 350 b 650 c 550 3.1.1 d");
+}
+
+// AsciiMatch::withoutCodesAfterSpace against the replace() it stands in for, on given texts and on random ones.
+void TestByteScan::withoutCodesAfterSpace()
+{
+    static const QRegularExpression repeat(
+        QStringLiteral("(?<=\\s)[245][0-9][0-9][ \\-](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?"));
+    const auto viaExpression = [](QString t) { return t.replace(repeat, QString()); };
+    QFETCH(QString, text);
+    QCOMPARE(AsciiMatch::withoutCodesAfterSpace(text), viaExpression(text));
+
+    const char16_t pieces[] = { u'2', u'4', u'5', u'5', u'0', u'9', u'1', u' ', u' ', u'-', u'.', u'.', u'x', u'\t',
+        u'\n', u'\u00a0', u'\u0661' };
+    std::mt19937 random(11);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    std::uniform_int_distribution<int> length(0, 30);
+    for (int round = 0; round < 20000; ++round) {
+        QString t;
+        for (int n = length(random); n > 0; --n)
+            t += QChar(pieces[piece(random)]);
+        if (AsciiMatch::withoutCodesAfterSpace(t) != viaExpression(t))
             QFAIL(qPrintable(QStringLiteral("differs on \"%1\"").arg(t)));
     }
 }
