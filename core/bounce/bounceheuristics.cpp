@@ -1574,6 +1574,24 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     const QString fallbackText = errorParagraph(notice);
     // Most error paragraphs name no address at all: then none of the searches for one below is needed.
     const bool fallbackNamesAddresses = hasAt(fallbackText);
+    // Whether the error paragraph names an address, case-insensitively: Qt folds the case of each character of the
+    // paragraph for each address it looks for. When the paragraph and the address are ASCII, the same answer comes
+    // from a byte search in the paragraph lowered once (the paragraph lowered when first needed, with whether it is
+    // ASCII).
+    std::optional<std::pair<std::string, bool>> loweredFallbackCache;
+    const auto fallbackNames = [&](const QString &address) {
+        if (!loweredFallbackCache) {
+            std::string lower(size_t(fallbackText.size()), '\0');
+            const bool ascii = ByteScan::lowerAsciiInto(fallbackText, lower.data());
+            loweredFallbackCache.emplace(std::move(lower), ascii);
+        }
+        if (loweredFallbackCache->second && !address.isEmpty()) {
+            std::string needle(size_t(address.size()), '\0');
+            if (ByteScan::lowerAsciiInto(address, needle.data()))
+                return contains(loweredFallbackCache->first, needle);
+        }
+        return fallbackText.contains(address, Qt::CaseInsensitive);
+    };
     for (const Candidate &c : std::as_const(candidates)) {
         BounceRecipient r;
         r.address = c.address;
@@ -1583,9 +1601,9 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         const bool hasCode = findReplyCode(r.diagnostic) || StatusCode::find(r.diagnostic).has_value();
         // A paragraph that names other recipients of the notice but not this one is about them, not about this one
         // (a notice that lists each recipient with its own error).
-        const bool othersParagraph = fallbackNamesAddresses && !fallbackText.contains(c.address, Qt::CaseInsensitive)
+        const bool othersParagraph = fallbackNamesAddresses && !fallbackNames(c.address)
             && std::any_of(candidates.cbegin(), candidates.cend(),
-                [&](const Candidate &o) { return &o != &c && fallbackText.contains(o.address, Qt::CaseInsensitive); });
+                [&](const Candidate &o) { return &o != &c && fallbackNames(o.address); });
         // Without a code of its own, the recipient's lines get the notice's error paragraph as context.
         // Whether the diagnostic holds the error paragraph: looked for once while the diagnostic stays as it is.
         std::optional<bool> holdsFallbackCache;

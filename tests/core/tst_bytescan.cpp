@@ -88,6 +88,7 @@ private slots:
     void forEachLine();
     void findCodeStart();
     void lowerAsciiInto();
+    void loweredSearchIsCaseInsensitiveContains();
     void equalsCi();
     void isSimplified();
 };
@@ -413,6 +414,41 @@ void TestByteScan::lowerAsciiInto()
         std::string out(size_t(text.size()), '\0');
         QCOMPARE(ByteScan::lowerAsciiInto(text, out.data()), ascii);
         QVERIFY(out == expected);
+    }
+}
+
+// What bounce reading relies on to look for an address in a paragraph without QString::contains(CaseInsensitive):
+// with both texts ASCII, findInShort in both lowered by lowerAsciiInto finds the address exactly when Qt does.
+void TestByteScan::loweredSearchIsCaseInsensitiveContains()
+{
+    const char pieces[] = { 'a', 'B', 'b', 'K', 'k', 'S', 's', '@', '[', '`', '.', '1', ' ', '<', '\x7f', '\0' };
+    std::mt19937 random(1203);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    const auto randomText = [&](int maxLength) {
+        QString t;
+        for (int n = int(random() % unsigned(maxLength + 1)); n > 0; --n)
+            t += QLatin1Char(pieces[piece(random)]);
+        return t;
+    };
+    const auto lowered = [](const QString &t) {
+        std::string out(size_t(t.size()), '\0');
+        ByteScan::lowerAsciiInto(t, out.data());
+        return out;
+    };
+    for (int round = 0; round < 20000; ++round) {
+        const QString text = randomText(round % 2 ? 40 : 200);
+        QString address = randomText(6);
+        if (address.isEmpty())
+            continue; // the empty address is left to Qt
+        if (round % 3 == 0 && text.size() > 4) // an occurrence in another case, so that matches are not rare
+            address = text.mid(qsizetype(random() % unsigned(text.size() - 3)), 3).toUpper();
+        const std::string hay = lowered(text);
+        const std::string needle = lowered(address);
+        const bool found = ByteScan::findInShort(QByteArrayView(hay.data(), qsizetype(hay.size())),
+                               QByteArrayView(needle.data(), qsizetype(needle.size())))
+            >= 0;
+        if (found != text.contains(address, Qt::CaseInsensitive))
+            QFAIL(qPrintable(QStringLiteral("differs on \"%1\" in \"%2\"").arg(address, text)));
     }
 }
 
