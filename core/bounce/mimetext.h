@@ -54,6 +54,11 @@ GMimeFilter *charsetFilter(const char *charset);
 /// a byte at a time through a state switch. `out` needs room for `length` + 2 bytes.
 size_t decodeQuotedPrintableStep(const char *in, size_t length, char *out, int *state, quint32 *save);
 
+/// One step of base64 decoding, as g_mime_encoding_base64_decode_step() decodes (same output, same `state`/`save`
+/// between steps; both start at 0): whole quartets of base64 characters four at a time, anything else (line breaks,
+/// junk, '=') a character at a time as GMime reads it. `out` needs room for `length` + 3 bytes.
+size_t decodeBase64Step(const char *in, size_t length, char *out, int *state, quint32 *save);
+
 /// Transfer encodings MimeText can undo.
 enum class TransferEncoding { Identity, Base64, QuotedPrintable };
 

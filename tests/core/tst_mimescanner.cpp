@@ -14,9 +14,10 @@
 using namespace Mailpulse;
 using namespace Mailpulse::Bounce;
 
-// GMime's own quoted-printable step (GMime is linked in with the core library), which
-// MimeText::decodeQuotedPrintableStep stands in for.
+// GMime's own decoding steps (GMime is linked in with the core library), which MimeText's steps stand in for.
 extern "C" size_t g_mime_encoding_quoted_decode_step(
+    const unsigned char *inbuf, size_t inlen, unsigned char *outbuf, int *state, unsigned int *save);
+extern "C" size_t g_mime_encoding_base64_decode_step(
     const unsigned char *inbuf, size_t inlen, unsigned char *outbuf, int *state, unsigned int *save);
 
 namespace
@@ -143,6 +144,9 @@ private slots:
     void quotedPrintableStepAgreesWithGMime_data();
     void quotedPrintableStepAgreesWithGMime();
     void quotedPrintableStepAgreesWithGMimeOnRandomInput();
+    void base64StepAgreesWithGMime_data();
+    void base64StepAgreesWithGMime();
+    void base64StepAgreesWithGMimeOnRandomInput();
     void fieldNameKeyIsLatin1Lowered();
     void originalHeadersFromAHeadersPart();
     void htmlDecodedOnlyWithoutPlainText_data();
@@ -325,35 +329,79 @@ void TestMimeScanner::datesReadAsGMimeReadsThem()
 namespace
 {
 
-struct QpResult {
+struct StepResult {
     QByteArray out;
     int state = 0;
-    unsigned int save = 0;
-    bool operator==(const QpResult &) const = default;
+    quint32 save = 0;
+    bool operator==(const StepResult &) const = default;
 };
 
-// Decodes `in` in steps that end at each of `cuts`, by MimeText's step or by GMime's.
-QpResult decodeQp(const QByteArray &in, const QList<qsizetype> &cuts, bool viaGMime)
+using Step = size_t (*)(const char *in, size_t length, char *out, int *state, quint32 *save);
+
+// GMime's steps with MimeText's signature.
+size_t gmimeQuotedPrintable(const char *in, size_t length, char *out, int *state, quint32 *save)
 {
-    QpResult r;
+    return g_mime_encoding_quoted_decode_step(
+        reinterpret_cast<const unsigned char *>(in), length, reinterpret_cast<unsigned char *>(out), state, save);
+}
+
+size_t gmimeBase64(const char *in, size_t length, char *out, int *state, quint32 *save)
+{
+    return g_mime_encoding_base64_decode_step(
+        reinterpret_cast<const unsigned char *>(in), length, reinterpret_cast<unsigned char *>(out), state, save);
+}
+
+// Decodes `in` by `step` in steps that end at each of `cuts`.
+StepResult decodeInSteps(const QByteArray &in, const QList<qsizetype> &cuts, Step step)
+{
+    StepResult r;
     qsizetype at = 0;
     QList<qsizetype> ends = cuts;
     ends.append(in.size());
     for (const qsizetype end : ends) {
-        QByteArray out(end - at + 2, '\0');
-        size_t n = 0;
-        if (viaGMime) {
-            n = g_mime_encoding_quoted_decode_step(reinterpret_cast<const unsigned char *>(in.constData() + at),
-                size_t(end - at), reinterpret_cast<unsigned char *>(out.data()), &r.state, &r.save);
-        } else {
-            quint32 save = r.save;
-            n = MimeText::decodeQuotedPrintableStep(in.constData() + at, size_t(end - at), out.data(), &r.state, &save);
-            r.save = save;
-        }
+        QByteArray out(end - at + 3, '\0');
+        const size_t n = step(in.constData() + at, size_t(end - at), out.data(), &r.state, &r.save);
         r.out += out.first(qsizetype(n));
         at = end;
     }
     return r;
+}
+
+// `step` against `reference` on random inputs of `alphabet`'s bytes (its terminating NUL too), each decoded in one
+// step and in up to three steps cut at random places.
+void compareOnRandomInput(Step step, Step reference, const char *alphabet, size_t alphabetSize, int maxSize)
+{
+    std::mt19937 random(20261203);
+    std::uniform_int_distribution<size_t> pick(0, alphabetSize - 1);
+    for (int round = 0; round < 20000; ++round) {
+        const int size = int(random() % unsigned(maxSize + 1));
+        QByteArray in;
+        for (int i = 0; i < size; ++i)
+            in.append(alphabet[pick(random)]);
+        QList<qsizetype> cuts;
+        const int steps = int(random() % 3);
+        for (int i = 0; i < steps; ++i)
+            cuts.append(size == 0 ? 0 : qsizetype(random() % unsigned(size + 1)));
+        std::sort(cuts.begin(), cuts.end());
+        for (const QList<qsizetype> &c : { QList<qsizetype>(), cuts }) {
+            if (!(decodeInSteps(in, c, step) == decodeInSteps(in, c, reference)))
+                QFAIL(qPrintable(QStringLiteral("differs on %1 in %2 steps")
+                                     .arg(QString::fromLatin1(in.toPercentEncoding()), QString::number(c.size() + 1))));
+        }
+    }
+}
+
+// `step` against `reference` on the current row (columns "in" and "cut", -1 for none).
+void compareOnRow(Step step, Step reference)
+{
+    QFETCH(QByteArray, in);
+    QFETCH(qsizetype, cut);
+    const QList<qsizetype> cuts = cut < 0 ? QList<qsizetype>() : QList<qsizetype> { cut };
+    const StepResult mine = decodeInSteps(in, cuts, step);
+    const StepResult expected = decodeInSteps(in, cuts, reference);
+    QCOMPARE(mine.out, expected.out);
+    QCOMPARE(mine.state, expected.state);
+    QCOMPARE(mine.save, expected.save);
 }
 
 } // namespace
@@ -381,41 +429,42 @@ void TestMimeScanner::quotedPrintableStepAgreesWithGMime_data()
 
 void TestMimeScanner::quotedPrintableStepAgreesWithGMime()
 {
-    QFETCH(QByteArray, in);
-    QFETCH(qsizetype, cut);
-    const QList<qsizetype> cuts = cut < 0 ? QList<qsizetype>() : QList<qsizetype> { cut };
-    const QpResult mine = decodeQp(in, cuts, false);
-    const QpResult gmime = decodeQp(in, cuts, true);
-    QCOMPARE(mine.out, gmime.out);
-    QCOMPARE(mine.state, gmime.state);
-    QCOMPARE(mine.save, gmime.save);
+    compareOnRow(MimeText::decodeQuotedPrintableStep, gmimeQuotedPrintable);
 }
 
 void TestMimeScanner::quotedPrintableStepAgreesWithGMimeOnRandomInput()
 {
-    // Mostly the bytes QP treats specially, so escapes, soft breaks and bad escapes meet in every order; each
-    // input is decoded in one step and in up to three steps cut at random places.
+    // Mostly the bytes QP treats specially, so escapes, soft breaks and bad escapes meet in every order.
     static const char alphabet[] = "==\r\n\n09afAFgGz \t\x80\xe9\xff";
-    std::mt19937 random(20261203);
-    std::uniform_int_distribution<int> pick(0, int(sizeof alphabet) - 1); // the terminating NUL too
-    for (int round = 0; round < 20000; ++round) {
-        const int size = int(random() % 40);
-        QByteArray in;
-        for (int i = 0; i < size; ++i)
-            in.append(alphabet[pick(random)]);
-        QList<qsizetype> cuts;
-        const int steps = int(random() % 3);
-        for (int i = 0; i < steps; ++i)
-            cuts.append(size == 0 ? 0 : qsizetype(random() % unsigned(size + 1)));
-        std::sort(cuts.begin(), cuts.end());
-        for (const QList<qsizetype> &c : { QList<qsizetype>(), cuts }) {
-            const QpResult mine = decodeQp(in, c, false);
-            const QpResult gmime = decodeQp(in, c, true);
-            if (!(mine == gmime))
-                QFAIL(qPrintable(QStringLiteral("differs on %1 in %2 steps")
-                                     .arg(QString::fromLatin1(in.toPercentEncoding()), QString::number(c.size() + 1))));
-        }
-    }
+    compareOnRandomInput(MimeText::decodeQuotedPrintableStep, gmimeQuotedPrintable, alphabet, sizeof alphabet, 40);
+}
+
+void TestMimeScanner::base64StepAgreesWithGMime_data()
+{
+    QTest::addColumn<QByteArray>("in");
+    QTest::addColumn<qsizetype>("cut");
+    QTest::newRow("empty") << QByteArray() << qsizetype(-1);
+    QTest::newRow("lines") << QByteArray("R3LDvMOfZSBhdXMgS8O2bG4K\nR3LDvMOfZSBhdXMgS8O2bG4K\r\n") << qsizetype(-1);
+    QTest::newRow("one =") << QByteArray("R3LDvMOfZSBhdXMgS8O2bG4=") << qsizetype(-1);
+    QTest::newRow("two =") << QByteArray("R3LDvMOfZSBhdXMgS8O2bA==") << qsizetype(-1);
+    QTest::newRow("data after =") << QByteArray("QUJD\nQQ==\nQUJD") << qsizetype(-1);
+    QTest::newRow("= too early") << QByteArray("QUJDQ===") << qsizetype(-1);
+    QTest::newRow("= first") << QByteArray("=QUJD") << qsizetype(-1);
+    QTest::newRow("junk inside a quartet") << QByteArray("QU*JD Q!UJ\tD") << qsizetype(-1);
+    QTest::newRow("incomplete quartet") << QByteArray("QUJDQU") << qsizetype(-1);
+    QTest::newRow("non-ASCII and NUL") << QByteArray("QU\xe9JD\0QUJD\xff", 14) << qsizetype(-1);
+    QTest::newRow("cut inside a quartet") << QByteArray("QUJDQUJD") << qsizetype(5);
+    QTest::newRow("cut before =") << QByteArray("QUJDQQ==") << qsizetype(6);
+    QTest::newRow("cut after =") << QByteArray("QUJDQQ=QUJD") << qsizetype(7);
+}
+
+void TestMimeScanner::base64StepAgreesWithGMime() { compareOnRow(MimeText::decodeBase64Step, gmimeBase64); }
+
+void TestMimeScanner::base64StepAgreesWithGMimeOnRandomInput()
+{
+    // Base64 characters (so that whole quartets come up), with '=', line breaks and bytes that are skipped between.
+    static const char alphabet[] = "AQZaz09+/AQgw==\n\r \x80\xff*";
+    compareOnRandomInput(MimeText::decodeBase64Step, gmimeBase64, alphabet, sizeof alphabet, 60);
 }
 
 void TestMimeScanner::bytesToTextFindsNonAsciiAnywhere()
