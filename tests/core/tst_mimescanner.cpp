@@ -141,6 +141,7 @@ private slots:
     void datesReadAsGMimeReadsThem_data();
     void datesReadAsGMimeReadsThem();
     void bytesToTextFindsNonAsciiAnywhere();
+    void lineEndingsNormalizedAnywhere();
     void quotedPrintableStepAgreesWithGMime_data();
     void quotedPrintableStepAgreesWithGMime();
     void quotedPrintableStepAgreesWithGMimeOnRandomInput();
@@ -465,6 +466,38 @@ void TestMimeScanner::base64StepAgreesWithGMimeOnRandomInput()
     // Base64 characters (so that whole quartets come up), with '=', line breaks and bytes that are skipped between.
     static const char alphabet[] = "AQZaz09+/AQgw==\n\r \x80\xff*";
     compareOnRandomInput(MimeText::decodeBase64Step, gmimeBase64, alphabet, sizeof alphabet, 60);
+}
+
+void TestMimeScanner::lineEndingsNormalizedAnywhere()
+{
+    // By definition: CRLF and a lone CR become LF, every other byte stays. The copy goes 16 bytes a step up to each
+    // CR: CRs and LFs at every offset of a step, at the ends and in runs.
+    const auto reference = [](const QByteArray &in) {
+        QByteArray out;
+        for (qsizetype i = 0; i < in.size(); ++i) {
+            if (in[i] != '\r') {
+                out.append(in[i]);
+                continue;
+            }
+            out.append('\n');
+            if (i + 1 < in.size() && in[i + 1] == '\n')
+                ++i;
+        }
+        return out;
+    };
+    static const char alphabet[] = "\r\n\r\nabc \xe9";
+    std::mt19937 random(1204);
+    std::uniform_int_distribution<size_t> pick(0, sizeof alphabet - 1); // the terminating NUL too
+    for (int round = 0; round < 20000; ++round) {
+        QByteArray in;
+        const int size = int(random() % 80);
+        const bool sparse = round % 2 == 0; // long runs without a CR, so that whole blocks are copied
+        for (int i = 0; i < size; ++i)
+            in.append(sparse && random() % 8 != 0 ? 'x' : alphabet[pick(random)]);
+        const QByteArray out = MimeMessage::normalizeLineEndings(in);
+        if (out != reference(in))
+            QFAIL(qPrintable(QStringLiteral("differs on %1").arg(QString::fromLatin1(in.toPercentEncoding()))));
+    }
 }
 
 void TestMimeScanner::bytesToTextFindsNonAsciiAnywhere()
