@@ -1,8 +1,10 @@
 #include "bounce/mimetext.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -135,15 +137,23 @@ QByteArray fieldNameKey(QStringView name)
     return key;
 }
 
+namespace
+{
+
+bool isNamed(const char *charset, std::initializer_list<const char *> names)
+{
+    return std::any_of(
+        names.begin(), names.end(), [charset](const char *name) { return g_ascii_strcasecmp(charset, name) == 0; });
+}
+
+} // namespace
+
 bool isUtf8OrAscii(const char *charset)
 {
-    static const char *const names[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968" };
-    for (const char *name : names) {
-        if (g_ascii_strcasecmp(charset, name) == 0)
-            return true;
-    }
-    return false;
+    return isNamed(charset, { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968" });
 }
+
+bool isLatin1(const char *charset) { return isNamed(charset, { "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1" }); }
 
 void GObjectUnref::operator()(void *object) const
 {
@@ -315,11 +325,14 @@ QString decodeText(
     QByteArrayView input, TransferEncoding encoding, const char *charset, qint64 maxBytes, bool *truncated)
 {
     const bool convert = charset && *charset && !isUtf8OrAscii(charset);
-    if (encoding == TransferEncoding::Identity && !convert) {
-        // 7bit/8bit UTF-8 or ASCII: straight to text, without GMime or a copy.
+    // ISO-8859-1 needs no converter: each byte is its code point (what iconv makes of it, without a UTF-8 round trip).
+    const bool latin1 = convert && isLatin1(charset);
+    if (encoding == TransferEncoding::Identity && (!convert || latin1)) {
+        // 7bit/8bit UTF-8, ASCII or Latin-1: straight to text, without GMime or a copy.
         if (input.size() > maxBytes)
             *truncated = true;
-        return bytesToText(input.first(qMin<qsizetype>(input.size(), maxBytes)));
+        const QByteArrayView kept = input.first(qMin<qsizetype>(input.size(), maxBytes));
+        return latin1 ? QString::fromLatin1(kept) : bytesToText(kept);
     }
     ensureGMimeInitialized();
     QByteArray bytes;
@@ -351,6 +364,8 @@ QString decodeText(
         }
     }
     if (convert) {
+        if (latin1)
+            return QString::fromLatin1(bytes);
         if (GMimeFilter *filter = charsetFilter(charset)) {
             char *out = nullptr;
             size_t outLength = 0;

@@ -46,6 +46,10 @@ QByteArray fieldNameKey(QStringView name);
 /// Whether a charset name means bytes that need no conversion (UTF-8 or ASCII).
 bool isUtf8OrAscii(const char *charset);
 
+/// Whether a charset name means ISO-8859-1, whose bytes are the first 256 code points: iconv's conversion is then
+/// QString::fromLatin1().
+bool isLatin1(const char *charset);
+
 /// A converter from `charset` to UTF-8, reset and ready, cached per thread; nullptr when iconv does not know it.
 GMimeFilter *charsetFilter(const char *charset);
 

@@ -19,6 +19,8 @@ extern "C" size_t g_mime_encoding_quoted_decode_step(
     const unsigned char *inbuf, size_t inlen, unsigned char *outbuf, int *state, unsigned int *save);
 extern "C" size_t g_mime_encoding_base64_decode_step(
     const unsigned char *inbuf, size_t inlen, unsigned char *outbuf, int *state, unsigned int *save);
+extern "C" void g_mime_filter_complete(GMimeFilter *filter, char *inbuf, size_t inlen, size_t prespace, char **outbuf,
+    size_t *outlen, size_t *outprespace);
 
 namespace
 {
@@ -142,6 +144,8 @@ private slots:
     void datesReadAsGMimeReadsThem();
     void bytesToTextFindsNonAsciiAnywhere();
     void lineEndingsNormalizedAnywhere();
+    void latin1ReadAsGMimeConvertsIt_data();
+    void latin1ReadAsGMimeConvertsIt();
     void quotedPrintableStepAgreesWithGMime_data();
     void quotedPrintableStepAgreesWithGMime();
     void quotedPrintableStepAgreesWithGMimeOnRandomInput();
@@ -466,6 +470,44 @@ void TestMimeScanner::base64StepAgreesWithGMimeOnRandomInput()
     // Base64 characters (so that whole quartets come up), with '=', line breaks and bytes that are skipped between.
     static const char alphabet[] = "AQZaz09+/AQgw==\n\r \x80\xff*";
     compareOnRandomInput(MimeText::decodeBase64Step, gmimeBase64, alphabet, sizeof alphabet, 60);
+}
+
+void TestMimeScanner::latin1ReadAsGMimeConvertsIt_data()
+{
+    QTest::addColumn<QByteArray>("charset");
+    for (const char *name : { "iso-8859-1", "ISO-8859-1", "iso8859-1", "ISO_8859-1", "latin1", "Latin1" })
+        QTest::newRow(name) << QByteArray(name);
+}
+
+// The charsets decodeText reads as Latin-1 without iconv: every byte, NUL and the C1 controls too, as GMime's
+// converter makes them, whatever the transfer encoding; and nothing else is taken for Latin-1.
+void TestMimeScanner::latin1ReadAsGMimeConvertsIt()
+{
+    QFETCH(QByteArray, charset);
+    QVERIFY(MimeText::isLatin1(charset.constData()));
+    QByteArray all;
+    for (int i = 0; i < 256; ++i)
+        all.append(char(i));
+    all += all;
+    GMimeFilter *filter = MimeText::charsetFilter(charset.constData());
+    QVERIFY(filter);
+    char *out = nullptr;
+    size_t outLength = 0;
+    size_t outPrespace = 0;
+    QByteArray in = all;
+    g_mime_filter_complete(filter, in.data(), size_t(in.size()), 0, &out, &outLength, &outPrespace);
+    const QString viaGMime = QString::fromUtf8(out, qsizetype(outLength));
+    bool truncated = false;
+    QCOMPARE(MimeText::decodeText(all, MimeText::TransferEncoding::Identity, charset.constData(), 1 << 20, &truncated),
+        viaGMime);
+    QCOMPARE(MimeText::decodeText(
+                 all.toBase64(), MimeText::TransferEncoding::Base64, charset.constData(), 1 << 20, &truncated),
+        viaGMime);
+    QCOMPARE(MimeText::decodeText(all, MimeText::TransferEncoding::Identity, charset.constData(), 100, &truncated),
+        viaGMime.left(100));
+    QVERIFY(truncated);
+    for (const char *other : { "windows-1252", "iso-8859-15", "iso-8859-10", "latin-1x", "utf-8" })
+        QVERIFY(!MimeText::isLatin1(other));
 }
 
 void TestMimeScanner::lineEndingsNormalizedAnywhere()
