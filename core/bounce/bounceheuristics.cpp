@@ -1074,7 +1074,7 @@ bool isAutoReply(const MimeMessage &mail, const QString &subject)
 bool looksLikeBounce(const QString &fromHeader, const QString &subject, const QString &failedRecipients,
     const QList<QStringView> &notice)
 {
-    const QString from = fromHeader.toLower();
+    const QString from = ByteScan::toLower(fromHeader);
     if (from.contains(u"mailer-daemon") || from.contains(u"postmaster") || from.contains(u"post_master")
         || from.contains(u"mail delivery") || from.contains(u"mail administrator"))
         return true;
@@ -1542,7 +1542,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
              mail.header("x-original-to") }) {
         const QString a = firstAddress(value);
         if (!a.isEmpty())
-            exclude.append(a.toLower());
+            exclude.append(ByteScan::toLower(a));
     }
 
     QList<Candidate> candidates = findCandidates(notice, exclude);

@@ -4,6 +4,7 @@
 
 #include <QByteArrayView>
 #include <QChar>
+#include <QString>
 #include <QStringView>
 
 #if defined(__SSE2__)
@@ -248,6 +249,24 @@ inline bool isSimplified(QStringView text)
             return false;
     }
     return true;
+}
+
+/// QString::toLower(): ASCII text (nearly every address and header) lowered in one pass, other text by Qt, whose
+/// case tables cost a lookup per character.
+inline QString toLower(const QString &text)
+{
+    if (text.isEmpty())
+        return text; // null stays null, as Qt keeps it
+    QString out(text.size(), Qt::Uninitialized);
+    char16_t *o = reinterpret_cast<char16_t *>(out.data());
+    const QChar *p = text.constData();
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = p[i].unicode();
+        if (c >= 0x80)
+            return text.toLower();
+        o[i] = c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c;
+    }
+    return out;
 }
 
 /// Calls f(line) for each piece of `text` between line feeds, as QStringTokenizer(text, u'\n') gives them (empty

@@ -88,6 +88,7 @@ private slots:
     void forEachLine();
     void findCodeStart();
     void lowerAsciiInto();
+    void toLower();
     void loweredSearchIsCaseInsensitiveContains();
     void equalsCi();
     void isSimplified();
@@ -414,6 +415,25 @@ void TestByteScan::lowerAsciiInto()
         std::string out(size_t(text.size()), '\0');
         QCOMPARE(ByteScan::lowerAsciiInto(text, out.data()), ascii);
         QVERIFY(out == expected);
+    }
+}
+
+// ByteScan::toLower against QString::toLower: ASCII, non-ASCII anywhere (Kelvin sign, dotted I, surrogates), empty
+// and null.
+void TestByteScan::toLower()
+{
+    QCOMPARE(ByteScan::toLower(QString()).isNull(), true);
+    QCOMPARE(ByteScan::toLower(QStringLiteral("")).isNull(), QStringLiteral("").toLower().isNull());
+    const char16_t pieces[] = { u'A', u'Z', u'a', u'z', u'@', u'[', u'`', u'{', u'0', u'\x7f', u'\u00c4', u'\u0130',
+        u'\u212a', u'\xd801', u'\xdc00', u' ' };
+    std::mt19937 random(33);
+    std::uniform_int_distribution<size_t> piece(0, std::size(pieces) - 1);
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        for (int n = int(random() % 40); n > 0; --n)
+            text += QChar(round % 2 ? pieces[piece(random) % 10] : pieces[piece(random)]); // half of them ASCII
+        if (ByteScan::toLower(text) != text.toLower())
+            QFAIL(qPrintable(QStringLiteral("differs on \"%1\"").arg(text)));
     }
 }
 
