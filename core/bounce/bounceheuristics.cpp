@@ -851,7 +851,7 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
         qsizetype restAt = 0;
         bool strong = false;
         const QString address = recipientAtLineHead(line, &restAt, &strong);
-        const QString lower = address.isEmpty() ? QString() : address.toLower();
+        const QString lower = address.isEmpty() ? QString() : ByteScan::toLower(address);
         // The bounce's own addresses (its To: is the sender) are skipped unless the line's form leaves no doubt,
         // as when someone's mail to themselves bounced.
         if (!address.isEmpty() && (strong || !exclude.contains(lower))
@@ -1029,7 +1029,7 @@ BounceRecipient fromDsnGroup(const Fields &group, const Fields &perMessage)
     // A recipient field may hold "Name <addr>" or stray text: keep the address itself.
     if (const QString a = firstAddress(r.address); !a.isEmpty())
         r.address = a;
-    r.action = field(group, "action").section(u' ', 0, 0).toLower();
+    r.action = ByteScan::toLower(field(group, "action").section(u' ', 0, 0));
     const QString diagnosticField = field(group, "diagnostic-code");
     r.diagnostic = collapseSpaces(stripTypePrefix(diagnosticField));
     // "X-Unix; 255": the exit status of a local delivery program, not an SMTP reply. A Final-Recipient that is a
@@ -1195,7 +1195,7 @@ Classification BounceHeuristics::classify(
             lowered = asciiLowered(diagnostic);
         return *lowered;
     };
-    const QString act = action.toLower();
+    const QString act = ByteScan::toLower(action);
     int code = 0;
     findReplyCode(diagnostic, &code);
     if (replyCode)
@@ -1420,13 +1420,13 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         dsn = true;
         BounceRecipient r = fromDsnGroup(g, perMessage);
         statuses.append(field(g, "status"));
-        categories.append(field(g, "x-powermta-bouncecategory").trimmed().toLower());
+        categories.append(ByteScan::toLower(field(g, "x-powermta-bouncecategory").trimmed()));
         reading.recipients.append(std::move(r));
     }
     reading.arrivalDate = field(perMessage, "arrival-date");
     // Amazon SES receiving ("inbound-smtp.<region>.amazonaws.com") holds no mailboxes: its bounces are sent by a
     // receipt rule's bounce action, with a reply the domain owner picked from SES's templates.
-    const QString reportingMta = field(perMessage, "reporting-mta").toLower();
+    const QString reportingMta = ByteScan::toLower(field(perMessage, "reporting-mta"));
     const bool receiptRule = reportingMta.contains(u"inbound-smtp.") && reportingMta.contains(u".amazonaws.com");
 
     const QString from = mail.header("from");

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "bounce/bounceheuristics.h"
+#include "bounce/bytescan.h"
 #include "bounce/classifier.h"
 #include "bounce/mimemessage.h"
 
@@ -32,7 +33,9 @@ QByteArray sha1(const QByteArray &bytes)
 
 QString fingerprintOf(const QByteArray &digest, const QString &recipient, int occurrence)
 {
-    return QStringLiteral("dsn:%1:%2:%3").arg(QString::fromLatin1(digest.toHex()), recipient.toLower()).arg(occurrence);
+    return QStringLiteral("dsn:%1:%2:%3")
+        .arg(QString::fromLatin1(digest.toHex()), ByteScan::toLower(recipient))
+        .arg(occurrence);
 }
 
 } // namespace
@@ -75,8 +78,8 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref, Fingerpri
     for (BounceRecipient &r : reading.recipients) {
         BounceEvent event;
         const qsizetype at = r.address.lastIndexOf(u'@');
-        event.recipient = at > 0 ? r.address.left(at) + u'@' + r.address.mid(at + 1).toLower() : r.address;
-        event.domain = at > 0 ? r.address.mid(at + 1).toLower() : QString();
+        event.recipient = at > 0 ? r.address.left(at) + u'@' + ByteScan::toLower(r.address.mid(at + 1)) : r.address;
+        event.domain = at > 0 ? ByteScan::toLower(r.address.mid(at + 1)) : QString();
         event.classification = r.classification;
         event.source = BounceSource::Dsn;
         event.diagnostic = r.diagnostic;
@@ -94,7 +97,7 @@ ParsedMail DsnParser::parse(const QByteArray &raw, const QString &ref, Fingerpri
         event.occurredAt = when;
         event.sourceRef = sourceRef;
         if (fingerprinted)
-            event.fingerprint = fingerprintOf(digest, event.recipient, occurrence(event.recipient.toLower()));
+            event.fingerprint = fingerprintOf(digest, event.recipient, occurrence(ByteScan::toLower(event.recipient)));
         result.events.append(std::move(event));
     }
     if (result.events.isEmpty())
