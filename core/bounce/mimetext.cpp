@@ -1,7 +1,6 @@
 #include "bounce/mimetext.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -179,148 +178,6 @@ GMimeFilter *charsetFilter(const char *charset)
     return it->second.get();
 }
 
-namespace
-{
-
-// isxdigit()'s answer (the same in every locale glibc ships for 0-255) as a value: -1 for no hex digit.
-int hexValue(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-} // namespace
-
-size_t decodeQuotedPrintableStep(const char *in, size_t length, char *out, int *state, quint32 *save)
-{
-    // GMime's states: 0 plain text, 1 after '=', 2 after '=' and one byte (kept in *save). Trailing "=" or "=x" at
-    // the end of the last step is dropped, as GMime drops it.
-    const char *p = in;
-    const char *const end = in + length;
-    char *o = out;
-    int st = *state;
-    quint32 saved = *save;
-    while (p < end) {
-        if (st == 0) {
-            const void *hit = std::memchr(p, '=', size_t(end - p));
-            const char *const stop = hit ? static_cast<const char *>(hit) : end;
-            std::memcpy(o, p, size_t(stop - p));
-            o += stop - p;
-            if (stop == end)
-                break;
-            p = stop + 1;
-            st = 1;
-        } else if (st == 1) {
-            const unsigned char c = static_cast<unsigned char>(*p++);
-            if (c == '\n') {
-                st = 0; // soft line break
-            } else {
-                saved = c;
-                st = 2;
-            }
-        } else {
-            const unsigned char c = static_cast<unsigned char>(*p++);
-            const int high = hexValue(static_cast<unsigned char>(saved));
-            const int low = hexValue(c);
-            if (high >= 0 && low >= 0) {
-                *o++ = char(high << 4 | low);
-                if (saved >= 'a')
-                    saved -= 'a' - 'A'; // GMime leaves the upper-cased digit in *save
-            } else if (!(c == '\n' && saved == '\r')) { // "=\r\n" is a soft line break too
-                *o++ = '=';
-                *o++ = char(saved);
-                *o++ = char(c);
-            }
-            st = 0;
-        }
-    }
-    *state = st;
-    *save = saved;
-    return size_t(o - out);
-}
-
-namespace
-{
-
-// Base64 characters' values; 0x40 for '=' (which ends the stream), 0xff for anything else (skipped). A quartet is
-// four values below 0x40.
-constexpr std::array<unsigned char, 256> base64Values = [] {
-    std::array<unsigned char, 256> out {};
-    out.fill(0xff);
-    const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (unsigned char i = 0; i < 64; ++i)
-        out[static_cast<unsigned char>(alphabet[i])] = i;
-    out['='] = 0x40;
-    return out;
-}();
-
-} // namespace
-
-size_t decodeBase64Step(const char *in, size_t length, char *out, int *state, quint32 *save)
-{
-    // GMime's state: the number of characters in *save (a quartet under way), -1 once '=' ended the stream.
-    int n = *state;
-    if (n == -1)
-        return 0;
-    const auto *p = reinterpret_cast<const unsigned char *>(in);
-    const auto *const end = p + length;
-    auto *o = reinterpret_cast<unsigned char *>(out);
-    quint32 saved = *save;
-    bool eof = false;
-    while (p < end) {
-        if (n == 0) {
-            // Between quartets: whole quartets straight through (a line holds 19 of them).
-            while (end - p >= 4) {
-                const unsigned a = base64Values[p[0]], b = base64Values[p[1]], c = base64Values[p[2]],
-                               d = base64Values[p[3]];
-                if ((a | b | c | d) >= 0x40)
-                    break;
-                const quint32 bits = a << 18 | b << 12 | c << 6 | d;
-                o[0] = static_cast<unsigned char>(bits >> 16);
-                o[1] = static_cast<unsigned char>(bits >> 8);
-                o[2] = static_cast<unsigned char>(bits);
-                o += 3;
-                p += 4;
-            }
-            if (p == end)
-                break;
-        }
-        const unsigned value = base64Values[*p++];
-        if (value == 0x40) {
-            eof = true;
-            break;
-        }
-        if (value == 0xff)
-            continue;
-        saved = saved << 6 | value;
-        if (++n == 4) {
-            *o++ = static_cast<unsigned char>(saved >> 16);
-            *o++ = static_cast<unsigned char>(saved >> 8);
-            *o++ = static_cast<unsigned char>(saved);
-            saved = 0;
-            n = 0;
-        }
-    }
-    if (eof) {
-        // As GMime 3.2 ends a stream: a quartet of 2 or 3 characters gives 1 or 2 bytes, one of 1 nothing.
-        if (n >= 2) {
-            saved <<= 6 * (4 - n);
-            *o++ = static_cast<unsigned char>(saved >> 16);
-            if (n == 3)
-                *o++ = static_cast<unsigned char>(saved >> 8);
-        }
-        n = -1;
-    }
-    *save = saved;
-    *state = n;
-    return size_t(o - reinterpret_cast<unsigned char *>(out));
-}
-
 QString decodeText(
     QByteArrayView input, TransferEncoding encoding, const char *charset, qint64 maxBytes, bool *truncated)
 {
@@ -351,10 +208,7 @@ QString decodeText(
             const QByteArrayView in = input.sliced(at, qMin(slice, input.size() - at));
             const qsizetype old = bytes.size();
             bytes.resize(old + qsizetype(g_mime_encoding_outlen(&state, size_t(in.size()))));
-            // MimeText's own steps: GMime's go a byte at a time (through a state switch, or a table).
-            const size_t n = encoding == TransferEncoding::QuotedPrintable
-                ? decodeQuotedPrintableStep(in.data(), size_t(in.size()), bytes.data() + old, &state.state, &state.save)
-                : decodeBase64Step(in.data(), size_t(in.size()), bytes.data() + old, &state.state, &state.save);
+            const size_t n = g_mime_encoding_step(&state, in.data(), size_t(in.size()), bytes.data() + old);
             bytes.resize(old + qsizetype(n));
             if (bytes.size() > maxBytes) {
                 bytes.truncate(maxBytes);

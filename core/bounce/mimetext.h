@@ -53,16 +53,6 @@ bool isLatin1(const char *charset);
 /// A converter from `charset` to UTF-8, reset and ready, cached per thread; nullptr when iconv does not know it.
 GMimeFilter *charsetFilter(const char *charset);
 
-/// One step of quoted-printable decoding, as g_mime_encoding_quoted_decode_step() decodes (same output, same
-/// `state`/`save` carried between steps; both start at 0): a plain run is copied whole up to the next '=' instead of
-/// a byte at a time through a state switch. `out` needs room for `length` + 2 bytes.
-size_t decodeQuotedPrintableStep(const char *in, size_t length, char *out, int *state, quint32 *save);
-
-/// One step of base64 decoding, as g_mime_encoding_base64_decode_step() decodes (same output, same `state`/`save`
-/// between steps; both start at 0): whole quartets of base64 characters four at a time, anything else (line breaks,
-/// junk, '=') a character at a time as GMime reads it. `out` needs room for `length` + 3 bytes.
-size_t decodeBase64Step(const char *in, size_t length, char *out, int *state, quint32 *save);
-
 /// Transfer encodings MimeText can undo.
 enum class TransferEncoding { Identity, Base64, QuotedPrintable };
 

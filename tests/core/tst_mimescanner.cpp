@@ -14,11 +14,7 @@
 using namespace Mailpulse;
 using namespace Mailpulse::Bounce;
 
-// GMime's own decoding steps (GMime is linked in with the core library), which MimeText's steps stand in for.
-extern "C" size_t g_mime_encoding_quoted_decode_step(
-    const unsigned char *inbuf, size_t inlen, unsigned char *outbuf, int *state, unsigned int *save);
-extern "C" size_t g_mime_encoding_base64_decode_step(
-    const unsigned char *inbuf, size_t inlen, unsigned char *outbuf, int *state, unsigned int *save);
+// GMime's charset converter, which decodeText's Latin-1 path is compared with.
 extern "C" void g_mime_filter_complete(GMimeFilter *filter, char *inbuf, size_t inlen, size_t prespace, char **outbuf,
     size_t *outlen, size_t *outprespace);
 
@@ -146,12 +142,6 @@ private slots:
     void lineEndingsNormalizedAnywhere();
     void latin1ReadAsGMimeConvertsIt_data();
     void latin1ReadAsGMimeConvertsIt();
-    void quotedPrintableStepAgreesWithGMime_data();
-    void quotedPrintableStepAgreesWithGMime();
-    void quotedPrintableStepAgreesWithGMimeOnRandomInput();
-    void base64StepAgreesWithGMime_data();
-    void base64StepAgreesWithGMime();
-    void base64StepAgreesWithGMimeOnRandomInput();
     void fieldNameKeyIsLatin1Lowered();
     void originalHeadersFromAHeadersPart();
     void htmlDecodedOnlyWithoutPlainText_data();
@@ -329,147 +319,6 @@ void TestMimeScanner::datesReadAsGMimeReadsThem()
     QFETCH(QString, text);
     QFETCH(QString, utc);
     QCOMPARE(MimeMessage::parseDate(text).toString(Qt::ISODate), utc);
-}
-
-namespace
-{
-
-struct StepResult {
-    QByteArray out;
-    int state = 0;
-    quint32 save = 0;
-    bool operator==(const StepResult &) const = default;
-};
-
-using Step = size_t (*)(const char *in, size_t length, char *out, int *state, quint32 *save);
-
-// GMime's steps with MimeText's signature.
-size_t gmimeQuotedPrintable(const char *in, size_t length, char *out, int *state, quint32 *save)
-{
-    return g_mime_encoding_quoted_decode_step(
-        reinterpret_cast<const unsigned char *>(in), length, reinterpret_cast<unsigned char *>(out), state, save);
-}
-
-size_t gmimeBase64(const char *in, size_t length, char *out, int *state, quint32 *save)
-{
-    return g_mime_encoding_base64_decode_step(
-        reinterpret_cast<const unsigned char *>(in), length, reinterpret_cast<unsigned char *>(out), state, save);
-}
-
-// Decodes `in` by `step` in steps that end at each of `cuts`.
-StepResult decodeInSteps(const QByteArray &in, const QList<qsizetype> &cuts, Step step)
-{
-    StepResult r;
-    qsizetype at = 0;
-    QList<qsizetype> ends = cuts;
-    ends.append(in.size());
-    for (const qsizetype end : ends) {
-        QByteArray out(end - at + 3, '\0');
-        const size_t n = step(in.constData() + at, size_t(end - at), out.data(), &r.state, &r.save);
-        r.out += out.first(qsizetype(n));
-        at = end;
-    }
-    return r;
-}
-
-// `step` against `reference` on random inputs of `alphabet`'s bytes (its terminating NUL too), each decoded in one
-// step and in up to three steps cut at random places.
-void compareOnRandomInput(Step step, Step reference, const char *alphabet, size_t alphabetSize, int maxSize)
-{
-    std::mt19937 random(20261203);
-    std::uniform_int_distribution<size_t> pick(0, alphabetSize - 1);
-    for (int round = 0; round < 20000; ++round) {
-        const int size = int(random() % unsigned(maxSize + 1));
-        QByteArray in;
-        for (int i = 0; i < size; ++i)
-            in.append(alphabet[pick(random)]);
-        QList<qsizetype> cuts;
-        const int steps = int(random() % 3);
-        for (int i = 0; i < steps; ++i)
-            cuts.append(size == 0 ? 0 : qsizetype(random() % unsigned(size + 1)));
-        std::sort(cuts.begin(), cuts.end());
-        for (const QList<qsizetype> &c : { QList<qsizetype>(), cuts }) {
-            if (!(decodeInSteps(in, c, step) == decodeInSteps(in, c, reference)))
-                QFAIL(qPrintable(QStringLiteral("differs on %1 in %2 steps")
-                                     .arg(QString::fromLatin1(in.toPercentEncoding()), QString::number(c.size() + 1))));
-        }
-    }
-}
-
-// `step` against `reference` on the current row (columns "in" and "cut", -1 for none).
-void compareOnRow(Step step, Step reference)
-{
-    QFETCH(QByteArray, in);
-    QFETCH(qsizetype, cut);
-    const QList<qsizetype> cuts = cut < 0 ? QList<qsizetype>() : QList<qsizetype> { cut };
-    const StepResult mine = decodeInSteps(in, cuts, step);
-    const StepResult expected = decodeInSteps(in, cuts, reference);
-    QCOMPARE(mine.out, expected.out);
-    QCOMPARE(mine.state, expected.state);
-    QCOMPARE(mine.save, expected.save);
-}
-
-} // namespace
-
-void TestMimeScanner::quotedPrintableStepAgreesWithGMime_data()
-{
-    QTest::addColumn<QByteArray>("in");
-    QTest::addColumn<qsizetype>("cut");
-    QTest::newRow("empty") << QByteArray() << qsizetype(-1);
-    QTest::newRow("plain") << QByteArray("no escapes at all") << qsizetype(-1);
-    QTest::newRow("hex") << QByteArray("Gr=C3=BC=c3=9fe =3D =3d") << qsizetype(-1);
-    QTest::newRow("soft LF") << QByteArray("long=\nline") << qsizetype(-1);
-    QTest::newRow("soft CRLF") << QByteArray("long=\r\nline") << qsizetype(-1);
-    QTest::newRow("bad hex") << QByteArray("=G1 =1G =zz ==41 =\r= =\n") << qsizetype(-1);
-    QTest::newRow("trailing =") << QByteArray("end=") << qsizetype(-1);
-    QTest::newRow("trailing =x") << QByteArray("end=4") << qsizetype(-1);
-    QTest::newRow("non-ASCII after =") << QByteArray("=\xe9\xff =\x80"
-                                                     "A =A\xc3")
-                                       << qsizetype(-1);
-    QTest::newRow("NUL") << QByteArray("a\0=\0b=4\0", 10) << qsizetype(-1);
-    QTest::newRow("cut after =") << QByteArray("ab=41cd") << qsizetype(3);
-    QTest::newRow("cut inside =4") << QByteArray("ab=41cd") << qsizetype(4);
-    QTest::newRow("cut in soft CRLF") << QByteArray("ab=\r\ncd") << qsizetype(4);
-}
-
-void TestMimeScanner::quotedPrintableStepAgreesWithGMime()
-{
-    compareOnRow(MimeText::decodeQuotedPrintableStep, gmimeQuotedPrintable);
-}
-
-void TestMimeScanner::quotedPrintableStepAgreesWithGMimeOnRandomInput()
-{
-    // Mostly the bytes QP treats specially, so escapes, soft breaks and bad escapes meet in every order.
-    static const char alphabet[] = "==\r\n\n09afAFgGz \t\x80\xe9\xff";
-    compareOnRandomInput(MimeText::decodeQuotedPrintableStep, gmimeQuotedPrintable, alphabet, sizeof alphabet, 40);
-}
-
-void TestMimeScanner::base64StepAgreesWithGMime_data()
-{
-    QTest::addColumn<QByteArray>("in");
-    QTest::addColumn<qsizetype>("cut");
-    QTest::newRow("empty") << QByteArray() << qsizetype(-1);
-    QTest::newRow("lines") << QByteArray("R3LDvMOfZSBhdXMgS8O2bG4K\nR3LDvMOfZSBhdXMgS8O2bG4K\r\n") << qsizetype(-1);
-    QTest::newRow("one =") << QByteArray("R3LDvMOfZSBhdXMgS8O2bG4=") << qsizetype(-1);
-    QTest::newRow("two =") << QByteArray("R3LDvMOfZSBhdXMgS8O2bA==") << qsizetype(-1);
-    QTest::newRow("data after =") << QByteArray("QUJD\nQQ==\nQUJD") << qsizetype(-1);
-    QTest::newRow("= too early") << QByteArray("QUJDQ===") << qsizetype(-1);
-    QTest::newRow("= first") << QByteArray("=QUJD") << qsizetype(-1);
-    QTest::newRow("junk inside a quartet") << QByteArray("QU*JD Q!UJ\tD") << qsizetype(-1);
-    QTest::newRow("incomplete quartet") << QByteArray("QUJDQU") << qsizetype(-1);
-    QTest::newRow("non-ASCII and NUL") << QByteArray("QU\xe9JD\0QUJD\xff", 14) << qsizetype(-1);
-    QTest::newRow("cut inside a quartet") << QByteArray("QUJDQUJD") << qsizetype(5);
-    QTest::newRow("cut before =") << QByteArray("QUJDQQ==") << qsizetype(6);
-    QTest::newRow("cut after =") << QByteArray("QUJDQQ=QUJD") << qsizetype(7);
-}
-
-void TestMimeScanner::base64StepAgreesWithGMime() { compareOnRow(MimeText::decodeBase64Step, gmimeBase64); }
-
-void TestMimeScanner::base64StepAgreesWithGMimeOnRandomInput()
-{
-    // Base64 characters (so that whole quartets come up), with '=', line breaks and bytes that are skipped between.
-    static const char alphabet[] = "AQZaz09+/AQgw==\n\r \x80\xff*";
-    compareOnRandomInput(MimeText::decodeBase64Step, gmimeBase64, alphabet, sizeof alphabet, 60);
 }
 
 void TestMimeScanner::latin1ReadAsGMimeConvertsIt_data()
