@@ -10,6 +10,7 @@
 #include <QVariant>
 
 #include "common/clock.h"
+#include "contacts/addressorder.h"
 #include "contacts/contactentry.h"
 #include "smtp/proberesultjson.h"
 #include "store/bouncerepository.h"
@@ -302,7 +303,7 @@ bool ContactTracker::flushBatch(QString *error)
             changed.append(&kept);
     }
     // The streaks and contacts tables are keyed by address: in that order, neighbouring rows share pages.
-    std::sort(changed.begin(), changed.end(), [](const auto *a, const auto *b) { return a->first < b->first; });
+    sortByText(changed, [](const auto *kept) { return QStringView(kept->first); });
     // Many rows to a statement, each table's rows in the order of inserting them one by one (a contact, then its
     // notes): the notes' ids come out the same.
     Statements &st = *m_statements;
