@@ -10,9 +10,11 @@
 #include <QVariant>
 
 #include "common/clock.h"
+#include "contacts/addressorder.h"
 #include "contacts/contactentry.h"
 #include "smtp/proberesultjson.h"
 #include "store/bouncerepository.h"
+#include "store/bouncerow.h"
 #include "store/bulkinsert.h"
 #include "store/database.h"
 #include "store/statement.h"
@@ -301,7 +303,7 @@ bool ContactTracker::flushBatch(QString *error)
             changed.append(&kept);
     }
     // The streaks and contacts tables are keyed by address: in that order, neighbouring rows share pages.
-    std::sort(changed.begin(), changed.end(), [](const auto *a, const auto *b) { return a->first < b->first; });
+    sortByText(changed, [](const auto *kept) { return QStringView(kept->first); });
     // Many rows to a statement, each table's rows in the order of inserting them one by one (a contact, then its
     // notes): the notes' ids come out the same.
     Statements &st = *m_statements;
@@ -422,7 +424,11 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     // batch, not even the read, nor the time's text).
     if (success && !mayHaveRun(address))
         return Result::Recorded;
-    const QString at = outcome.at.isValid() ? isoUtc(outcome.at) : now();
+    // An import's outcome comes with its event's row, whose time text (the same text) is ready.
+    const Store::BounceRow *const row = outcome.row;
+    const QString at = !outcome.at.isValid()                ? now()
+        : row && !row->isNull(Store::BounceRow::OccurredAt) ? QString::fromUtf8(row->text(Store::BounceRow::OccurredAt))
+                                                            : isoUtc(outcome.at);
     const bool hard = outcome.classification.cls == Bounce::DeliveryClass::Hard;
     QString message;
     const auto failed = [&](const QString &what) {
@@ -528,9 +534,12 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
         return run(st.addNotes.single(), { address, now(), status, text })
             || sqlFail(error, QStringLiteral("cannot add a note"), message);
     };
-    const QString statusText = outcome.classification.status.isEmpty()
-        ? QStringLiteral("an unknown status")
-        : QStringLiteral("%1 (%2)").arg(outcome.classification.status, outcome.classification.reason);
+    // Only for a note (most failures add none).
+    const auto statusText = [&outcome] {
+        return outcome.classification.status.isEmpty()
+            ? QStringLiteral("an unknown status")
+            : QStringLiteral("%1 (%2)").arg(outcome.classification.status, outcome.classification.reason);
+    };
 
     if (entryStatus.isEmpty()) {
         const bool byHard = hard && m_rules.hardBounce;
@@ -539,8 +548,8 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
             return Result::Recorded;
         const QString rule = byHard ? Rule::hardBounce() : Rule::consecutiveFailures();
         const QString why = byHard
-            ? QStringLiteral("Listed: hard failure %1").arg(statusText)
-            : QStringLiteral("Listed: %1 consecutive failures, the last %2").arg(s.failures).arg(statusText);
+            ? QStringLiteral("Listed: hard failure %1").arg(statusText())
+            : QStringLiteral("Listed: %1 consecutive failures, the last %2").arg(s.failures).arg(statusText());
         if (kept) {
             // Inserted by flushBatch(), as `list` and addNote() below would insert it now.
             kept->listed = ListedContact { domain, rule, s.failures, s.lastStatus, s.lastClass, s.lastReason,
@@ -565,7 +574,7 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
             return failed(QStringLiteral("cannot reopen the contact"));
         if (kept)
             kept->contactStatus = contactStatusName(ContactStatus::New);
-        return addNote(QStringLiteral("new"), QStringLiteral("Reopened: failed again with %1").arg(statusText))
+        return addNote(QStringLiteral("new"), QStringLiteral("Reopened: failed again with %1").arg(statusText()))
             ? Result::Recorded
             : Result::Failed;
     }

@@ -769,9 +769,13 @@ Tracking::OutcomeSink::Result RetryQueue::createEntry(const Outcome &o, QString 
             *error = readError;
         return Result::Failed;
     }
-    const RetrySettings next = RetryLadder::isConnectionClass(o.classification)
-        ? RetryLadder::settingsForStep(base, 0, learned)
-        : RetrySettings::of(base);
+    const bool connection = RetryLadder::isConnectionClass(o.classification);
+    const auto firstSettings
+        = [&] { return connection ? RetryLadder::settingsForStep(base, 0, learned) : RetrySettings::of(base); };
+    std::optional<RetrySettings> &plain = connection ? m_plainLadderRung : m_plainOrigin;
+    if (!o.config && !learned && !plain)
+        plain = firstSettings();
+    const RetrySettings next = !o.config && !learned ? *plain : firstSettings();
     const QDateTime expires = m_policy.expiresAt(at);
     QDateTime nextAt = m_policy.nextAttempt(o.classification, 1, at, expires);
     // An imported failure older than the lifetime is history, not work.

@@ -157,6 +157,11 @@ private:
     std::unique_ptr<Statements> m_statements;
     std::unique_ptr<Batch> m_batch;
     qsizetype m_keepLimit = 8192; // about 10 MB of entries
+    // createEntry()'s first settings for an outcome without a probe's config and with nothing remembered for its
+    // domain (every outcome of a log import, nearly): always the same, worked out once (the ladder builds its
+    // whole cycle of settings each time). For a connection-class failure, and for any other.
+    std::optional<RetrySettings> m_plainLadderRung;
+    std::optional<RetrySettings> m_plainOrigin;
 };
 
 } // namespace Mailpulse::Queue

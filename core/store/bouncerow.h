@@ -45,6 +45,8 @@ public:
     bool isNull(Text column) const { return m_nulls & (1u << column); }
     /// The column's UTF-8 (empty for a null one).
     QByteArrayView text(Text column) const;
+    /// The bytes the texts take in memory: their size, nothing spare (rows wait in queues between threads).
+    qsizetype allocatedBytes() const { return m_texts.capacity(); }
 
 private:
     FingerprintKey::Bytes m_key {};

@@ -79,8 +79,14 @@ public:
 
 private:
     bool step(QString *error, bool *row);
-    /// The placeholder's buffer, at least `size` bytes.
-    char *buffer(int index, qsizetype size);
+    /// The placeholder's buffer, at least `size` bytes. Inline for the usual case, a buffer large enough already.
+    char *buffer(int index, qsizetype size)
+    {
+        if (size_t(index) < m_slots.size() && m_slots[size_t(index)].capacity >= size)
+            return m_slots[size_t(index)].bytes.get();
+        return grow(index, size);
+    }
+    char *grow(int index, qsizetype size);
     /// Binds the first `size` bytes of the placeholder's buffer as text, unless they are bound already: `same`
     /// says that the bytes are those of the last bind (see Slot::bound).
     void bindBuffered(int index, qsizetype size, bool same);

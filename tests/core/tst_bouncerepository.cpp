@@ -251,6 +251,10 @@ void TestBounceRepository::preparedRows()
     for (qsizetype i = 0; i < events.size(); ++i) {
         const Store::BounceRow row = Store::BounceRow::of(events[i]);
         QCOMPARE(QByteArray(row.key().data(), FingerprintKey::Size), FingerprintKey::bytesOf(events[i].fingerprint));
+        qsizetype textBytes = 0;
+        for (int c = 0; c < Store::BounceRow::TextCount; ++c)
+            textBytes += row.text(Store::BounceRow::Text(c)).size();
+        QCOMPARE(row.allocatedBytes(), textBytes); // no room spare, ASCII rows or not
         QCOMPARE(repo.insert(row), BounceRepository::InsertResult::Inserted);
         QCOMPARE(repo.insert(row), BounceRepository::InsertResult::Duplicate);
     }

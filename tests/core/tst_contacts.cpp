@@ -1,5 +1,7 @@
 // The contact list: entry rules (consecutive failures, reset on success, hard bounce, reopen), the workflow, contact
 // details from CSV (all or nothing), and the message template with its mailto: URL.
+#include <QRandomGenerator>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -7,6 +9,7 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include "contacts/addressorder.h"
 #include "contacts/contactjson.h"
 #include "contacts/contactlist.h"
 #include "contacts/contactmessage.h"
@@ -92,6 +95,34 @@ private Q_SLOTS:
     }
 
     void cleanup() { m_db.reset(); }
+
+    void sortByTextKeepsQStringOrder()
+    {
+        // The order the batch writes its runs and contacts in (it decides the notes' ids): QString's, whatever the
+        // texts share at their start, however long, whatever units they hold (NUL, surrogates, units above them).
+        const char16_t units[] = { u'a', u'b', u'@', u'.', 0, 0x7f, 0xe9, 0xd800, 0xdc00, 0xe000, 0xffff };
+        QRandomGenerator rng(20261203);
+        QStringList texts;
+        QSet<QString> seen;
+        while (texts.size() < 4000) {
+            QString text = texts.isEmpty() || rng.bounded(3) == 0 ? QString() : texts[rng.bounded(texts.size())];
+            text.truncate(rng.bounded(12)); // often a prefix of another text
+            const int more = rng.bounded(6);
+            for (int i = 0; i < more; ++i)
+                text.append(QChar(units[rng.bounded(int(std::size(units)))]));
+            if (!seen.contains(text)) {
+                seen.insert(text);
+                texts.append(text);
+            }
+        }
+        QList<const QString *> sorted;
+        for (const QString &text : std::as_const(texts))
+            sorted.append(&text);
+        QList<const QString *> expected = sorted;
+        std::sort(expected.begin(), expected.end(), [](const QString *a, const QString *b) { return *a < *b; });
+        Contacts::sortByText(sorted, [](const QString *text) { return QStringView(*text); });
+        QCOMPARE(sorted, expected);
+    }
 
     void entryRules_data()
     {

@@ -264,6 +264,57 @@ private Q_SLOTS:
         QCOMPARE(m_queue->entry(dave->id)->resolvedBy, QStringLiteral("dsn"));
     }
 
+    void importedOutcomesTakeTheirFirstSettings()
+    {
+        // An import's failures carry no probe config: a connection failure starts at the ladder's first rung, any
+        // other failure with the defaults, and a domain with remembered settings from what worked there, however
+        // the outcomes before it went.
+        const auto import = [this](const QString &recipient, const Classification &c) {
+            Bounce::BounceEvent e;
+            e.recipient = recipient;
+            e.domain = recipient.section(u'@', -1);
+            e.classification = c;
+            e.source = Bounce::BounceSource::Log;
+            e.occurredAt = m_clock.now().addSecs(-60);
+            int recorded = 0;
+            QString error;
+            QVERIFY2(m_recorder->recordEvents({ e }, &recorded, &error), qPrintable(error));
+            QCOMPARE(recorded, 1);
+        };
+        const auto settingsOf = [this](const QString &target) {
+            const auto e = m_queue->openEntry(target);
+            return e ? e->settings : RetrySettings();
+        };
+        const RetrySettings rung = RetryLadder::settingsForStep(Smtp::ProbeConfig(), 0, std::nullopt);
+        const RetrySettings origin = RetrySettings::of(Smtp::ProbeConfig());
+        QCOMPARE(rung.mxSkip, 1);
+        QCOMPARE(origin.mxSkip, 0);
+        import(QStringLiteral("a@plain.test"), kDrop);
+        import(QStringLiteral("b@plain.test"), kFull);
+        import(QStringLiteral("c@plain.test"), kRefused);
+        import(QStringLiteral("d@plain.test"), kGrey);
+        QCOMPARE(settingsOf(QStringLiteral("a@plain.test")), rung);
+        QCOMPARE(settingsOf(QStringLiteral("b@plain.test")), origin);
+        QCOMPARE(settingsOf(QStringLiteral("c@plain.test")), rung);
+        QCOMPARE(settingsOf(QStringLiteral("d@plain.test")), origin);
+
+        // Port 587 worked at ladder.test: remembered, and an imported failure there starts from it.
+        probe(QStringLiteral("gina@ladder.test"), kRefused);
+        const qint64 id = m_queue->openEntry(QStringLiteral("gina@ladder.test"))->id;
+        m_clock.advanceSecs(30 * 60);
+        retry(id, kRefused);
+        m_clock.advanceSecs(60 * 60);
+        retry(id, kOk);
+        const auto remembered = m_queue->rememberedSettings(QStringLiteral("ladder.test"));
+        QVERIFY(remembered);
+        import(QStringLiteral("h@ladder.test"), kDrop);
+        const RetrySettings learned = RetryLadder::settingsForStep(Smtp::ProbeConfig(), 0, remembered);
+        QVERIFY(learned != rung);
+        QCOMPARE(settingsOf(QStringLiteral("h@ladder.test")), learned);
+        import(QStringLiteral("i@plain.test"), kDrop);
+        QCOMPARE(settingsOf(QStringLiteral("i@plain.test")), rung);
+    }
+
     void retriesWalkTheLadderAndRemember()
     {
         const QDateTime t0 = m_clock.now();

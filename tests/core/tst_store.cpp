@@ -150,6 +150,7 @@ private slots:
     void processSettingsApplyBeforeFirstUse();
     void statementTextsRoundTrip();
     void statementRebindsWhatChanged();
+    void statementNarrowsEveryUnit();
     void statementBindsTimes();
     void bulkInsertKeepsOrder_data();
     void bulkInsertKeepsOrder();
@@ -227,6 +228,47 @@ void TestStore::statementTextsRoundTrip()
     QSqlQuery q(db.connection());
     QVERIFY(q.exec(u"SELECT x FROM t ORDER BY n"_s));
     for (const QString &text : texts) {
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toString(), QString::fromUtf8(QStringEncoder(QStringEncoder::Utf8).encode(text)));
+    }
+    QVERIFY(!q.next());
+}
+
+void TestStore::statementNarrowsEveryUnit()
+{
+    // ASCII is narrowed eight units a step (the last eight of a text again where its length is no multiple of
+    // eight): a text that differs from the one bound before in any single unit, or holds a non-ASCII unit anywhere
+    // (Latin-1, wider, a surrogate), is stored as it is, for every length on both sides of the step.
+    Database db;
+    QVERIFY(db.open(dbPath()));
+    QVERIFY(db.exec(u"CREATE TABLE t (n INTEGER, x TEXT)"_s));
+    QStringList texts;
+    for (int length = 1; length <= 41; ++length) {
+        QString base;
+        for (int i = 0; i < length; ++i)
+            base.append(QChar(u'a' + i % 26));
+        for (int at = 0; at < length; ++at) {
+            for (const char16_t unit : { u'#', u'\x7f', u'\xe9', u'\x100', u'\x65e5', u'\xd800' }) {
+                QString changed = base;
+                changed[at] = QChar(unit);
+                texts << base << changed << changed << base;
+            }
+        }
+    }
+    QVERIFY(db.exec(u"BEGIN"_s));
+    {
+        Statement insert(db, u"INSERT INTO t (n, x) VALUES (?, ?)"_s);
+        QVERIFY(insert.ready());
+        for (qsizetype i = 0; i < texts.size(); ++i) {
+            insert.bindInt(0, i);
+            insert.bindText(1, texts[i]);
+            QVERIFY(insert.exec());
+        }
+    }
+    QVERIFY(db.exec(u"COMMIT"_s));
+    QSqlQuery q(db.connection());
+    QVERIFY(q.exec(u"SELECT x FROM t ORDER BY n"_s));
+    for (const QString &text : std::as_const(texts)) {
         QVERIFY(q.next());
         QCOMPARE(q.value(0).toString(), QString::fromUtf8(QStringEncoder(QStringEncoder::Utf8).encode(text)));
     }
