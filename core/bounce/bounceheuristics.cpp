@@ -398,15 +398,8 @@ struct AsciiLowered {
 
     explicit AsciiLowered(QStringView text)
     {
-        if (text.size() > Max)
-            return;
-        for (qsizetype i = 0; i < text.size(); ++i) {
-            const char16_t c = text[i].unicode();
-            if (c >= 0x80)
-                return;
-            bytes[i] = asciiLower(c);
-        }
-        size = text.size();
+        if (text.size() <= Max && ByteScan::lowerAsciiInto(text, bytes))
+            size = text.size();
     }
 };
 
@@ -457,12 +450,10 @@ bool containsCi(QStringView text, const char *needle)
 
 // The text with ASCII letters lowered and every non-ASCII character as 0x80: the tables are lower-case ASCII, so
 // a byte search finds exactly what a case-insensitive search would, without Unicode case tables.
-void lowerInto(QStringView text, char *o) { ByteScan::lowerAsciiInto(text, o); }
-
 std::string asciiLowered(QStringView text)
 {
     std::string out(size_t(text.size()), '\0');
-    lowerInto(text, out.data());
+    ByteScan::lowerAsciiInto(text, out.data());
     return out;
 }
 
@@ -485,7 +476,7 @@ std::string asciiLoweredLines(const QList<QStringView> &lines, qsizetype count, 
     for (qsizetype i = 0; i < count; ++i) {
         if (i > 0)
             *o++ = separator;
-        lowerInto(lines[i], o);
+        ByteScan::lowerAsciiInto(lines[i], o);
         o += lines[i].size();
     }
     return out;

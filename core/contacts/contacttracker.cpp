@@ -13,10 +13,10 @@
 #include "contacts/addressorder.h"
 #include "contacts/contactentry.h"
 #include "smtp/proberesultjson.h"
-#include "store/bouncerepository.h"
 #include "store/bouncerow.h"
 #include "store/bulkinsert.h"
 #include "store/database.h"
+#include "store/isotime.h"
 #include "store/statement.h"
 
 namespace Mailpulse::Contacts
@@ -122,9 +122,6 @@ bool sqlFail(QString *error, const QString &what, const QString &message)
         *error = QStringLiteral("contacts: %1: %2").arg(what, message);
     return false;
 }
-
-// Smtp::toIsoUtc()'s text, without QDateTime's formatter (a noticeable share of a large import).
-QString isoUtc(const QDateTime &time) { return Store::BounceRepository::formatTime(time); }
 
 } // namespace
 
@@ -416,7 +413,7 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     QString nowText; // read once, and only when needed
     const auto now = [&] {
         if (nowText.isEmpty())
-            nowText = isoUtc(m_clock.now());
+            nowText = Store::IsoTime::toText(m_clock.now());
         return nowText;
     };
     const bool success = outcome.classification.cls == Bounce::DeliveryClass::Success;
@@ -428,7 +425,7 @@ Tracking::OutcomeSink::Result ContactTracker::record(const Tracking::Outcome &ou
     const Store::BounceRow *const row = outcome.row;
     const QString at = !outcome.at.isValid()                ? now()
         : row && !row->isNull(Store::BounceRow::OccurredAt) ? QString::fromUtf8(row->text(Store::BounceRow::OccurredAt))
-                                                            : isoUtc(outcome.at);
+                                                            : Store::IsoTime::toText(outcome.at);
     const bool hard = outcome.classification.cls == Bounce::DeliveryClass::Hard;
     QString message;
     const auto failed = [&](const QString &what) {

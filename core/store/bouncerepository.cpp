@@ -90,8 +90,6 @@ BounceRepository::~BounceRepository() = default;
 
 void BounceRepository::release() { m_statements.reset(); }
 
-QString BounceRepository::formatTime(const QDateTime &time) { return IsoTime::toText(time); }
-
 BounceRepository::InsertResult BounceRepository::insert(const BounceEvent &event, qint64 probeId, QString *error)
 {
     return insert(BounceRow::of(event, probeId), error);

@@ -52,10 +52,6 @@ public:
     /// The probe row an event belongs to (0 for none or unknown).
     qint64 probeIdOf(const QString &fingerprint) const;
 
-    /// ISO 8601 UTC with milliseconds ("2026-11-27T10:00:01.123Z"), as every time column of the store; written
-    /// without QDateTime's formatter, which costs a noticeable share of a large import.
-    static QString formatTime(const QDateTime &time);
-
 private:
     struct Statements;
     Database &m_database;

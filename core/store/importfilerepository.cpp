@@ -4,8 +4,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
-#include "store/bouncerepository.h"
 #include "store/database.h"
+#include "store/isotime.h"
 
 namespace Mailpulse::Store
 {
@@ -79,8 +79,7 @@ bool ImportFileRepository::save(const ImportFileState &state, QString *error)
         query.bindValue(QStringLiteral(":head_hash"), QString::fromLatin1(state.headHash));
         query.bindValue(QStringLiteral(":compressed"), state.compressed ? 1 : 0);
         query.bindValue(QStringLiteral(":updated_at"),
-            BounceRepository::formatTime(
-                state.updatedAt.isValid() ? state.updatedAt : QDateTime::currentDateTimeUtc()));
+            IsoTime::toText(state.updatedAt.isValid() ? state.updatedAt : QDateTime::currentDateTimeUtc()));
     };
     QSqlQuery update(m_database.connection());
     update.prepare(QStringLiteral("UPDATE import_files SET path = :path, size = :size, read_offset = :offset,"

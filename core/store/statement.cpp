@@ -179,11 +179,7 @@ void Statement::bindTime(int index, const QDateTime &time)
         bindText(index, IsoTime::toText(time));
         return;
     }
-    char *const start = buffer(index, IsoTime::Size);
-    const bool same = std::equal(text, text + IsoTime::Size, start);
-    if (!same)
-        std::copy_n(text, IsoTime::Size, start);
-    bindBuffered(index, IsoTime::Size, same);
+    bindUtf8(index, QByteArrayView(text, IsoTime::Size));
 }
 
 void Statement::bindInt(int index, qint64 value)

@@ -43,7 +43,7 @@ public:
     void bindTextOrNull(int index, const QString &text) { bindText(index, QStringView(text), text.isEmpty()); }
     /// Text that is UTF-8 already (copied into the placeholder's buffer).
     void bindUtf8(int index, QByteArrayView utf8);
-    /// The store's time text (BounceRepository::formatTime()), written straight into the placeholder's buffer;
+    /// The store's time text (IsoTime::toText()), written straight into the placeholder's buffer;
     /// NULL for an invalid time.
     void bindTime(int index, const QDateTime &time);
     void bindInt(int index, qint64 value);

@@ -13,6 +13,7 @@
 #include "store/database.h"
 #include "store/fingerprintkey.h"
 #include "store/importfilerepository.h"
+#include "store/isotime.h"
 #include "store/lookupkey.h"
 #include "tracking/bounceeventsink.h"
 #include "tracking/outcomerecorder.h"
@@ -37,8 +38,8 @@ private slots:
     void preparedRows();
     void queries();
     void lookupKeys();
-    void formatTime_data();
-    void formatTime();
+    void isoTimeText_data();
+    void isoTimeText();
     void probeOutcomes();
     void importedOutcomes();
     void importFiles();
@@ -272,11 +273,11 @@ void TestBounceRepository::preparedRows()
     for (qsizetype i = 0; i < events.size(); ++i) {
         const BounceEvent &e = events[i];
         QVERIFY(q.next());
-        const QVariantList expected { bounceSourceName(e.source), QVariant(),
-            utf8(BounceRepository::formatTime(e.occurredAt)), utf8(e.recipient), utf8(e.domain),
-            utf8(e.classification.status), deliveryClassName(e.classification.cls), utf8(e.classification.reason),
-            utf8(e.action), e.replyCode ? QVariant(e.replyCode) : QVariant(), utf8(e.remoteMta), utf8(e.diagnostic),
-            utf8(e.sourceRef), e.domain.isEmpty() ? QVariant() : QVariant(LookupKey::of(e.domain)) };
+        const QVariantList expected { bounceSourceName(e.source), QVariant(), utf8(IsoTime::toText(e.occurredAt)),
+            utf8(e.recipient), utf8(e.domain), utf8(e.classification.status), deliveryClassName(e.classification.cls),
+            utf8(e.classification.reason), utf8(e.action), e.replyCode ? QVariant(e.replyCode) : QVariant(),
+            utf8(e.remoteMta), utf8(e.diagnostic), utf8(e.sourceRef),
+            e.domain.isEmpty() ? QVariant() : QVariant(LookupKey::of(e.domain)) };
         for (int c = 0; c < int(expected.size()); ++c) {
             QCOMPARE(q.value(c).isNull(), expected[c].isNull());
             QCOMPARE(q.value(c).toString(), expected[c].toString());
@@ -347,7 +348,7 @@ void TestBounceRepository::lookupKeys()
     }
 }
 
-void TestBounceRepository::formatTime_data()
+void TestBounceRepository::isoTimeText_data()
 {
     QTest::addColumn<QDateTime>("time");
     QTest::newRow("epoch") << QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
@@ -358,11 +359,11 @@ void TestBounceRepository::formatTime_data()
     QTest::newRow("2100") << QDateTime(QDate(2100, 3, 1), QTime(0, 0), Qt::UTC);
 }
 
-void TestBounceRepository::formatTime()
+void TestBounceRepository::isoTimeText()
 {
     QFETCH(QDateTime, time);
-    QCOMPARE(BounceRepository::formatTime(time), time.toUTC().toString(Qt::ISODateWithMs));
-    QVERIFY(BounceRepository::formatTime({}).isNull());
+    QCOMPARE(IsoTime::toText(time), time.toUTC().toString(Qt::ISODateWithMs));
+    QVERIFY(IsoTime::toText({}).isNull());
 }
 
 void TestBounceRepository::probeOutcomes()

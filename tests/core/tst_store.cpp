@@ -22,6 +22,7 @@
 #include "store/bouncerepository.h"
 #include "store/bulkinsert.h"
 #include "store/database.h"
+#include "store/isotime.h"
 #include "store/migrations.h"
 #include "store/proberepository.h"
 #include "store/statement.h"
@@ -441,7 +442,7 @@ void TestStore::bulkInsertStopsAtAFailure()
 
 void TestStore::statementBindsTimes()
 {
-    // bindTime() writes BounceRepository::formatTime()'s text (NULL for an invalid time), also when the same bytes
+    // bindTime() writes IsoTime::toText()'s text (NULL for an invalid time), also when the same bytes
     // or a text of the same length were bound before.
     Database db;
     QVERIFY(db.open(dbPath()));
@@ -465,14 +466,14 @@ void TestStore::statementBindsTimes()
     QVERIFY(q.exec(u"SELECT x FROM t ORDER BY n"_s));
     for (const QDateTime &time : times) {
         QVERIFY(q.next());
-        // (Qt writes no ISO text for a year past 9999: NULL, as binding formatTime()'s null text binds.)
-        QCOMPARE(q.value(0).isNull(), BounceRepository::formatTime(time).isNull());
-        QCOMPARE(q.value(0).toString(), BounceRepository::formatTime(time));
+        // (Qt writes no ISO text for a year past 9999: NULL, as binding IsoTime::toText()'s null text binds.)
+        QCOMPARE(q.value(0).isNull(), IsoTime::toText(time).isNull());
+        QCOMPARE(q.value(0).toString(), IsoTime::toText(time));
         if (time.isValid() && time.date().year() < 10000)
             QCOMPARE(q.value(0).toString(), time.toUTC().toString(Qt::ISODateWithMs).replace(u"Z"_s, u""_s) + u'Z');
     }
     QVERIFY(!q.next());
-    QCOMPARE(BounceRepository::formatTime(base), u"2026-11-27T10:00:01.123Z"_s);
+    QCOMPARE(IsoTime::toText(base), u"2026-11-27T10:00:01.123Z"_s);
 }
 
 void TestStore::init()
