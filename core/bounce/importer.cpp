@@ -469,25 +469,41 @@ void Importer::importFile(const QString &path, ImportFormat format, const Option
     }
 }
 
-bool Importer::feed(const BounceEvent &event, FileRun &run, const Store::BounceRow *row)
+bool Importer::feed(const BounceEvent &event, FileRun &run)
+{
+    const Tracking::Outcome outcome = Tracking::OutcomeRecorder::outcomeOf(event);
+    return feed(std::span(&outcome, 1), run);
+}
+
+bool Importer::feed(std::span<const Tracking::Outcome> outcomes, FileRun &run)
 {
     // The sinks run inside the file's open transaction (OutcomeRecorder::recordEvents() would open its own).
-    Tracking::Outcome o = Tracking::OutcomeRecorder::outcomeOf(event);
-    o.row = row;
-    for (Tracking::OutcomeSink *sink : std::as_const(m_sinks)) {
-        QString error;
-        switch (sink->record(o, &error)) {
+    if (m_sinks.isEmpty()) {
+        run.records += qint64(outcomes.size());
+        return true;
+    }
+    QString error;
+    m_results.resize(outcomes.size());
+    if (!m_sinks.first()->recordAll(outcomes, m_results.data(), &error)) {
+        run.fail(QStringLiteral("store error: %1").arg(error), true);
+        return false;
+    }
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+        Tracking::OutcomeSink::Result result = m_results[i];
+        for (qsizetype s = 1; s < m_sinks.size() && result == Tracking::OutcomeSink::Result::Recorded; ++s)
+            result = m_sinks[s]->record(outcomes[i], &error);
+        switch (result) {
         case Tracking::OutcomeSink::Result::Recorded:
+            ++run.records;
             break;
         case Tracking::OutcomeSink::Result::Duplicate:
             ++run.duplicates;
-            return true;
+            break;
         case Tracking::OutcomeSink::Result::Failed:
             run.fail(QStringLiteral("store error: %1").arg(error), true);
             return false;
         }
     }
-    ++run.records;
     return true;
 }
 
@@ -668,19 +684,30 @@ void Importer::importLog(const QString &path, ImportFormat format, const Options
     const LogScanSetup setup { format, options, lineBase, path + QLatin1Char(':') };
     std::unique_ptr<QThread> scanner(QThread::create([&] { scanLog(reader, &time, setup, queue, storing, &counts); }));
     scanner->start();
+    // A chunk's events go to the sinks together (feed()), so that the bounce-event sink stores them many rows to a
+    // statement; a bad line stops the file where it is, after the events before it.
     ParsedLogChunk chunk;
+    std::vector<Tracking::Outcome> outcomes;
+    outcomes.reserve(ParsedLogQueue::ChunkItems);
+    const auto feedOutcomes = [&] {
+        if (!run.failed && !outcomes.empty() && !feed(outcomes, run))
+            storing.store(false, std::memory_order_relaxed);
+        outcomes.clear();
+    };
     while (queue.pop(&chunk)) {
         for (ParsedLogItem &item : chunk) {
             if (!item.failure.isEmpty()) {
+                feedOutcomes();
                 run.fail(item.failure);
                 storing.store(false, std::memory_order_relaxed);
                 continue;
             }
             if (run.failed)
                 continue; // nothing of this file is stored; the scanner reads on to count its bad lines
-            if (!feed(item.event, run, &item.row))
-                storing.store(false, std::memory_order_relaxed);
+            outcomes.push_back(Tracking::OutcomeRecorder::outcomeOf(item.event));
+            outcomes.back().row = &item.row;
         }
+        feedOutcomes(); // before the chunk, which holds the events and rows, goes back
         queue.giveBack(std::move(chunk));
         chunk = ParsedLogChunk();
     }

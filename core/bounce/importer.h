@@ -1,6 +1,8 @@
 #pragma once
 
 #include <optional>
+#include <span>
+#include <vector>
 
 #include <QList>
 #include <QString>
@@ -9,17 +11,12 @@
 
 #include "bounce/logreader.h"
 #include "bounce/mailsource.h"
+#include "tracking/outcome.h"
 
 namespace Mailpulse::Store
 {
-class BounceRow;
 class Database;
 } // namespace Mailpulse::Store
-namespace Mailpulse::Tracking
-{
-class OutcomeSink;
-struct Outcome;
-} // namespace Mailpulse::Tracking
 
 namespace Mailpulse::Bounce
 {
@@ -98,12 +95,15 @@ private:
     /// Each file's run is one batch for the sinks (OutcomeSink::beginBatch()).
     bool beginBatch(FileRun &run, QString *error);
     void endBatch(FileRun &run);
-    /// `row`: the event as the store writes it, when the caller prepared it.
-    bool feed(const BounceEvent &event, FileRun &run, const Store::BounceRow *row = nullptr);
+    bool feed(const BounceEvent &event, FileRun &run);
+    /// Outcomes in order: the first sink records them all at once (OutcomeSink::recordAll()), then the later sinks
+    /// each one it recorded, in turn; a Duplicate stops the later sinks for that outcome.
+    bool feed(std::span<const Tracking::Outcome> outcomes, FileRun &run);
     void finish(FileRun &run, ImportSummary &summary);
 
     Store::Database &m_database;
     QList<Tracking::OutcomeSink *> m_sinks;
+    std::vector<Tracking::OutcomeSink::Result> m_results; // feed()'s, kept between calls
 };
 
 } // namespace Mailpulse::Bounce

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include <QString>
@@ -49,6 +50,16 @@ public:
     /// (`error` says why; the rows of the failed statement are not inserted, those before it are).
     template <typename BindRow> bool insert(qsizetype count, BindRow &&bindRow, QString *error = nullptr)
     {
+        return insert(
+            count, std::forward<BindRow>(bindRow), [](const Statement &, qsizetype, int, QString *) { return true; },
+            error);
+    }
+    /// The same, and after each statement `inserted(statement, first, rows, error)` learns that rows first …
+    /// first + rows - 1 went through it (statement.changes() says how many of them it stored, where a conflict
+    /// clause skips rows); returning false stops the insert (with `error` set).
+    template <typename BindRow, typename Inserted>
+    bool insert(qsizetype count, BindRow &&bindRow, Inserted &&inserted, QString *error)
+    {
         qsizetype i = 0;
         for (Level &level : m_levels) {
             if (count - i < level.rows)
@@ -56,9 +67,10 @@ public:
             if (!level.statement->ready(error))
                 return false;
             while (count - i >= level.rows) {
+                const qsizetype first = i;
                 for (int r = 0; r < level.rows; ++r, ++i)
                     bindRow(*level.statement, r * m_columns, i);
-                if (!level.statement->exec(error))
+                if (!level.statement->exec(error) || !inserted(*level.statement, first, level.rows, error))
                     return false;
             }
         }

@@ -56,6 +56,7 @@ QList<Migration> schemaMigrations()
     migrations.append(bounceLookupMigration()); // v6: bounce recipient and domain keys (bouncelookupschema.cpp)
     migrations.append(retryOpenTargetMigration()); // v7: open-target index without IN (retryopentargetschema.cpp)
     migrations.append(bounceRecipientIndexMigration()); // v8: no recipient index (bouncerecipientschema.cpp)
+    migrations.append(bounceProbeDeferredMigration()); // v9: the probe link checked at commit (bounceprobeschema.cpp)
     return migrations;
 }
 

@@ -31,6 +31,8 @@ Migration bounceLookupMigration();
 Migration retryOpenTargetMigration();
 /// v8: bounces without the recipient index (bouncerecipientschema.cpp).
 Migration bounceRecipientIndexMigration();
+/// v9: bounces' foreign key to their probe checked at commit, so that imports insert many rows per statement.
+Migration bounceProbeDeferredMigration();
 
 /// SQLite's application_id (file header offset 68) for Mailpulse stores: "MPls". Lets open() tell a Mailpulse
 /// store from some other program's SQLite file before touching it.

@@ -69,4 +69,21 @@ OutcomeSink::Result BounceEventSink::record(const Outcome &outcome, QString *err
     return Result::Failed;
 }
 
+bool BounceEventSink::recordAll(std::span<const Outcome> outcomes, Result *results, QString *error)
+{
+    m_rows.clear();
+    for (const Outcome &outcome : outcomes) {
+        if (outcome.source == Bounce::BounceSource::Probe || !outcome.row)
+            return OutcomeSink::recordAll(outcomes, results, error);
+        m_rows.push_back(outcome.row);
+    }
+    m_inserted.resize(m_rows.size());
+    if (!m_repository.insert(m_rows, m_inserted.data(), error))
+        return false;
+    for (size_t i = 0; i < m_inserted.size(); ++i)
+        results[i]
+            = m_inserted[i] == Store::BounceRepository::InsertResult::Inserted ? Result::Recorded : Result::Duplicate;
+    return true;
+}
+
 } // namespace Mailpulse::Tracking

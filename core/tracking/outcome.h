@@ -1,5 +1,7 @@
 #pragma once
 
+#include <span>
+
 #include <QDateTime>
 #include <QString>
 
@@ -45,6 +47,19 @@ public:
     virtual ~OutcomeSink() = default;
     /// Duplicate: this outcome was seen before (idempotent import); the recorder then skips the later sinks.
     virtual Result record(const Outcome &outcome, QString *error) = 0;
+    /// Records outcomes[0], outcomes[1], … in turn, `results[i]` saying what became of outcomes[i]; false at the
+    /// first Failed (`error` says why). A sink that can store many outcomes at once for less than one at a time
+    /// overrides it (BounceEventSink: many rows to a statement). The importer gives the first sink a chunk of
+    /// outcomes this way, then the later sinks each outcome it recorded, in order.
+    virtual bool recordAll(std::span<const Outcome> outcomes, Result *results, QString *error)
+    {
+        for (size_t i = 0; i < outcomes.size(); ++i) {
+            results[i] = record(outcomes[i], error);
+            if (results[i] == Result::Failed)
+                return false;
+        }
+        return true;
+    }
 
     /// A driver that records many outcomes in one write transaction (the importer, once per file) brackets them
     /// with beginBatch() and endBatch(), both inside that transaction. In between, only record() writes the store

@@ -1,4 +1,5 @@
 #include <QCryptographicHash>
+#include <QSet>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QStringEncoder>
@@ -15,6 +16,7 @@
 #include "store/importfilerepository.h"
 #include "store/isotime.h"
 #include "store/lookupkey.h"
+#include "store/transaction.h"
 #include "tracking/bounceeventsink.h"
 #include "tracking/outcomerecorder.h"
 
@@ -36,6 +38,10 @@ private slots:
     void insertAllIsAtomic();
     void valuesChangeFromRowToRow();
     void preparedRows();
+    void manyRowsSortOutDuplicates();
+    void manyRowsRefuseUnprinted();
+    void probeLinkCheckedAtCommit();
+    void sinkRecordsImportsTogether();
     void queries();
     void lookupKeys();
     void isoTimeText_data();
@@ -284,6 +290,167 @@ void TestBounceRepository::preparedRows()
         }
     }
     QVERIFY(!q.next());
+}
+
+void TestBounceRepository::manyRowsSortOutDuplicates()
+{
+    // 200 rows go in as statements of 64, 64, 64 and 8 rows: some stored before (all of a statement, none of one,
+    // some of others), and fingerprints repeated within the call, within one statement and across statements.
+    BounceRepository repo(*m_db);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    QList<BounceEvent> events;
+    for (int i = 0; i < 200; ++i)
+        events << event(u"u%1@b.example"_s.arg(i), u"5.1.1"_s, t.addSecs(i), i);
+    QSet<int> storedBefore { 5, 70, 150, 199 };
+    for (int i = 64; i < 128; ++i)
+        storedBefore.insert(i); // the second statement: every row a duplicate
+    for (int i = 0; i < 200; ++i) {
+        if (storedBefore.contains(i))
+            QCOMPARE(repo.insert(events[i]), BounceRepository::InsertResult::Inserted);
+    }
+    events[30].fingerprint = events[10].fingerprint; // same statement, the first one stored
+    events[31].fingerprint = events[5].fingerprint; // same as a row stored before
+    events[140].fingerprint = events[20].fingerprint; // an earlier statement's row
+    events[193].fingerprint = events[192].fingerprint; // in the 8-row statement
+    events[194].fingerprint = events[192].fingerprint;
+    const QSet<int> repeated { 30, 31, 140, 193, 194 };
+
+    std::vector<BounceRow> rows;
+    for (const BounceEvent &e : events)
+        rows.push_back(BounceRow::of(e));
+    std::vector<const BounceRow *> pointers;
+    for (const BounceRow &r : rows)
+        pointers.push_back(&r);
+    std::vector<BounceRepository::InsertResult> results(rows.size(), BounceRepository::InsertResult::Failed);
+    QString error;
+    {
+        Transaction transaction(*m_db);
+        QVERIFY(transaction.begin());
+        QVERIFY2(repo.insert(pointers, results.data(), &error), qPrintable(error));
+        QVERIFY(transaction.commit());
+    }
+    QList<int> expectedIds;
+    for (int i = 0; i < 200; ++i) {
+        const bool fresh = !storedBefore.contains(i) && !repeated.contains(i);
+        QVERIFY2(results[i]
+                == (fresh ? BounceRepository::InsertResult::Inserted : BounceRepository::InsertResult::Duplicate),
+            qPrintable(u"row %1"_s.arg(i)));
+        if (fresh)
+            expectedIds << i;
+    }
+    QCOMPARE(repo.count(), qint64(storedBefore.size() + expectedIds.size()));
+    // The stored rows are each event's own, in the order given (ids as if inserted one by one).
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(u"SELECT source_ref FROM bounces WHERE id > %1 ORDER BY id"_s.arg(storedBefore.size())));
+    QList<int> storedRefs;
+    while (q.next())
+        storedRefs << q.value(0).toString().section(u':', 1).toInt();
+    QCOMPARE(storedRefs, expectedIds);
+
+    // The same rows again: all duplicates, nothing stored.
+    QVERIFY2(repo.insert(pointers, results.data(), &error), qPrintable(error));
+    for (BounceRepository::InsertResult r : results)
+        QVERIFY(r == BounceRepository::InsertResult::Duplicate);
+    QCOMPARE(repo.count(), qint64(storedBefore.size() + expectedIds.size()));
+}
+
+void TestBounceRepository::manyRowsRefuseUnprinted()
+{
+    // A row without a fingerprint fails the call before anything is stored; another constraint failure (no
+    // source: NOT NULL) fails it with SQLite's error.
+    BounceRepository repo(*m_db);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    std::vector<BounceRow> rows;
+    for (int i = 0; i < 70; ++i) {
+        BounceEvent e = event(u"u%1@b.example"_s.arg(i), u"5.1.1"_s, t, i);
+        if (i == 69)
+            e.fingerprint.clear();
+        rows.push_back(BounceRow::of(e));
+    }
+    std::vector<const BounceRow *> pointers;
+    for (const BounceRow &r : rows)
+        pointers.push_back(&r);
+    std::vector<BounceRepository::InsertResult> results(rows.size());
+    QString error;
+    QVERIFY(!repo.insert(pointers, results.data(), &error));
+    QVERIFY2(error.contains(u"fingerprint"_s), qPrintable(error));
+    QCOMPARE(repo.count(), 0);
+    QCOMPARE(repo.insert(rows[0]), BounceRepository::InsertResult::Inserted);
+}
+
+void TestBounceRepository::probeLinkCheckedAtCommit()
+{
+    // v9: a bounce's probe must exist when its transaction commits (not after each statement), and deleting the
+    // probe still unlinks its bounces at once.
+    BounceRepository repo(*m_db);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    QString error;
+    {
+        Transaction transaction(*m_db);
+        QVERIFY(transaction.begin());
+        QCOMPARE(repo.insert(event(u"a@b.example"_s, u"5.1.1"_s, t, 1), 424242, &error),
+            BounceRepository::InsertResult::Inserted);
+        QVERIFY(!transaction.commit(&error));
+        QVERIFY2(error.contains(u"FOREIGN KEY"_s, Qt::CaseInsensitive), qPrintable(error));
+        transaction.rollback();
+    }
+    QCOMPARE(repo.count(), 0);
+    // Without a transaction of the caller's, the statement's own commit refuses it.
+    QCOMPARE(
+        repo.insert(event(u"a@b.example"_s, u"5.1.1"_s, t, 1), 424242, &error), BounceRepository::InsertResult::Failed);
+    QCOMPARE(repo.count(), 0);
+
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(
+        u"INSERT INTO probes (id, target, tls_mode, class, phase, result_json) VALUES (7, 'b.example', 'none', 'hard', 'rcpt', '{}')"_s));
+    QCOMPARE(
+        repo.insert(event(u"a@b.example"_s, u"5.1.1"_s, t, 2), 7, &error), BounceRepository::InsertResult::Inserted);
+    QCOMPARE(repo.probeIdOf(u"log:test-2"_s), 7);
+    QVERIFY(q.exec(u"DELETE FROM probes WHERE id = 7"_s));
+    QCOMPARE(repo.probeIdOf(u"log:test-2"_s), 0);
+    QCOMPARE(repo.count(), 1);
+}
+
+void TestBounceRepository::sinkRecordsImportsTogether()
+{
+    // BounceEventSink::recordAll(): imported outcomes with prepared rows go in together, and say which were new;
+    // a mix with a probe outcome goes one by one, with the same results.
+    Tracking::BounceEventSink sink(*m_db);
+    const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
+    QList<BounceEvent> events;
+    for (int i = 0; i < 100; ++i)
+        events << event(u"u%1@b.example"_s.arg(i), u"4.2.2"_s, t.addSecs(i), i);
+    events[90].fingerprint = events[3].fingerprint;
+    std::vector<BounceRow> rows;
+    for (const BounceEvent &e : events)
+        rows.push_back(BounceRow::of(e));
+    std::vector<Tracking::Outcome> outcomes;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        outcomes.push_back(Tracking::OutcomeRecorder::outcomeOf(events[i]));
+        outcomes.back().row = &rows[size_t(i)];
+    }
+    using Result = Tracking::OutcomeSink::Result;
+    std::vector<Result> results(outcomes.size(), Result::Failed);
+    QString error;
+    QVERIFY2(sink.recordAll(std::span(outcomes).first(50), results.data(), &error), qPrintable(error));
+    QVERIFY2(sink.recordAll(outcomes, results.data(), &error), qPrintable(error));
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(results[size_t(i)], (i < 50 || i == 90) ? Result::Duplicate : Result::Recorded);
+    QCOMPARE(BounceRepository(*m_db).count(), 99);
+
+    Tracking::Outcome probe;
+    probe.source = BounceSource::Probe;
+    probe.target = probe.recipient = u"p@b.example"_s;
+    probe.domain = u"b.example"_s;
+    probe.classification = { u"4.4.1"_s, DeliveryClass::Soft, u"expired"_s };
+    probe.at = t;
+    outcomes.push_back(probe);
+    results.assign(outcomes.size(), Result::Failed);
+    QVERIFY2(sink.recordAll(outcomes, results.data(), &error), qPrintable(error));
+    for (size_t i = 0; i < 100; ++i)
+        QCOMPARE(results[i], Result::Duplicate);
+    QCOMPARE(results.back(), Result::Recorded);
+    QCOMPARE(BounceRepository(*m_db).count(), 100);
 }
 
 void TestBounceRepository::queries()

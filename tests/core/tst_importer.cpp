@@ -139,8 +139,9 @@ private:
 };
 
 // Runs `importAll` with an importer that feeds the tracking pipeline's sinks (a clock at `now`, no jitter), batched
-// per file as the importer drives them, or one outcome at a time (each wrapped in Unbatched). `keepLimit`: how much
-// the sinks keep in memory during a batch before they write it (0: their default).
+// per file as the importer drives them, or one outcome at a time (each wrapped in Unbatched: no batch, and the
+// bounce-event sink stores each event with a statement of its own instead of a log chunk's many rows at once).
+// `keepLimit`: how much the sinks keep in memory during a batch before they write it (0: their default).
 void withPipeline(Store::Database &db, const QDateTime &now, bool batched, qsizetype keepLimit,
     const std::function<void(Importer &, const Importer::Options &)> &importAll)
 {
@@ -832,6 +833,10 @@ void TestImporter::storeImportedBeforeKeyMigration()
     // v6 keyed the old rows by domain with the SQL twin of LookupKey::of(): the queries find them (v8 dropped the
     // recipient's key).
     QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE domain_key IS NOT NULL"_s).value(0), u"301"_s);
+    // v9 copied the table with its probe key checked at commit.
+    QVERIFY(rows(db, u"SELECT sql FROM sqlite_master WHERE name = 'bounces'"_s)
+                .value(0)
+                .contains(u"ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED"_s));
     {
         Store::BounceRepository repo(db);
         QCOMPARE(repo.forRecipient(u"x@dsn.example"_s).size(), 1);
