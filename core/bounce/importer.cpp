@@ -351,19 +351,29 @@ ImportSummary Importer::import(const QStringList &paths, const Options &options)
     // The sinks write what they kept with multi-row INSERTs, each of which SQLite journals in a statement journal
     // (to undo that statement alone): past 64 KiB it spills to a temporary file, a write() per page (thousands in a
     // large import). In memory it never spills; it is emptied at the end of each statement.
+    // Debian builds SQLite with secure_delete on: every byte a b-tree page frees is zeroed, and an import's inserts
+    // free bytes on every page split (the cells that move to the new page). An import deletes nothing (it only
+    // adds rows and updates the ones it added or tracks), so nothing a user deleted is left readable by turning
+    // it off for the import; it is restored afterwards for the deletes users make. Measured: 229k bounce rows
+    // inserted in 0.94-1.13 s instead of 0.94-1.33 s (6 alternating runs each, means 1.05 and 1.15 s).
     qint64 previousCache = 0;
     qint64 previousTempStore = -1;
+    qint64 previousSecureDelete = -1;
     {
         QSqlQuery query(m_database.connection());
         if (query.exec(QStringLiteral("PRAGMA cache_size")) && query.next())
             previousCache = query.value(0).toLongLong();
         if (query.exec(QStringLiteral("PRAGMA temp_store")) && query.next())
             previousTempStore = query.value(0).toLongLong();
+        if (query.exec(QStringLiteral("PRAGMA secure_delete")) && query.next())
+            previousSecureDelete = query.value(0).toLongLong();
     }
     if (options.cacheKiB > 0)
         m_database.exec(QStringLiteral("PRAGMA cache_size = -%1").arg(options.cacheKiB));
     if (previousTempStore >= 0)
         m_database.exec(QStringLiteral("PRAGMA temp_store = MEMORY"));
+    if (previousSecureDelete > 0)
+        m_database.exec(QStringLiteral("PRAGMA secure_delete = OFF"));
 
     ImportSummary summary;
     for (const QString &path : paths)
@@ -373,6 +383,8 @@ ImportSummary Importer::import(const QStringList &paths, const Options &options)
         m_database.exec(QStringLiteral("PRAGMA cache_size = %1").arg(previousCache));
     if (previousTempStore >= 0)
         m_database.exec(QStringLiteral("PRAGMA temp_store = %1").arg(previousTempStore));
+    if (previousSecureDelete > 0)
+        m_database.exec(QStringLiteral("PRAGMA secure_delete = %1").arg(previousSecureDelete));
     return summary;
 }
 

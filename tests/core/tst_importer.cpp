@@ -291,7 +291,20 @@ void TestImporter::logsEndToEnd()
         postfixLine(100, "old1@pf.example") + noise(101) + postfixLine(102, "old2@pf.example"));
     write(path(u"logs/exim/mainlog"_s), EximLog);
 
+    // The connection settings an import changes for its duration (page cache, statement journal in memory,
+    // secure_delete off) are the connection's own again afterwards.
+    // (Debian's SQLite has secure_delete on by default; set here so that the test does not depend on the build.)
+    QVERIFY(m_db->exec(u"PRAGMA secure_delete = ON"_s));
+    const QStringList pragmas { u"PRAGMA cache_size"_s, u"PRAGMA temp_store"_s, u"PRAGMA secure_delete"_s };
+    QStringList settings;
+    for (const QString &pragma : pragmas)
+        settings << rows(*m_db, pragma);
+    QCOMPARE(settings.last(), u"1"_s);
     ImportSummary s = run({ path(u"logs"_s) });
+    QStringList after;
+    for (const QString &pragma : pragmas)
+        after << rows(*m_db, pragma);
+    QCOMPARE(after, settings);
     QVERIFY2(s.skipped.isEmpty(), qPrintable(problems(s)));
     QCOMPARE(s.files, 3);
     QCOMPARE(s.records, 7);
