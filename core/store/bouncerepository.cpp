@@ -194,12 +194,15 @@ bool BounceRepository::sortOut(
     QVarLengthArray<qint64, Statements::RowsPerStatement> mine;
     for (size_t i = 0; i < rows.size(); ++i) {
         idOf.bindBlob(0, QByteArrayView(rows[i]->key().data(), FingerprintKey::Size));
-        const bool found = idOf.first(error);
+        QString lookupError;
+        const bool found = idOf.first(&lookupError);
         const qint64 id = found ? idOf.integer(0) : 0;
         idOf.reset();
         if (!found) {
-            if (error && error->isEmpty())
-                *error = QStringLiteral("a bounce just inserted or skipped as stored is not in the table");
+            if (error)
+                *error = lookupError.isEmpty()
+                    ? QStringLiteral("a bounce just inserted or skipped as stored is not in the table")
+                    : lookupError;
             return false;
         }
         const bool fresh = id > before && !mine.contains(id);
