@@ -1174,11 +1174,20 @@ QString withoutRepeatedReplyCodes(const QString &text)
     return text.left(from) + AsciiMatch::withoutCodesAfterSpace(QStringView(text).sliced(from));
 }
 
-} // namespace
-
-Classification BounceHeuristics::classify(
-    const QString &action, const QString &status, const QString &rawDiagnostic, const QString &command, int *replyCode)
+// BounceHeuristics::classify() with the SMTP command as a callable that returns it: only a few causes depend on the
+// command (an unknown user, a refusal of the sender, a local program's failure), and finding it can mean searching the
+// whole notice (that search alone was 5.1M of the corpus's 76.3M parse instructions), so it is asked for only where
+// the cause is one of them (about half the recipients).
+template <typename Command>
+Classification classifyWith(const QString &action, const QString &status, const QString &rawDiagnostic,
+    const Command &commandOf, int *replyCode)
 {
+    std::optional<QString> commandCache;
+    const auto command = [&]() -> const QString & {
+        if (!commandCache)
+            commandCache = commandOf();
+        return *commandCache;
+    };
     const QString diagnostic = withoutRepeatedReplyCodes(rawDiagnostic);
     std::optional<std::string> lowered; // the diagnostic for the phrase tables, lowered once
     const auto loweredDiagnostic = [&]() -> std::string_view {
@@ -1229,41 +1238,54 @@ Classification BounceHeuristics::classify(
     // Sisimai's rule for "unknown user" texts: userunknown when the status says so (X.1.x) or the refusal came
     // at RCPT; otherwise (after DATA, or the bounce does not say) the recipient was refused by a filter or an
     // alias that answered "unknown" after reading the message: filtered.
+    // Each rule tests the cause before the command (command() may search the notice).
     const bool mailboxStatus = given && given->subject == 1;
-    if (command == u"PIPE" && (c.reason == u"undefined" || c.reason == u"systemerror" || c.reason == u"expired"))
+    if ((c.reason == u"undefined" || c.reason == u"systemerror" || c.reason == u"expired") && command() == u"PIPE")
         c.reason = QStringLiteral("mailererror");
     // A local delivery agent's own report ("mail.local: unknown user: x", Sendmail's LDA) comes from the final
     // lookup of the mailbox, not from a filter that read the message.
-    const bool localAgent = containsAnyLowered(loweredDiagnostic(), LocalDeliveryAgents);
-    const bool pastRcpt = (command == u"DATA" || command.isEmpty()) && !localAgent;
-    if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt)
+    const auto pastRcpt = [&] {
+        return (command() == u"DATA" || command().isEmpty())
+            && !containsAnyLowered(loweredDiagnostic(), LocalDeliveryAgents);
+    };
+    if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt())
         c.reason = QStringLiteral("filtered");
     // X.2.0/X.2.1 say the mailbox exists but refused the message; with "unknown user" that is a filter.
-    if (c.reason == u"userunknown" && given && given->subject == 2 && given->detail <= 1 && command != u"RCPT")
+    if (c.reason == u"userunknown" && given && given->subject == 2 && given->detail <= 1 && command() != u"RCPT")
         c.reason = QStringLiteral("filtered");
     // MAIL FROM carries only the sender: a refusal in reply to it that reads as an address problem is about our
     // envelope sender (RFC 5321 §3.3), whatever words it uses.
-    if (command == u"MAIL"
-        && (c.reason == u"userunknown" || c.reason == u"filtered" || c.reason == u"hostunknown"
-            || c.reason == u"undefined"))
+    if ((c.reason == u"userunknown" || c.reason == u"filtered" || c.reason == u"hostunknown"
+            || c.reason == u"undefined")
+        && command() == u"MAIL")
         c.reason = QStringLiteral("rejected");
     // A local delivery program's error (X-Unix exit status, its own words such as "Quota exceeded") is the state
     // of the recipient's mailbox or of the mailer itself, whether the MTA still retries or not: it is kept.
-    const bool localDelivery = command == u"PIPE";
-    if (act == u"delayed" && !localDelivery) {
+    const auto localDelivery = [&] { return command() == u"PIPE"; };
+    if (act == u"delayed" && !localDelivery()) {
         // Sisimai 4.25 reports a delay notice as expired: the message has not been delivered in the time the
         // sender's MTA announces, whatever the last attempt's error was.
         c.reason = QStringLiteral("expired");
-    } else if (c.cls == DeliveryClass::Soft && !localDelivery
+    } else if (c.cls == DeliveryClass::Soft
         && (c.reason == u"undefined"
             || (act == u"failed"
-                && (c.reason == u"systemerror" || (c.status == u"4.4.1" && c.reason == u"networkerror"))))) {
+                && (c.reason == u"systemerror" || (c.status == u"4.4.1" && c.reason == u"networkerror"))))
+        && !localDelivery()) {
         // A final failure with a temporary status and no more specific cause: the reporting MTA gave up after
         // its queue lifetime. So too for "no answer from host" (X.4.1) in a report that says "failed": the host
         // never answered during the whole queue lifetime, the connection error only names the last attempt.
         c.reason = QStringLiteral("expired");
     }
     return c;
+}
+
+} // namespace
+
+Classification BounceHeuristics::classify(
+    const QString &action, const QString &status, const QString &diagnostic, const QString &command, int *replyCode)
+{
+    return classifyWith(
+        action, status, diagnostic, [&command] { return command; }, replyCode);
 }
 
 namespace
@@ -1490,17 +1512,22 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             const bool ownText = !r.diagnostic.trimmed().isEmpty();
             if (r.diagnostic.isEmpty() && reading.recipients.size() == 1)
                 r.diagnostic = errorParagraph(notice);
-            if (r.command.isEmpty())
-                r.command = commandIn(r.diagnostic);
-            for (const Candidate &c : candidates) {
-                if (r.command.isEmpty() && c.address.compare(r.address, Qt::CaseInsensitive) == 0)
-                    r.command = commandIn(c.block.join(u' '));
-            }
-            if (r.command.isEmpty())
-                r.command = noticeCommand();
-            r.command = withDefaultCommand(r.command);
-            r.classification = classify(
-                r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, r.command, &r.replyCode);
+            // The command as the recipient's diagnostic, its lines in the notice or the notice as a whole names it;
+            // worked out only where the classification asks for it.
+            const auto command = [&]() {
+                if (r.command.isEmpty())
+                    r.command = commandIn(r.diagnostic);
+                for (const Candidate &c : candidates) {
+                    if (r.command.isEmpty() && c.address.compare(r.address, Qt::CaseInsensitive) == 0)
+                        r.command = commandIn(c.block.join(u' '));
+                }
+                if (r.command.isEmpty())
+                    r.command = noticeCommand();
+                r.command = withDefaultCommand(r.command);
+                return r.command;
+            };
+            r.classification = classifyWith(
+                r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, command, &r.replyCode);
             holdUndecided(r, ownText);
             applyVendorCategory(r, categories.value(&r - reading.recipients.data()));
             if (receiptRule)
@@ -1608,20 +1635,30 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             holdsFallbackCache.reset();
         }
         r.action = QStringLiteral("failed");
-        r.command = commandIn(block);
-        if (r.command.isEmpty())
-            r.command = noticeCommand();
-        r.command = withDefaultCommand(r.command);
-        r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
+        // The command as the recipient's lines or the notice as a whole names it; worked out only where a
+        // classification asks for it, once.
+        std::optional<QString> commandCache;
+        const auto command = [&]() {
+            if (!commandCache) {
+                QString found = commandIn(block);
+                if (found.isEmpty())
+                    found = noticeCommand();
+                commandCache = withDefaultCommand(found);
+            }
+            return *commandCache;
+        };
+        r.classification = classifyWith(QString(), QString(), r.diagnostic, command, &r.replyCode);
         if (r.classification.reason == u"undefined" && !othersParagraph && !holdsFallback()) {
             // The recipient's own lines held something that looked like a code ("Size (in bytes): 222") but
             // named no cause: the notice's error paragraph may.
             BounceRecipient retry = r;
             retry.diagnostic = collapseSpaces(r.diagnostic + u' ' + fallbackText).left(2000);
-            retry.classification = classify(QString(), QString(), retry.diagnostic, retry.command, &retry.replyCode);
+            retry.classification = classifyWith(QString(), QString(), retry.diagnostic, command, &retry.replyCode);
             if (retry.classification.reason != u"undefined")
                 r = std::move(retry);
         }
+        if (commandCache)
+            r.command = *commandCache;
         // The notice's error paragraph is the recipient's own text when the notice has only this recipient and
         // states an error (a reply code, or says "error"), not only the boilerplate that something failed.
         const bool noticeError = candidates.size() == 1 && (findReplyCode(fallbackText) || errorWordIn(fallbackText));
