@@ -24,18 +24,23 @@ public:
     }
 
     /// The bits a needle is tested by, worked out once for a needle that is tested against many texts.
+    /// A needle of four bytes or more is tested by its first and its last four bytes: the tables hold families of
+    /// phrases that share their start ("mailbox full", "mailbox is full", "mailbox disabled", ...), all of which the
+    /// first four bytes of one let through.
     struct Key {
         std::uint16_t quad = 0;
+        std::uint16_t lastQuad = 0;
         std::uint16_t pair = 0;
-        std::uint8_t length = 0; // 0, 1: always may; 2, 3: the pair; 4: the quad and the pair
+        std::uint8_t length = 0; // 0, 1: always may; 2, 3: the pair; 4: the quads and the pair
     };
     static Key keyOf(std::string_view needle)
     {
         if (needle.size() >= 4)
-            return { std::uint16_t(quad(needle.data())), std::uint16_t(pair(needle.data() + 2)), 4 };
+            return { std::uint16_t(quad(needle.data())), std::uint16_t(quad(needle.data() + needle.size() - 4)),
+                std::uint16_t(pair(needle.data() + 2)), 4 };
         if (needle.size() >= 2)
-            return { 0, std::uint16_t(pair(needle.data())), std::uint8_t(needle.size()) };
-        return { 0, 0, std::uint8_t(needle.size()) };
+            return { 0, 0, std::uint16_t(pair(needle.data())), std::uint8_t(needle.size()) };
+        return { 0, 0, 0, std::uint8_t(needle.size()) };
     }
 
     /// False when `needle` certainly does not occur in the text; true when it may.
@@ -45,7 +50,7 @@ public:
         // operator[], not test(): the keys are in range by construction, and test()'s range check keeps the
         // compiler from inlining this (it is called for every rule of a table).
         if (key.length >= 4)
-            return m_quads[key.quad] && m_pairs[key.pair];
+            return m_quads[key.quad] && m_quads[key.lastQuad] && m_pairs[key.pair];
         return key.length < 2 || m_pairs[key.pair];
     }
 

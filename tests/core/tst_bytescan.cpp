@@ -9,6 +9,7 @@
 
 #include "bounce/asciimatch.h"
 #include "bounce/bytescan.h"
+#include "bounce/ngramfilter.h"
 
 using namespace Mailpulse::Bounce;
 
@@ -92,6 +93,7 @@ private slots:
     void loweredSearchIsCaseInsensitiveContains();
     void equalsCi();
     void isSimplified();
+    void ngramFilterKeepsEveryOccurrence();
 };
 
 void TestByteScan::findInShort_data()
@@ -508,6 +510,41 @@ void TestByteScan::isSimplified()
             text += spread(random) ? QChar(u'x') : QChar(pieces[piece(random)]);
         QVERIFY2(ByteScan::isSimplified(text) == (text.simplified() == text), qPrintable(text));
     }
+}
+
+// NgramFilter may let a needle through that does not occur, never reject one that does: every piece of random texts
+// (a few letters, so that pieces share their start and their end) passes, by itself and by its key; and a needle
+// that shares only its first four bytes with the text is rejected by its last four.
+void TestByteScan::ngramFilterKeepsEveryOccurrence()
+{
+    std::mt19937 random(20261203);
+    const std::string_view alphabet = "mailbox fu\x80";
+    int rejected = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string text(random() % 300, 'a');
+        for (char &c : text)
+            c = alphabet[random() % alphabet.size()];
+        const NgramFilter filter(text);
+        const size_t length = 1 + random() % 24;
+        if (!text.empty()) {
+            const std::string piece = text.substr(random() % text.size(), length);
+            QVERIFY2(filter.mayContain(piece), piece.c_str());
+            QVERIFY2(filter.mayContain(NgramFilter::keyOf(piece)), piece.c_str());
+        }
+        std::string other(length, 'a');
+        for (char &c : other)
+            c = alphabet[random() % alphabet.size()];
+        if (text.find(other) == std::string::npos)
+            rejected += filter.mayContain(other) ? 0 : 1;
+        else
+            QVERIFY(filter.mayContain(other));
+    }
+    QVERIFY(rejected > 1000); // it does reject
+    const NgramFilter mailbox("550 mailbox unavailable");
+    QVERIFY(mailbox.mayContain("mailbox unavailable"));
+    QVERIFY(mailbox.mayContain("unavailable"));
+    QVERIFY(!mailbox.mayContain("mailbox full"));
+    QVERIFY(!mailbox.mayContain("mailbox is disabled"));
 }
 
 QTEST_GUILESS_MAIN(TestByteScan)
