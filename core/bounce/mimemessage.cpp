@@ -266,12 +266,9 @@ public:
             + lowerAscii(g_mime_content_type_get_media_subtype(type));
         part.depth = depth;
         part.inAttachedMessage = inAttached;
-        // Inside the returned original only report parts matter; its body is the sender's own mail.
-        const bool wanted
-            = !inAttached || part.contentType == "text/rfc822-headers" || part.contentType.endsWith("delivery-status");
         if (part.isHtmlNotice())
             m_html.append({ m_message.m_parts.size(), reinterpret_cast<GMimePart *>(object) });
-        else if (wanted)
+        else if (part.readsText())
             part.text = readText(reinterpret_cast<GMimePart *>(object), part.contentType, &part.truncated);
         if (part.contentType == "text/rfc822-headers" && m_message.m_originalHeaders.isEmpty())
             m_message.m_originalHeaders = MimeHeaders::fromText(part.text);

@@ -464,12 +464,9 @@ bool Scanner::leaf(
     part.contentType = type.type;
     part.depth = depth;
     part.inAttachedMessage = inAttached;
-    // Inside the returned original only report parts matter; its body is the sender's own mail.
-    const bool wanted
-        = !inAttached || part.contentType == "text/rfc822-headers" || part.contentType.endsWith("delivery-status");
     if (part.isHtmlNotice()) {
         m_html.append({ parts.size(), QByteArrayView(begin, end), encoding, type.charset });
-    } else if (wanted) {
+    } else if (part.readsText()) {
         // Only text/* parts declare a charset; message/global-delivery-status (RFC 6533) is UTF-8 by definition.
         const char *charset = part.contentType.startsWith("text/") ? type.charset.constData() : nullptr;
         part.text = MimeText::decodeText(

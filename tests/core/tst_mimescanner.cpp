@@ -148,6 +148,7 @@ private slots:
     void originalHeadersFromAHeadersPart();
     void htmlDecodedOnlyWithoutPlainText_data();
     void htmlDecodedOnlyWithoutPlainText();
+    void onlyTextAndMessagePartsDecoded();
     void headerTextSplitsAsBefore_data();
     void headerTextSplitsAsBefore();
 };
@@ -533,6 +534,34 @@ void TestMimeScanner::htmlDecodedOnlyWithoutPlainText()
     QVERIFY(htmlPart != fast.parts().cend());
     QCOMPARE(readsHtmlNotice(fast.parts()), htmlRead);
     QCOMPARE(htmlPart->text.trimmed(), htmlRead ? QStringLiteral("<p>550 5.1.1 x@example.com</p>") : QString());
+}
+
+// Both paths decode the text and message parts outside the returned original, not an image or an attachment
+// beside them (bounce reading reads no such part): those keep their type and place, with an empty text.
+void TestMimeScanner::onlyTextAndMessagePartsDecoded()
+{
+    const QByteArray raw = "From: a@example.org\nContent-Type: multipart/mixed; boundary=o\n\n"
+                           "--o\nContent-Type: text/plain\n\n550 5.1.1 x@example.com\n"
+                           "--o\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
+                           "--o\nContent-Type: application/ms-tnef\nContent-Transfer-Encoding: base64\n\neJ8+IgAA\n"
+                           "--o\nContent-Type: text/calendar\n\nBEGIN:VCALENDAR\n"
+                           "--o\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n"
+                           "--o--\n";
+    MimeMessage fast;
+    QVERIFY(MimeScanner::scan(prepared(raw), {}, fast));
+    const MimeMessage gmime = viaGMime(raw);
+    QCOMPARE(difference(fast, gmime), QString());
+    for (const MimeMessage *mail : { &std::as_const(fast), &gmime }) {
+        QCOMPARE(mail->parts().size(), 5);
+        QCOMPARE(mail->parts()[0].text.trimmed(), QStringLiteral("550 5.1.1 x@example.com"));
+        QCOMPARE(mail->parts()[1].contentType, QByteArray("image/png"));
+        QVERIFY(!mail->parts()[1].readsText());
+        QVERIFY(mail->parts()[1].text.isEmpty());
+        QCOMPARE(mail->parts()[2].contentType, QByteArray("application/ms-tnef"));
+        QVERIFY(mail->parts()[2].text.isEmpty());
+        QCOMPARE(mail->parts()[3].text.trimmed(), QStringLiteral("BEGIN:VCALENDAR"));
+        QCOMPARE(mail->parts()[4].text.trimmed(), QStringLiteral("Status: 5.1.1"));
+    }
 }
 
 void TestMimeScanner::headerTextSplitsAsBefore_data()
