@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -584,27 +585,39 @@ bool isMailerDaemonAddress(const QString &address)
 bool isMarker(QStringView trimmedLine)
 {
     // The markers start with few different characters: most lines are rejected by their first one, looked up in a
-    // table of the markers' (ASCII, lower-case) first characters.
-    static const auto firstCharacters = [] {
-        std::array<bool, 128> out {};
-        for (const char *marker : OriginalMessageMarkers)
-            out[static_cast<unsigned char>(marker[0])] = true;
+    // table of the markers by their (ASCII, lower-case) first character. Fourteen of them start with a run of dashes,
+    // as do the notices' own separator lines: a line can only start with a marker that has as many dashes as it has,
+    // so it is compared only with those (comparing each such line with all fourteen was a quarter of splitting a
+    // notice into lines).
+    struct Marker {
+        std::string_view text;
+        qsizetype dashes;
+    };
+    static const auto byFirstCharacter = [] {
+        std::array<std::vector<Marker>, 128> out;
+        for (const std::string_view marker : OriginalMessageMarkers) {
+            if (marker == "----- transcript of session follows")
+                continue; // Sendmail puts the real error after it
+            out[static_cast<unsigned char>(marker[0])].push_back({ marker, qsizetype(marker.find_first_not_of('-')) });
+        }
         return out;
     }();
     if (trimmedLine.isEmpty())
         return false;
     const char16_t front = trimmedLine.front().unicode();
     const char16_t first = front < 0x80 ? char16_t(asciiLower(front)) : char16_t(QChar::toLower(char32_t(front)));
-    if (first >= 0x80 || !firstCharacters[first])
+    if (first >= 0x80)
         return false;
     // Only the markers with that first character can match: none of them has a first character that another
-    // character folds to.
-    for (const char *marker : OriginalMessageMarkers) {
-        if (char16_t(marker[0]) != first)
-            continue;
-        if (qstrcmp(marker, "----- transcript of session follows") == 0)
-            continue; // Sendmail puts the real error after it
-        if (startsWithLowerCi(trimmedLine, marker))
+    // character folds to (nor does any character fold to a dash).
+    const std::vector<Marker> &markers = byFirstCharacter[first];
+    if (markers.empty())
+        return false;
+    qsizetype dashes = 0;
+    while (dashes < trimmedLine.size() && trimmedLine[dashes] == u'-')
+        ++dashes;
+    for (const Marker &marker : markers) {
+        if (marker.dashes == dashes && startsWithLowerCi(trimmedLine, marker.text))
             return true;
     }
     return false;
