@@ -1117,11 +1117,12 @@ const CommandExpressions &commandExpressions()
     return expressions;
 }
 
-// \berror\b, caseless: without PCRE where the text is ASCII (see AsciiMatch).
+// \berror\b, caseless: without PCRE where the text is ASCII or holds no character that folds to an ASCII letter
+// (see AsciiMatch).
 bool errorWordIn(const QString &text)
 {
     const std::string lower = asciiLowered(text);
-    if (std::memchr(lower.data(), 0x80, lower.size())) {
+    if (std::memchr(lower.data(), 0x80, lower.size()) && !AsciiMatch::standsInFor(text)) {
         static const QRegularExpression errorWord(
             QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
         return errorWord.match(text).hasMatch();
@@ -1134,10 +1135,18 @@ bool errorWordIn(const QString &text)
 template <typename Text> QString commandInLowered(std::string_view lower, const Text &text)
 {
     const CommandExpressions &e = commandExpressions();
-    // asciiLowered() writes every non-ASCII character as 0x80.
+    // asciiLowered() writes every non-ASCII character as 0x80. Non-ASCII text is matched by hand too unless it holds a
+    // character that folds to an ASCII letter (looked for when an expression is to run): Japanese and other non-English
+    // notices were most of the expressions' runs, at several thousand instructions each.
     const bool ascii = std::memchr(lower.data(), 0x80, lower.size()) == nullptr;
+    std::optional<bool> byHandCache;
+    const auto byHand = [&] {
+        if (!byHandCache)
+            byHandCache = ascii || AsciiMatch::standsInFor(text());
+        return *byHandCache;
+    };
     const auto matches = [&](const QRegularExpression &expression, bool (*inAscii)(std::string_view)) {
-        return ascii ? inAscii(lower) : expression.match(text()).hasMatch();
+        return byHand() ? inAscii(lower) : expression.match(text()).hasMatch();
     };
     // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
     // with "no valid recipients" says the refusals before it were the RCPT replies.

@@ -223,6 +223,40 @@ void TestByteScan::asciiMatchAgreesWithExpressions()
                 QFAIL(qPrintable(QStringLiteral("%1 differs on \"%2\"").arg(QLatin1String(e.name), text)));
         }
     }
+    // Text with other characters, as ByteScan::lowerAsciiInto lowers it (each non-ASCII unit as 0x80): the stand-ins
+    // answer as the expressions wherever standsInFor() says so, which is everywhere but where U+212A or U+017F is.
+    // Non-ASCII letters, digits and spaces (NBSP, NEL, ideographic space), 'İ' and 'ı', a surrogate pair, next to
+    // the words and around the word boundaries and the argument after "to:".
+    const char16_t *const others[] = { u"\u00e9", u"\u00a0", u"\u0085", u"\u3000", u"\u0130", u"\u0131", u"\u212a",
+        u"\u017f", u"\u65e5\u672c", u"\U0001f600", u"\u0661", u"\u00c9" };
+    std::uniform_int_distribution<size_t> other(0, std::size(others) - 1);
+    int checked = 0;
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n) {
+            if (random() % 3 == 0)
+                text += QStringView(others[other(random)]);
+            else
+                text += QLatin1String(pieces[piece(random)]);
+        }
+        const bool standsIn = AsciiMatch::standsInFor(text);
+        QCOMPARE(standsIn, !text.contains(u'\u212a') && !text.contains(u'\u017f'));
+        if (!standsIn)
+            continue;
+        std::string lower(size_t(text.size()), '\0');
+        ByteScan::lowerAsciiInto(text, lower.data());
+        for (const Expression &e : expressions()) {
+            if (e.inAscii(lower) != e.expression.match(text).hasMatch())
+                QFAIL(qPrintable(QStringLiteral("%1 differs on \"%2\"").arg(QLatin1String(e.name), text)));
+        }
+        ++checked;
+    }
+    QVERIFY(checked > 10000);
+    // Where they differ: "rcpt" before a letter is no command, and U+212A is one to the expression.
+    QVERIFY(!AsciiMatch::standsInFor(u"RCPT\u212a"));
+    QVERIFY(!QRegularExpression(QStringLiteral("\\brcpt(?![a-z])"), QRegularExpression::CaseInsensitiveOption)
+                 .match(u"RCPT\u212a")
+                 .hasMatch());
 }
 
 void TestByteScan::replyCodeOnly_data()
