@@ -907,7 +907,8 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
 QString errorParagraph(const QList<QStringView> &lines)
 {
     QString best;
-    // The paragraph: lines [start, end) of `lines`, none blank. Both kinds of code begin with a 2, 4 or 5: most
+    // The paragraph: lines [start, end) of `lines`, none blank. Both kinds of code begin with a 2, 4 or 5 followed
+    // by a digit or a dot, within a line (collapsing white space puts nothing next to what it was not next to): most
     // paragraphs hold none, and are neither joined nor collapsed.
     qsizetype start = 0;
     bool mayHoldCode = false;
@@ -940,8 +941,11 @@ QString errorParagraph(const QList<QStringView> &lines)
         if (isBlank(line)) {
             consider(i);
         } else if (!mayHoldCode) {
-            mayHoldCode = std::any_of(line.utf16(), line.utf16() + line.size(),
-                [](char16_t c) { return c == u'2' || c == u'4' || c == u'5'; });
+            for (qsizetype at = ByteScan::findCodeStart(line); at >= 0 && at + 1 < line.size() && !mayHoldCode;
+                 at = ByteScan::findCodeStart(line, at + 1)) {
+                const char16_t next = line[at + 1].unicode();
+                mayHoldCode = isAsciiDigit(next) || next == u'.';
+            }
         }
     }
     consider(i);
