@@ -626,7 +626,7 @@ bool isMarker(QStringView trimmedLine)
 // The human-readable notice: the text parts outside the returned message, cut where a copy of the original begins.
 // Its lines are views into the parts' text (or into the texts made of HTML parts, which it keeps).
 struct Notice {
-    QList<QStringView> texts; // the texts the lines are taken from
+    QList<QStringView> texts; // the texts the lines are taken from, as far as the lines go (to the cut)
     QList<QStringView> lines;
     QStringList htmlTexts;
     bool cut = false;
@@ -739,6 +739,7 @@ Notice noticeLines(const MimeMessage &mail)
             // this too.
             if (!notice.lines.isEmpty() && isMarker(leftTrimmed(line))) {
                 notice.cut = true;
+                notice.texts.back() = text.first(line.data() - text.data());
                 const qsizetype lineEnd = line.data() + line.size() - text.data();
                 if (lineEnd < text.size()) {
                     notice.hasAfterCut = true;
@@ -1395,8 +1396,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
 
     const Notice noticeParts = noticeLines(mail);
     const QList<QStringView> &notice = noticeParts.lines;
-    // An SES notification's key is on one line: the notice is joined for it only where a line holds the key, which
-    // only a text that holds it can have.
+    // An SES notification's key is on one line: the notice is joined for it only where a line holds the key, that
+    // is where one of the texts does as far as its lines go (the key holds no line break).
     // Found from its quotes: a search for the whole key sets up a matcher for each text, which costs more than
     // the few quotes a notice holds.
     const auto holdsSesKey = [](QStringView text) {
@@ -1408,8 +1409,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         }
         return false;
     };
-    const bool sesKey = std::any_of(noticeParts.texts.cbegin(), noticeParts.texts.cend(), holdsSesKey)
-        && std::any_of(notice.cbegin(), notice.cend(), holdsSesKey);
+    const bool sesKey = std::any_of(noticeParts.texts.cbegin(), noticeParts.texts.cend(), holdsSesKey);
     if (sesKey && readSesNotification(joinLines(notice, notice.size(), u'\n'), &reading))
         return reading;
     // The notice lowered (asciiLoweredLines() of all its lines, joined with '\n'), made once for the searches in it.
