@@ -918,14 +918,17 @@ QString errorParagraph(const QList<QStringView> &lines)
         const qsizetype from = std::exchange(start, end + 1);
         if (!may)
             return;
+        // Joined by single spaces, with none after the last line: a paragraph of lines that are single-spaced
+        // already needs no collapsing (collapseSpaces() then keeps the text as it is).
         qsizetype size = 0;
         for (qsizetype i = from; i < end; ++i)
             size += lines[i].size() + 1;
         QString paragraph;
         paragraph.reserve(size);
         for (qsizetype i = from; i < end; ++i) {
+            if (i > from)
+                paragraph += u' ';
             paragraph += lines[i];
-            paragraph += u' ';
         }
         const QString text = collapseSpaces(paragraph);
         if (text.isEmpty())
@@ -951,10 +954,15 @@ QString errorParagraph(const QList<QStringView> &lines)
     }
     consider(i);
     if (best.isEmpty()) {
+        // The whole notice, its blank lines left out (collapsed, they are nothing but a space between the lines
+        // around them, which the join puts there too).
         QString all;
         for (QStringView line : lines) {
+            if (isBlank(line))
+                continue;
+            if (!all.isEmpty())
+                all += u' ';
             all += line;
-            all += u' ';
         }
         best = collapseSpaces(all).left(1000);
     }
