@@ -26,7 +26,12 @@ namespace Mailpulse::Bounce
 namespace
 {
 
-using Fields = QList<std::pair<QByteArray, QString>>;
+// The fields of a delivery report that bounce reading looks at, by their lower-case names; the others are not kept.
+constexpr std::string_view ReportFields[]
+    = { "final-recipient", "original-recipient", "action", "status", "diagnostic-code", "remote-mta",
+          "last-attempt-date", "x-powermta-bouncecategory", "arrival-date", "reporting-mta" };
+
+using Fields = QList<std::pair<std::string_view, QString>>; // a name from ReportFields, the value
 
 // Lines that start the returned original message inside a plain-text bounce: everything after them is the
 // sender's own mail, whose addresses and words must not be read as the bounce's. Lower-case prefixes, compared
@@ -507,7 +512,7 @@ template <size_t N> bool containsAny(QStringView text, const char *const (&table
     return containsAnyLowered(asciiLowered(text), table);
 }
 
-QString field(const Fields &fields, const char *name)
+QString field(const Fields &fields, std::string_view name)
 {
     for (const auto &[key, value] : fields) {
         if (key == name)
@@ -516,16 +521,37 @@ QString field(const Fields &fields, const char *name)
     return {};
 }
 
+// The entry of ReportFields that a field's name is, as MimeText::fieldNameKey() keys it (ASCII letters in either
+// case; any other character only as itself), or an empty view.
+std::string_view reportField(QStringView name)
+{
+    for (const std::string_view known : ReportFields) {
+        if (name.size() != qsizetype(known.size()))
+            continue;
+        qsizetype i = 0;
+        while (i < name.size() && name[i].unicode() < 0x80 && asciiLower(name[i].unicode()) == known[size_t(i)])
+            ++i;
+        if (i == name.size())
+            return known;
+    }
+    return {};
+}
+
 // RFC 3464 §2.1: the delivery-status body is groups of header-style fields separated by blank lines; the first
-// group is per-message, each further one per-recipient. Continuation lines fold into the previous field.
+// group is per-message, each further one per-recipient. Continuation lines fold into the previous field. A group
+// keeps only the fields in ReportFields (a group of other fields is kept, empty): the others' names and values were
+// copied for nothing.
 QList<Fields> parseFieldGroups(const QString &text)
 {
     QList<Fields> groups;
     Fields current;
+    bool inGroup = false; // a field since the last blank line
+    bool lastKept = false; // the last field is in `current`, for its continuation lines
     const auto flush = [&] {
-        if (!current.isEmpty())
+        if (inGroup)
             groups.append(std::move(current));
         current = {};
+        inGroup = false;
     };
     ByteScan::forEachLine(text, [&](QStringView line) {
         if (line.endsWith(u'\r'))
@@ -534,17 +560,22 @@ QList<Fields> parseFieldGroups(const QString &text)
             flush();
             return true;
         }
-        if ((line.front() == u' ' || line.front() == u'\t') && !current.isEmpty()) {
-            QString &value = current.back().second;
-            value += u' ';
-            value += line.trimmed();
+        if ((line.front() == u' ' || line.front() == u'\t') && inGroup) {
+            if (lastKept) {
+                QString &value = current.back().second;
+                value += u' ';
+                value += line.trimmed();
+            }
             return true;
         }
         const qsizetype colon = ByteScan::findChar16(line, u':');
         if (colon <= 0)
             return true;
-        current.append(
-            { MimeText::fieldNameKey(line.left(colon).trimmed()), line.mid(colon + 1).trimmed().toString() });
+        inGroup = true;
+        const std::string_view name = reportField(line.left(colon).trimmed());
+        lastKept = !name.empty();
+        if (lastKept)
+            current.append({ name, line.mid(colon + 1).trimmed().toString() });
         return true;
     });
     flush();
@@ -1454,13 +1485,14 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         }
     }
     bool dsn = false;
-    Fields perMessage;
+    Fields perMessage; // the first group that names no recipient
+    bool hasPerMessage = false;
     QStringList statuses; // the Status field of each recipient, in order
     QStringList categories; // PowerMTA's X-PowerMTA-BounceCategory of each recipient, in order
     for (const Fields &g : std::as_const(groups)) {
         const bool isRecipient = !field(g, "final-recipient").isEmpty() || !field(g, "original-recipient").isEmpty();
         if (!isRecipient) {
-            if (perMessage.isEmpty())
+            if (!std::exchange(hasPerMessage, true))
                 perMessage = g;
             continue;
         }
