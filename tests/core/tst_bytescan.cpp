@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <random>
 #include <string>
 #include <string_view>
@@ -94,6 +95,7 @@ private slots:
     void equalsCi();
     void isSimplified();
     void ngramFilterKeepsEveryOccurrence();
+    void isVisibleAscii();
 };
 
 void TestByteScan::findInShort_data()
@@ -579,6 +581,29 @@ void TestByteScan::ngramFilterKeepsEveryOccurrence()
     QVERIFY(mailbox.mayContain("unavailable"));
     QVERIFY(!mailbox.mayContain("mailbox full"));
     QVERIFY(!mailbox.mayContain("mailbox is disabled"));
+}
+
+// isVisibleAscii against a byte at a time on random byte strings of up to 40 bytes (five eight-byte steps and every
+// tail length), of bytes at both edges of the range and around the high bit, mostly letters.
+void TestByteScan::isVisibleAscii()
+{
+    const unsigned char edges[] = { 0x00, 0x09, 0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0x81, 0xa0, 0xa1, 0xfe, 0xff, ':' };
+    std::mt19937 random(20261203);
+    for (int round = 0; round < 20000; ++round) {
+        QByteArray s(qsizetype(random() % 41), 'a');
+        for (char &c : s)
+            c = char(random() % 4 ? 'a' + random() % 26 : edges[random() % std::size(edges)]);
+        const bool expected = std::all_of(s.cbegin(), s.cend(),
+            [](char c) { return static_cast<unsigned char>(c) >= 0x21 && static_cast<unsigned char>(c) <= 0x7e; });
+        QVERIFY2(ByteScan::isVisibleAscii(s) == expected, s.toHex().constData());
+    }
+    for (int b = 0; b < 256; ++b) {
+        for (qsizetype at = 0; at < 17; ++at) {
+            QByteArray s(17, 'x');
+            s[at] = char(b);
+            QCOMPARE(ByteScan::isVisibleAscii(s), b >= 0x21 && b <= 0x7e);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestByteScan)
