@@ -157,9 +157,15 @@ std::optional<qint64> commonDateSeconds(QStringView text)
         return i - start >= least && (i >= text.size() || text[i] < u'0' || text[i] > u'9');
     };
     const auto digits = [&](int count, int *value) { return number(count, count, value); };
+    // Compared a unit at a time: QStringView::startsWith is a call into Qt, made some twenty times a date (the
+    // names of the days and months are tried in turn).
     const auto literal = [&](QStringView word) {
-        if (!text.sliced(i).startsWith(word))
+        if (text.size() - i < word.size())
             return false;
+        for (qsizetype k = 0; k < word.size(); ++k) {
+            if (text[i + k] != word[k])
+                return false;
+        }
         i += word.size();
         return true;
     };
