@@ -19,6 +19,7 @@
 #include "bounce/classifier.h"
 #include "bounce/mimemessage.h"
 #include "bounce/mimetext.h"
+#include "bounce/ngramfilter.h"
 
 namespace Mailpulse::Bounce
 {
@@ -496,12 +497,14 @@ bool contains(std::string_view text, std::string_view needle)
         >= 0;
 }
 
-template <size_t N> bool containsAnyLowered(std::string_view lower, const char *const (&table)[N])
+// `filter`, if given, is of a text that `lower` is part of: a needle it rules out is not searched for.
+template <size_t N>
+bool containsAnyLowered(std::string_view lower, const char *const (&table)[N], const NgramFilter *filter = nullptr)
 {
-    // No NgramFilter: building one sets two bits per byte of the text, which costs more than the few dozen
-    // searches of a table this size (findInShort reads 16 bytes a step).
+    // No NgramFilter of its own: building one costs more than the few dozen searches of a table this size in a short
+    // text (findInShort reads 16 bytes a step); a notice's, made once for several tables, can pay.
     for (const char *needle : table) {
-        if (contains(lower, needle))
+        if ((!filter || filter->mayContain(needle)) && contains(lower, needle))
             return true;
     }
     return false;
@@ -1176,7 +1179,8 @@ bool errorWordIn(const QString &text)
 
 // BounceHeuristics::commandIn() of a text given lowered (asciiLowered()) and as a callable that returns it for the
 // expressions: a long text need only be made where an expression has to run.
-template <typename Text> QString commandInLowered(std::string_view lower, const Text &text)
+template <typename Text>
+QString commandInLowered(std::string_view lower, const Text &text, const NgramFilter *filter = nullptr)
 {
     const CommandExpressions &e = commandExpressions();
     // asciiLowered() writes every non-ASCII character as 0x80. Non-ASCII text is matched by hand too unless it holds a
@@ -1195,7 +1199,8 @@ template <typename Text> QString commandInLowered(std::string_view lower, const 
     // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
     // with "no valid recipients" says the refusals before it were the RCPT replies.
     // Each expression runs only where a word it needs occurs: most texts name no command at all.
-    const auto has = [lower](const char *word) { return contains(lower, word); };
+    const auto has
+        = [lower, filter](const char *word) { return (!filter || filter->mayContain(word)) && contains(lower, word); };
     if (has("no valid recipients"))
         return QStringLiteral("RCPT");
     if ((has("data") || has("after end of")) && matches(e.data, AsciiMatch::data))
@@ -1458,6 +1463,14 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             loweredNoticeCache = asciiLoweredLines(notice, notice.size(), '\n');
         return *loweredNoticeCache;
     };
+    // Which four-byte sequences it holds, for the two dozen words and signatures looked for in all of it: most are
+    // then ruled out by two bit tests instead of a search through the whole notice each.
+    std::optional<NgramFilter> noticeFilterCache;
+    const auto noticeFilter = [&]() -> const NgramFilter * {
+        if (!noticeFilterCache)
+            noticeFilterCache.emplace(loweredNotice());
+        return &*noticeFilterCache;
+    };
     // The command named anywhere in the notice, for recipients whose own lines do not name one; computed once.
     std::optional<QString> noticeCommandCache;
     const auto noticeCommand = [&]() -> QString {
@@ -1469,7 +1482,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                     joined = joinLines(notice, notice.size(), u'\n');
                 return *joined;
             };
-            noticeCommandCache = commandInLowered(loweredNotice(), text);
+            noticeCommandCache = commandInLowered(loweredNotice(), text, noticeFilter());
         }
         return *noticeCommandCache;
     };
@@ -1534,7 +1547,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         // The signature and the notice's first 40 lines (a prefix of it lowered) are searched apart: the signature
         // ends in a line break, which no signature holds, so none can span the two.
         rcptStageCache = containsAnyLowered(asciiLowered(signature), RcptStageSignatures)
-            || containsAnyLowered(loweredNotice().substr(0, joinedSize(notice, 40)), RcptStageSignatures);
+            || containsAnyLowered(
+                loweredNotice().substr(0, joinedSize(notice, 40)), RcptStageSignatures, noticeFilter());
         return *rcptStageCache;
     };
     const auto withDefaultCommand = [&rcptStageReporter](const QString &command) {
