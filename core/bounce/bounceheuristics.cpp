@@ -1260,12 +1260,16 @@ Classification classifyWith(const QString &action, const QString &status, const 
         return *commandCache;
     };
     const QString diagnostic = withoutRepeatedReplyCodes(rawDiagnostic);
-    std::optional<std::string> lowered; // the diagnostic for the phrase tables, lowered once
-    const auto loweredDiagnostic = [&]() -> std::string_view {
-        if (!lowered)
-            lowered = asciiLowered(diagnostic);
-        return *lowered;
+    // The diagnostic made ready once, for the Classifier and for the phrase tables here (an ASCII phrase occurs in
+    // its lowered UTF-8 exactly where it occurs in the text, whatever the case): it was lowered twice.
+    std::optional<Classifier::Text> prepared;
+    const auto text = [&]() -> const Classifier::Text & {
+        if (!prepared)
+            prepared.emplace(diagnostic);
+        return *prepared;
     };
+    const auto holdsAny
+        = [&](const auto &table) { return containsAnyLowered(text().lowered(), table, &text().filter()); };
     const QString act = ByteScan::toLower(action);
     int code = 0;
     findReplyCode(diagnostic, &code);
@@ -1298,13 +1302,13 @@ Classification classifyWith(const QString &action, const QString &status, const 
     if (given && given->klass != 2) {
         c.status = given->toString();
         c.cls = given->klass == 4 ? DeliveryClass::Soft : DeliveryClass::Hard;
-        c.reason = Classifier::reasonFor(c.status, diagnostic);
+        c.reason = Classifier::reasonFor(c.status, text());
     } else {
         int klass = code / 100;
         if (klass != 4 && klass != 5)
-            klass = act == u"delayed" || containsAnyLowered(loweredDiagnostic(), TemporaryPhrases) ? 4 : 5;
+            klass = act == u"delayed" || holdsAny(TemporaryPhrases) ? 4 : 5;
         // Classifier::classifyReply refines X.0.0 from the text ("No such user" → X.1.1).
-        c = Classifier::classifyReply(klass * 100 + 50, QString(), diagnostic);
+        c = Classifier::classifyReply(klass * 100 + 50, QString(), text());
     }
     // Sisimai's rule for "unknown user" texts: userunknown when the status says so (X.1.x) or the refusal came
     // at RCPT; otherwise (after DATA, or the bounce does not say) the recipient was refused by a filter or an
@@ -1315,10 +1319,8 @@ Classification classifyWith(const QString &action, const QString &status, const 
         c.reason = QStringLiteral("mailererror");
     // A local delivery agent's own report ("mail.local: unknown user: x", Sendmail's LDA) comes from the final
     // lookup of the mailbox, not from a filter that read the message.
-    const auto pastRcpt = [&] {
-        return (command() == u"DATA" || command().isEmpty())
-            && !containsAnyLowered(loweredDiagnostic(), LocalDeliveryAgents);
-    };
+    const auto pastRcpt
+        = [&] { return (command() == u"DATA" || command().isEmpty()) && !holdsAny(LocalDeliveryAgents); };
     if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt())
         c.reason = QStringLiteral("filtered");
     // X.2.0/X.2.1 say the mailbox exists but refused the message; with "unknown user" that is a filter.
