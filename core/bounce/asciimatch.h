@@ -11,14 +11,26 @@
 
 // Regular expressions of bounce reading matched by hand on ASCII text lowered (ASCII letters in lower case), without
 // PCRE, which costs more than the rest of reading a notice: the same matches as the expressions with
-// QRegularExpression::CaseInsensitiveOption, as long as the text is ASCII. In other text a caseless expression's
-// letters also match characters that fold to them (U+212A KELVIN SIGN, U+017F LONG S): callers run the expression
-// there. \b, \w and \s as PCRE has them without Unicode properties: word bytes are ASCII letters, digits and '_';
-// white space is space, tab, LF, VT, FF and CR.
+// QRegularExpression::CaseInsensitiveOption, as long as the text is ASCII or holds no character that folds to an
+// ASCII letter (standsInFor()). In other text a caseless expression's letters also match characters that fold to
+// them (U+212A KELVIN SIGN, U+017F LONG S): callers run the expression there. \b, \w and \s as PCRE has them without
+// Unicode properties: word bytes are ASCII letters, digits and '_'; white space is space, tab, LF, VT, FF and CR.
 namespace Mailpulse::Bounce::AsciiMatch
 {
 
 inline bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+/// Whether the stand-ins below, given `text` lowered by ByteScan::lowerAsciiInto (each non-ASCII unit as 0x80),
+/// answer as the expressions do on `text` itself: in ASCII text, and in any text without the two characters that a
+/// caseless expression's ASCII letters also match, U+212A KELVIN SIGN (k) and U+017F LATIN SMALL LETTER LONG S (s).
+/// Every other non-ASCII character is, to the expressions (no Unicode properties), no letter, digit, '_' or white
+/// space, and matches [^<\s]: so is 0x80 to the stand-ins. A surrogate pair, one character to PCRE, is two such
+/// bytes, which no stand-in tells from one.
+inline bool standsInFor(QStringView text)
+{
+    static constexpr char16_t foldingToAscii[] = { u'\u212a', u'\u017f' };
+    return ByteScan::findAnyChar16(text, foldingToAscii, 0) < 0;
+}
 
 inline bool contains(std::string_view s, std::string_view needle)
 {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,6 +19,7 @@
 #include "bounce/classifier.h"
 #include "bounce/mimemessage.h"
 #include "bounce/mimetext.h"
+#include "bounce/ngramfilter.h"
 
 namespace Mailpulse::Bounce
 {
@@ -25,7 +27,12 @@ namespace Mailpulse::Bounce
 namespace
 {
 
-using Fields = QList<std::pair<QByteArray, QString>>;
+// The fields of a delivery report that bounce reading looks at, by their lower-case names; the others are not kept.
+constexpr std::string_view ReportFields[]
+    = { "final-recipient", "original-recipient", "action", "status", "diagnostic-code", "remote-mta",
+          "last-attempt-date", "x-powermta-bouncecategory", "arrival-date", "reporting-mta" };
+
+using Fields = QList<std::pair<std::string_view, QString>>; // a name from ReportFields, the value
 
 // Lines that start the returned original message inside a plain-text bounce: everything after them is the
 // sender's own mail, whose addresses and words must not be read as the bounce's. Lower-case prefixes, compared
@@ -490,12 +497,14 @@ bool contains(std::string_view text, std::string_view needle)
         >= 0;
 }
 
-template <size_t N> bool containsAnyLowered(std::string_view lower, const char *const (&table)[N])
+// `filter`, if given, is of a text that `lower` is part of: a needle it rules out is not searched for.
+template <size_t N>
+bool containsAnyLowered(std::string_view lower, const char *const (&table)[N], const NgramFilter *filter = nullptr)
 {
-    // No NgramFilter: building one sets two bits per byte of the text, which costs more than the few dozen
-    // searches of a table this size (findInShort reads 16 bytes a step).
+    // No NgramFilter of its own: building one costs more than the few dozen searches of a table this size in a short
+    // text (findInShort reads 16 bytes a step); a notice's, made once for several tables, can pay.
     for (const char *needle : table) {
-        if (contains(lower, needle))
+        if ((!filter || filter->mayContain(needle)) && contains(lower, needle))
             return true;
     }
     return false;
@@ -506,7 +515,7 @@ template <size_t N> bool containsAny(QStringView text, const char *const (&table
     return containsAnyLowered(asciiLowered(text), table);
 }
 
-QString field(const Fields &fields, const char *name)
+QString field(const Fields &fields, std::string_view name)
 {
     for (const auto &[key, value] : fields) {
         if (key == name)
@@ -515,16 +524,37 @@ QString field(const Fields &fields, const char *name)
     return {};
 }
 
+// The entry of ReportFields that a field's name is, as MimeText::fieldNameKey() keys it (ASCII letters in either
+// case; any other character only as itself), or an empty view.
+std::string_view reportField(QStringView name)
+{
+    for (const std::string_view known : ReportFields) {
+        if (name.size() != qsizetype(known.size()))
+            continue;
+        qsizetype i = 0;
+        while (i < name.size() && name[i].unicode() < 0x80 && asciiLower(name[i].unicode()) == known[size_t(i)])
+            ++i;
+        if (i == name.size())
+            return known;
+    }
+    return {};
+}
+
 // RFC 3464 §2.1: the delivery-status body is groups of header-style fields separated by blank lines; the first
-// group is per-message, each further one per-recipient. Continuation lines fold into the previous field.
+// group is per-message, each further one per-recipient. Continuation lines fold into the previous field. A group
+// keeps only the fields in ReportFields (a group of other fields is kept, empty): the others' names and values were
+// copied for nothing.
 QList<Fields> parseFieldGroups(const QString &text)
 {
     QList<Fields> groups;
     Fields current;
+    bool inGroup = false; // a field since the last blank line
+    bool lastKept = false; // the last field is in `current`, for its continuation lines
     const auto flush = [&] {
-        if (!current.isEmpty())
+        if (inGroup)
             groups.append(std::move(current));
         current = {};
+        inGroup = false;
     };
     ByteScan::forEachLine(text, [&](QStringView line) {
         if (line.endsWith(u'\r'))
@@ -533,17 +563,22 @@ QList<Fields> parseFieldGroups(const QString &text)
             flush();
             return true;
         }
-        if ((line.front() == u' ' || line.front() == u'\t') && !current.isEmpty()) {
-            QString &value = current.back().second;
-            value += u' ';
-            value += line.trimmed();
+        if ((line.front() == u' ' || line.front() == u'\t') && inGroup) {
+            if (lastKept) {
+                QString &value = current.back().second;
+                value += u' ';
+                value += line.trimmed();
+            }
             return true;
         }
         const qsizetype colon = ByteScan::findChar16(line, u':');
         if (colon <= 0)
             return true;
-        current.append(
-            { MimeText::fieldNameKey(line.left(colon).trimmed()), line.mid(colon + 1).trimmed().toString() });
+        inGroup = true;
+        const std::string_view name = reportField(line.left(colon).trimmed());
+        lastKept = !name.empty();
+        if (lastKept)
+            current.append({ name, line.mid(colon + 1).trimmed().toString() });
         return true;
     });
     flush();
@@ -584,27 +619,39 @@ bool isMailerDaemonAddress(const QString &address)
 bool isMarker(QStringView trimmedLine)
 {
     // The markers start with few different characters: most lines are rejected by their first one, looked up in a
-    // table of the markers' (ASCII, lower-case) first characters.
-    static const auto firstCharacters = [] {
-        std::array<bool, 128> out {};
-        for (const char *marker : OriginalMessageMarkers)
-            out[static_cast<unsigned char>(marker[0])] = true;
+    // table of the markers by their (ASCII, lower-case) first character. Fourteen of them start with a run of dashes,
+    // as do the notices' own separator lines: a line can only start with a marker that has as many dashes as it has,
+    // so it is compared only with those (comparing each such line with all fourteen was a quarter of splitting a
+    // notice into lines).
+    struct Marker {
+        std::string_view text;
+        qsizetype dashes;
+    };
+    static const auto byFirstCharacter = [] {
+        std::array<std::vector<Marker>, 128> out;
+        for (const std::string_view marker : OriginalMessageMarkers) {
+            if (marker == "----- transcript of session follows")
+                continue; // Sendmail puts the real error after it
+            out[static_cast<unsigned char>(marker[0])].push_back({ marker, qsizetype(marker.find_first_not_of('-')) });
+        }
         return out;
     }();
     if (trimmedLine.isEmpty())
         return false;
     const char16_t front = trimmedLine.front().unicode();
     const char16_t first = front < 0x80 ? char16_t(asciiLower(front)) : char16_t(QChar::toLower(char32_t(front)));
-    if (first >= 0x80 || !firstCharacters[first])
+    if (first >= 0x80)
         return false;
     // Only the markers with that first character can match: none of them has a first character that another
-    // character folds to.
-    for (const char *marker : OriginalMessageMarkers) {
-        if (char16_t(marker[0]) != first)
-            continue;
-        if (qstrcmp(marker, "----- transcript of session follows") == 0)
-            continue; // Sendmail puts the real error after it
-        if (startsWithLowerCi(trimmedLine, marker))
+    // character folds to (nor does any character fold to a dash).
+    const std::vector<Marker> &markers = byFirstCharacter[first];
+    if (markers.empty())
+        return false;
+    qsizetype dashes = 0;
+    while (dashes < trimmedLine.size() && trimmedLine[dashes] == u'-')
+        ++dashes;
+    for (const Marker &marker : markers) {
+        if (marker.dashes == dashes && startsWithLowerCi(trimmedLine, marker.text))
             return true;
     }
     return false;
@@ -613,7 +660,7 @@ bool isMarker(QStringView trimmedLine)
 // The human-readable notice: the text parts outside the returned message, cut where a copy of the original begins.
 // Its lines are views into the parts' text (or into the texts made of HTML parts, which it keeps).
 struct Notice {
-    QList<QStringView> texts; // the texts the lines are taken from
+    QList<QStringView> texts; // the texts the lines are taken from, as far as the lines go (to the cut)
     QList<QStringView> lines;
     QStringList htmlTexts;
     bool cut = false;
@@ -726,6 +773,7 @@ Notice noticeLines(const MimeMessage &mail)
             // this too.
             if (!notice.lines.isEmpty() && isMarker(leftTrimmed(line))) {
                 notice.cut = true;
+                notice.texts.back() = text.first(line.data() - text.data());
                 const qsizetype lineEnd = line.data() + line.size() - text.data();
                 if (lineEnd < text.size()) {
                     notice.hasAfterCut = true;
@@ -894,7 +942,8 @@ QList<Candidate> findCandidates(const QList<QStringView> &lines, const QStringLi
 QString errorParagraph(const QList<QStringView> &lines)
 {
     QString best;
-    // The paragraph: lines [start, end) of `lines`, none blank. Both kinds of code begin with a 2, 4 or 5: most
+    // The paragraph: lines [start, end) of `lines`, none blank. Both kinds of code begin with a 2, 4 or 5 followed
+    // by a digit or a dot, within a line (collapsing white space puts nothing next to what it was not next to): most
     // paragraphs hold none, and are neither joined nor collapsed.
     qsizetype start = 0;
     bool mayHoldCode = false;
@@ -903,14 +952,17 @@ QString errorParagraph(const QList<QStringView> &lines)
         const qsizetype from = std::exchange(start, end + 1);
         if (!may)
             return;
+        // Joined by single spaces, with none after the last line: a paragraph of lines that are single-spaced
+        // already needs no collapsing (collapseSpaces() then keeps the text as it is).
         qsizetype size = 0;
         for (qsizetype i = from; i < end; ++i)
             size += lines[i].size() + 1;
         QString paragraph;
         paragraph.reserve(size);
         for (qsizetype i = from; i < end; ++i) {
+            if (i > from)
+                paragraph += u' ';
             paragraph += lines[i];
-            paragraph += u' ';
         }
         const QString text = collapseSpaces(paragraph);
         if (text.isEmpty())
@@ -927,16 +979,24 @@ QString errorParagraph(const QList<QStringView> &lines)
         if (isBlank(line)) {
             consider(i);
         } else if (!mayHoldCode) {
-            mayHoldCode = std::any_of(line.utf16(), line.utf16() + line.size(),
-                [](char16_t c) { return c == u'2' || c == u'4' || c == u'5'; });
+            for (qsizetype at = ByteScan::findCodeStart(line); at >= 0 && at + 1 < line.size() && !mayHoldCode;
+                 at = ByteScan::findCodeStart(line, at + 1)) {
+                const char16_t next = line[at + 1].unicode();
+                mayHoldCode = isAsciiDigit(next) || next == u'.';
+            }
         }
     }
     consider(i);
     if (best.isEmpty()) {
+        // The whole notice, its blank lines left out (collapsed, they are nothing but a space between the lines
+        // around them, which the join puts there too).
         QString all;
         for (QStringView line : lines) {
+            if (isBlank(line))
+                continue;
+            if (!all.isEmpty())
+                all += u' ';
             all += line;
-            all += u' ';
         }
         best = collapseSpaces(all).left(1000);
     }
@@ -1104,11 +1164,12 @@ const CommandExpressions &commandExpressions()
     return expressions;
 }
 
-// \berror\b, caseless: without PCRE where the text is ASCII (see AsciiMatch).
+// \berror\b, caseless: without PCRE where the text is ASCII or holds no character that folds to an ASCII letter
+// (see AsciiMatch).
 bool errorWordIn(const QString &text)
 {
     const std::string lower = asciiLowered(text);
-    if (std::memchr(lower.data(), 0x80, lower.size())) {
+    if (std::memchr(lower.data(), 0x80, lower.size()) && !AsciiMatch::standsInFor(text)) {
         static const QRegularExpression errorWord(
             QStringLiteral("\\berror\\b"), QRegularExpression::CaseInsensitiveOption);
         return errorWord.match(text).hasMatch();
@@ -1118,18 +1179,28 @@ bool errorWordIn(const QString &text)
 
 // BounceHeuristics::commandIn() of a text given lowered (asciiLowered()) and as a callable that returns it for the
 // expressions: a long text need only be made where an expression has to run.
-template <typename Text> QString commandInLowered(std::string_view lower, const Text &text)
+template <typename Text>
+QString commandInLowered(std::string_view lower, const Text &text, const NgramFilter *filter = nullptr)
 {
     const CommandExpressions &e = commandExpressions();
-    // asciiLowered() writes every non-ASCII character as 0x80.
+    // asciiLowered() writes every non-ASCII character as 0x80. Non-ASCII text is matched by hand too unless it holds a
+    // character that folds to an ASCII letter (looked for when an expression is to run): Japanese and other non-English
+    // notices were most of the expressions' runs, at several thousand instructions each.
     const bool ascii = std::memchr(lower.data(), 0x80, lower.size()) == nullptr;
+    std::optional<bool> byHandCache;
+    const auto byHand = [&] {
+        if (!byHandCache)
+            byHandCache = ascii || AsciiMatch::standsInFor(text());
+        return *byHandCache;
+    };
     const auto matches = [&](const QRegularExpression &expression, bool (*inAscii)(std::string_view)) {
-        return ascii ? inAscii(lower) : expression.match(text()).hasMatch();
+        return byHand() ? inAscii(lower) : expression.match(text()).hasMatch();
     };
     // With PIPELINING (RFC 2920) the RCPT replies can arrive after DATA was sent; a server that then answers DATA
     // with "no valid recipients" says the refusals before it were the RCPT replies.
     // Each expression runs only where a word it needs occurs: most texts name no command at all.
-    const auto has = [lower](const char *word) { return contains(lower, word); };
+    const auto has
+        = [lower, filter](const char *word) { return (!filter || filter->mayContain(word)) && contains(lower, word); };
     if (has("no valid recipients"))
         return QStringLiteral("RCPT");
     if ((has("data") || has("after end of")) && matches(e.data, AsciiMatch::data))
@@ -1174,18 +1245,31 @@ QString withoutRepeatedReplyCodes(const QString &text)
     return text.left(from) + AsciiMatch::withoutCodesAfterSpace(QStringView(text).sliced(from));
 }
 
-} // namespace
-
-Classification BounceHeuristics::classify(
-    const QString &action, const QString &status, const QString &rawDiagnostic, const QString &command, int *replyCode)
+// BounceHeuristics::classify() with the SMTP command as a callable that returns it: only a few causes depend on the
+// command (an unknown user, a refusal of the sender, a local program's failure), and finding it can mean searching the
+// whole notice (that search alone was 5.1M of the corpus's 76.3M parse instructions), so it is asked for only where
+// the cause is one of them (about half the recipients).
+template <typename Command>
+Classification classifyWith(const QString &action, const QString &status, const QString &rawDiagnostic,
+    const Command &commandOf, int *replyCode)
 {
-    const QString diagnostic = withoutRepeatedReplyCodes(rawDiagnostic);
-    std::optional<std::string> lowered; // the diagnostic for the phrase tables, lowered once
-    const auto loweredDiagnostic = [&]() -> std::string_view {
-        if (!lowered)
-            lowered = asciiLowered(diagnostic);
-        return *lowered;
+    std::optional<QString> commandCache;
+    const auto command = [&]() -> const QString & {
+        if (!commandCache)
+            commandCache = commandOf();
+        return *commandCache;
     };
+    const QString diagnostic = withoutRepeatedReplyCodes(rawDiagnostic);
+    // The diagnostic made ready once, for the Classifier and for the phrase tables here (an ASCII phrase occurs in
+    // its lowered UTF-8 exactly where it occurs in the text, whatever the case): it was lowered twice.
+    std::optional<Classifier::Text> prepared;
+    const auto text = [&]() -> const Classifier::Text & {
+        if (!prepared)
+            prepared.emplace(diagnostic);
+        return *prepared;
+    };
+    const auto holdsAny
+        = [&](const auto &table) { return containsAnyLowered(text().lowered(), table, &text().filter()); };
     const QString act = ByteScan::toLower(action);
     int code = 0;
     findReplyCode(diagnostic, &code);
@@ -1218,52 +1302,63 @@ Classification BounceHeuristics::classify(
     if (given && given->klass != 2) {
         c.status = given->toString();
         c.cls = given->klass == 4 ? DeliveryClass::Soft : DeliveryClass::Hard;
-        c.reason = Classifier::reasonFor(c.status, diagnostic);
+        c.reason = Classifier::reasonFor(c.status, text());
     } else {
         int klass = code / 100;
         if (klass != 4 && klass != 5)
-            klass = act == u"delayed" || containsAnyLowered(loweredDiagnostic(), TemporaryPhrases) ? 4 : 5;
+            klass = act == u"delayed" || holdsAny(TemporaryPhrases) ? 4 : 5;
         // Classifier::classifyReply refines X.0.0 from the text ("No such user" → X.1.1).
-        c = Classifier::classifyReply(klass * 100 + 50, QString(), diagnostic);
+        c = Classifier::classifyReply(klass * 100 + 50, QString(), text());
     }
     // Sisimai's rule for "unknown user" texts: userunknown when the status says so (X.1.x) or the refusal came
     // at RCPT; otherwise (after DATA, or the bounce does not say) the recipient was refused by a filter or an
     // alias that answered "unknown" after reading the message: filtered.
+    // Each rule tests the cause before the command (command() may search the notice).
     const bool mailboxStatus = given && given->subject == 1;
-    if (command == u"PIPE" && (c.reason == u"undefined" || c.reason == u"systemerror" || c.reason == u"expired"))
+    if ((c.reason == u"undefined" || c.reason == u"systemerror" || c.reason == u"expired") && command() == u"PIPE")
         c.reason = QStringLiteral("mailererror");
     // A local delivery agent's own report ("mail.local: unknown user: x", Sendmail's LDA) comes from the final
     // lookup of the mailbox, not from a filter that read the message.
-    const bool localAgent = containsAnyLowered(loweredDiagnostic(), LocalDeliveryAgents);
-    const bool pastRcpt = (command == u"DATA" || command.isEmpty()) && !localAgent;
-    if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt)
+    const auto pastRcpt
+        = [&] { return (command() == u"DATA" || command().isEmpty()) && !holdsAny(LocalDeliveryAgents); };
+    if (c.reason == u"userunknown" && !mailboxStatus && pastRcpt())
         c.reason = QStringLiteral("filtered");
     // X.2.0/X.2.1 say the mailbox exists but refused the message; with "unknown user" that is a filter.
-    if (c.reason == u"userunknown" && given && given->subject == 2 && given->detail <= 1 && command != u"RCPT")
+    if (c.reason == u"userunknown" && given && given->subject == 2 && given->detail <= 1 && command() != u"RCPT")
         c.reason = QStringLiteral("filtered");
     // MAIL FROM carries only the sender: a refusal in reply to it that reads as an address problem is about our
     // envelope sender (RFC 5321 §3.3), whatever words it uses.
-    if (command == u"MAIL"
-        && (c.reason == u"userunknown" || c.reason == u"filtered" || c.reason == u"hostunknown"
-            || c.reason == u"undefined"))
+    if ((c.reason == u"userunknown" || c.reason == u"filtered" || c.reason == u"hostunknown"
+            || c.reason == u"undefined")
+        && command() == u"MAIL")
         c.reason = QStringLiteral("rejected");
     // A local delivery program's error (X-Unix exit status, its own words such as "Quota exceeded") is the state
     // of the recipient's mailbox or of the mailer itself, whether the MTA still retries or not: it is kept.
-    const bool localDelivery = command == u"PIPE";
-    if (act == u"delayed" && !localDelivery) {
+    const auto localDelivery = [&] { return command() == u"PIPE"; };
+    if (act == u"delayed" && !localDelivery()) {
         // Sisimai 4.25 reports a delay notice as expired: the message has not been delivered in the time the
         // sender's MTA announces, whatever the last attempt's error was.
         c.reason = QStringLiteral("expired");
-    } else if (c.cls == DeliveryClass::Soft && !localDelivery
+    } else if (c.cls == DeliveryClass::Soft
         && (c.reason == u"undefined"
             || (act == u"failed"
-                && (c.reason == u"systemerror" || (c.status == u"4.4.1" && c.reason == u"networkerror"))))) {
+                && (c.reason == u"systemerror" || (c.status == u"4.4.1" && c.reason == u"networkerror"))))
+        && !localDelivery()) {
         // A final failure with a temporary status and no more specific cause: the reporting MTA gave up after
         // its queue lifetime. So too for "no answer from host" (X.4.1) in a report that says "failed": the host
         // never answered during the whole queue lifetime, the connection error only names the last attempt.
         c.reason = QStringLiteral("expired");
     }
     return c;
+}
+
+} // namespace
+
+Classification BounceHeuristics::classify(
+    const QString &action, const QString &status, const QString &diagnostic, const QString &command, int *replyCode)
+{
+    return classifyWith(
+        action, status, diagnostic, [&command] { return command; }, replyCode);
 }
 
 namespace
@@ -1347,8 +1442,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
 
     const Notice noticeParts = noticeLines(mail);
     const QList<QStringView> &notice = noticeParts.lines;
-    // An SES notification's key is on one line: the notice is joined for it only where a line holds the key, which
-    // only a text that holds it can have.
+    // An SES notification's key is on one line: the notice is joined for it only where a line holds the key, that
+    // is where one of the texts does as far as its lines go (the key holds no line break).
     // Found from its quotes: a search for the whole key sets up a matcher for each text, which costs more than
     // the few quotes a notice holds.
     const auto holdsSesKey = [](QStringView text) {
@@ -1360,8 +1455,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         }
         return false;
     };
-    const bool sesKey = std::any_of(noticeParts.texts.cbegin(), noticeParts.texts.cend(), holdsSesKey)
-        && std::any_of(notice.cbegin(), notice.cend(), holdsSesKey);
+    const bool sesKey = std::any_of(noticeParts.texts.cbegin(), noticeParts.texts.cend(), holdsSesKey);
     if (sesKey && readSesNotification(joinLines(notice, notice.size(), u'\n'), &reading))
         return reading;
     // The notice lowered (asciiLoweredLines() of all its lines, joined with '\n'), made once for the searches in it.
@@ -1370,6 +1464,14 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         if (!loweredNoticeCache)
             loweredNoticeCache = asciiLoweredLines(notice, notice.size(), '\n');
         return *loweredNoticeCache;
+    };
+    // Which four-byte sequences it holds, for the two dozen words and signatures looked for in all of it: most are
+    // then ruled out by two bit tests instead of a search through the whole notice each.
+    std::optional<NgramFilter> noticeFilterCache;
+    const auto noticeFilter = [&]() -> const NgramFilter * {
+        if (!noticeFilterCache)
+            noticeFilterCache.emplace(loweredNotice());
+        return &*noticeFilterCache;
     };
     // The command named anywhere in the notice, for recipients whose own lines do not name one; computed once.
     std::optional<QString> noticeCommandCache;
@@ -1382,7 +1484,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
                     joined = joinLines(notice, notice.size(), u'\n');
                 return *joined;
             };
-            noticeCommandCache = commandInLowered(loweredNotice(), text);
+            noticeCommandCache = commandInLowered(loweredNotice(), text, noticeFilter());
         }
         return *noticeCommandCache;
     };
@@ -1398,13 +1500,14 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         }
     }
     bool dsn = false;
-    Fields perMessage;
+    Fields perMessage; // the first group that names no recipient
+    bool hasPerMessage = false;
     QStringList statuses; // the Status field of each recipient, in order
     QStringList categories; // PowerMTA's X-PowerMTA-BounceCategory of each recipient, in order
     for (const Fields &g : std::as_const(groups)) {
         const bool isRecipient = !field(g, "final-recipient").isEmpty() || !field(g, "original-recipient").isEmpty();
         if (!isRecipient) {
-            if (perMessage.isEmpty())
+            if (!std::exchange(hasPerMessage, true))
                 perMessage = g;
             continue;
         }
@@ -1446,7 +1549,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         // The signature and the notice's first 40 lines (a prefix of it lowered) are searched apart: the signature
         // ends in a line break, which no signature holds, so none can span the two.
         rcptStageCache = containsAnyLowered(asciiLowered(signature), RcptStageSignatures)
-            || containsAnyLowered(loweredNotice().substr(0, joinedSize(notice, 40)), RcptStageSignatures);
+            || containsAnyLowered(
+                loweredNotice().substr(0, joinedSize(notice, 40)), RcptStageSignatures, noticeFilter());
         return *rcptStageCache;
     };
     const auto withDefaultCommand = [&rcptStageReporter](const QString &command) {
@@ -1454,8 +1558,14 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
     };
 
     if (dsn) {
-        // Fill in what the report leaves out from the notice: some MTAs put the SMTP reply only there.
-        const QList<Candidate> candidates = findCandidates(notice, {});
+        // Fill in what the report leaves out from the notice: some MTAs put the SMTP reply only there. Read only
+        // where the report leaves something out (most name each recipient's address and diagnostic), and once.
+        std::optional<QList<Candidate>> candidatesCache;
+        const auto candidates = [&]() -> const QList<Candidate> & {
+            if (!candidatesCache)
+                candidatesCache = findCandidates(notice, {});
+            return *candidatesCache;
+        };
         // A Final-Recipient that is not an address (Exim's file and pipe deliveries) names the address in the
         // notice instead ("generated by user@x"): take the notice's recipients the report does not name, in order.
         qsizetype nextCandidate = 0;
@@ -1463,8 +1573,8 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             BounceRecipient &r = reading.recipients[i];
             if (hasAt(r.address))
                 continue;
-            while (nextCandidate < candidates.size()) {
-                const QString &a = candidates[nextCandidate++].address;
+            while (nextCandidate < candidates().size()) {
+                const QString &a = candidates()[nextCandidate++].address;
                 const bool named = std::any_of(reading.recipients.cbegin(), reading.recipients.cend(),
                     [&](const BounceRecipient &o) { return o.address.compare(a, Qt::CaseInsensitive) == 0; });
                 if (!named) {
@@ -1482,7 +1592,7 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
         }
         for (BounceRecipient &r : reading.recipients) {
             if (r.diagnostic.isEmpty()) {
-                for (const Candidate &c : candidates) {
+                for (const Candidate &c : candidates()) {
                     if (c.address.compare(r.address, Qt::CaseInsensitive) == 0)
                         r.diagnostic = collapseSpaces(c.block.join(u' ')).left(2000);
                 }
@@ -1490,17 +1600,23 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             const bool ownText = !r.diagnostic.trimmed().isEmpty();
             if (r.diagnostic.isEmpty() && reading.recipients.size() == 1)
                 r.diagnostic = errorParagraph(notice);
-            if (r.command.isEmpty())
-                r.command = commandIn(r.diagnostic);
-            for (const Candidate &c : candidates) {
-                if (r.command.isEmpty() && c.address.compare(r.address, Qt::CaseInsensitive) == 0)
-                    r.command = commandIn(c.block.join(u' '));
-            }
-            if (r.command.isEmpty())
-                r.command = noticeCommand();
-            r.command = withDefaultCommand(r.command);
-            r.classification = classify(
-                r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, r.command, &r.replyCode);
+            // The command as the recipient's diagnostic, its lines in the notice or the notice as a whole names it;
+            // worked out only where the classification asks for it.
+            const auto command = [&]() {
+                if (r.command.isEmpty())
+                    r.command = commandIn(r.diagnostic);
+                for (qsizetype i = 0; r.command.isEmpty() && i < candidates().size(); ++i) {
+                    const Candidate &c = candidates()[i];
+                    if (c.address.compare(r.address, Qt::CaseInsensitive) == 0)
+                        r.command = commandIn(c.block.join(u' '));
+                }
+                if (r.command.isEmpty())
+                    r.command = noticeCommand();
+                r.command = withDefaultCommand(r.command);
+                return r.command;
+            };
+            r.classification = classifyWith(
+                r.action, statuses.value(&r - reading.recipients.data()), r.diagnostic, command, &r.replyCode);
             holdUndecided(r, ownText);
             applyVendorCategory(r, categories.value(&r - reading.recipients.data()));
             if (receiptRule)
@@ -1608,20 +1724,30 @@ BounceReading BounceHeuristics::read(const MimeMessage &mail)
             holdsFallbackCache.reset();
         }
         r.action = QStringLiteral("failed");
-        r.command = commandIn(block);
-        if (r.command.isEmpty())
-            r.command = noticeCommand();
-        r.command = withDefaultCommand(r.command);
-        r.classification = classify(QString(), QString(), r.diagnostic, r.command, &r.replyCode);
+        // The command as the recipient's lines or the notice as a whole names it; worked out only where a
+        // classification asks for it, once.
+        std::optional<QString> commandCache;
+        const auto command = [&]() {
+            if (!commandCache) {
+                QString found = commandIn(block);
+                if (found.isEmpty())
+                    found = noticeCommand();
+                commandCache = withDefaultCommand(found);
+            }
+            return *commandCache;
+        };
+        r.classification = classifyWith(QString(), QString(), r.diagnostic, command, &r.replyCode);
         if (r.classification.reason == u"undefined" && !othersParagraph && !holdsFallback()) {
             // The recipient's own lines held something that looked like a code ("Size (in bytes): 222") but
             // named no cause: the notice's error paragraph may.
             BounceRecipient retry = r;
             retry.diagnostic = collapseSpaces(r.diagnostic + u' ' + fallbackText).left(2000);
-            retry.classification = classify(QString(), QString(), retry.diagnostic, retry.command, &retry.replyCode);
+            retry.classification = classifyWith(QString(), QString(), retry.diagnostic, command, &retry.replyCode);
             if (retry.classification.reason != u"undefined")
                 r = std::move(retry);
         }
+        if (commandCache)
+            r.command = *commandCache;
         // The notice's error paragraph is the recipient's own text when the notice has only this recipient and
         // states an error (a reply code, or says "error"), not only the boilerplate that something failed.
         const bool noticeError = candidates.size() == 1 && (findReplyCode(fallbackText) || errorWordIn(fallbackText));

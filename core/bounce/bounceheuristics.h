@@ -19,7 +19,7 @@ struct BounceRecipient {
     int replyCode = 0;
     QString action; // failed, delayed, delivered, ... ("failed" when a non-standard bounce does not say)
     QString lastAttempt; // raw Last-Attempt-Date, if any
-    QString command; // the SMTP command the failure answered, if the bounce says
+    QString command; // the SMTP command the failure answered, if the bounce says and the classification asked
 };
 
 /// What a mail turned out to be, and its recipients when it is a bounce.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <cstring>
 
 #include <QByteArrayView>
@@ -52,6 +53,32 @@ inline bool equalsCi(const char *a, const char *b, size_t n)
             break;
     }
     return true;
+}
+
+/// Whether every byte of `s` is visible ASCII, 0x21 to 0x7e (no space, control, DEL or byte above): what a header
+/// field's name is made of. Eight bytes a step, a byte's range told by its high bit after an addition that carries
+/// into no other byte; a short text or the last bytes are padded with letters.
+inline bool isVisibleAscii(QByteArrayView s)
+{
+    constexpr std::uint64_t ones = 0x0101010101010101u;
+    constexpr std::uint64_t highBits = 0x8080808080808080u;
+    const auto invisible = [](std::uint64_t w) {
+        const std::uint64_t low7 = w & ~highBits;
+        const std::uint64_t above = (low7 + ones * (0x80 - 0x7f)) | w; // high bit: the byte is 0x7f or more
+        const std::uint64_t below = ~(low7 + ones * (0x80 - 0x21)) & ~w; // high bit: the byte is below 0x21
+        return (above | below) & highBits;
+    };
+    const char *p = s.data();
+    qsizetype n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, sizeof w);
+        if (invisible(w))
+            return false;
+    }
+    std::uint64_t w = ones * 'a';
+    std::memcpy(&w, p, size_t(n));
+    return invisible(w) == 0;
 }
 
 /// Position of `needle` in `s` at or after `from`, or -1.

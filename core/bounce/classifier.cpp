@@ -560,40 +560,24 @@ constexpr std::array FailureRows = {
     FailureRow { Failure::MalformedReply, "4.5.0", DeliveryClass::Soft, SystemError },
 };
 
-// The text as UTF-8 with ASCII letters lowered, and which byte sequences occur in it. Patterns are ASCII, so byte
-// search is exact and several times faster than QString searches (the importer runs this over every line of large
-// MTA logs); and a rule whose pattern cannot occur is rejected without a search (NgramFilter).
-class LoweredText
+// Patterns are ASCII, so byte search in the text lowered (Classifier::Text) is exact and several times faster than
+// QString searches (the importer runs this over every line of large MTA logs); and a rule whose pattern cannot occur
+// is rejected without a search (NgramFilter).
+using LoweredText = Classifier::Text;
+
+std::string loweredUtf8(const QString &text)
 {
-public:
-    explicit LoweredText(const QString &text)
-        : m_text(lowered(text))
-        , m_filter(m_text)
-    {
-    }
-
-    std::string_view text() const { return m_text; }
-    bool mayContain(std::string_view pattern) const { return m_filter.mayContain(pattern); }
-    bool mayContain(const NgramFilter::Key &key) const { return m_filter.mayContain(key); }
-
-private:
-    static std::string lowered(const QString &text)
-    {
-        // ASCII (most replies) straight from UTF-16, without the UTF-8 encoder and its second copy.
-        std::string out(size_t(text.size()), '\0');
-        if (ByteScan::lowerAsciiInto(text, out.data()))
-            return out;
-        out = text.toStdString();
-        for (char &c : out) {
-            if (c >= 'A' && c <= 'Z')
-                c = static_cast<char>(c - 'A' + 'a');
-        }
+    // ASCII (most replies) straight from UTF-16, without the UTF-8 encoder and its second copy.
+    std::string out(size_t(text.size()), '\0');
+    if (ByteScan::lowerAsciiInto(text, out.data()))
         return out;
+    out = text.toStdString();
+    for (char &c : out) {
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
     }
-
-    std::string m_text;
-    NgramFilter m_filter;
-};
+    return out;
+}
 
 // Non-ASCII bytes count as word characters, so a token glued to a non-ASCII letter does not stand alone.
 bool isWordByte(char c)
@@ -613,7 +597,7 @@ size_t findBytes(std::string_view text, std::string_view pattern, size_t from = 
 // Whether `pattern` occurs in the text (standing alone, with `word`); the caller has checked the filter.
 bool containsPattern(const LoweredText &text, std::string_view pattern, bool word)
 {
-    const std::string_view lower = text.text();
+    const std::string_view lower = text.lowered();
     if (!word)
         return findBytes(lower, pattern) != std::string_view::npos;
     for (size_t from = 0;;) {
@@ -652,14 +636,15 @@ const PreparedRules &preparedRules()
 const TextRule *matchText(const LoweredText &lower, QStringView status, Evidence evidence)
 {
     for (const PreparedRules::Rule &prepared : preparedRules().byEvidence[evidence == Evidence::Strong ? 0 : 1]) {
-        if (!lower.mayContain(prepared.key))
+        if (!lower.filter().mayContain(prepared.key))
             continue;
         const TextRule &rule = *prepared.rule;
         if (rule.onlyStatus && status != QLatin1String(rule.onlyStatus))
             continue;
         if (containsPattern(lower, rule.pattern, rule.word)
             && (rule.also.empty()
-                || (lower.mayContain(rule.also) && findBytes(lower.text(), rule.also) != std::string_view::npos)))
+                || (lower.filter().mayContain(rule.also)
+                    && findBytes(lower.lowered(), rule.also) != std::string_view::npos)))
             return &rule;
     }
     return nullptr;
@@ -688,7 +673,7 @@ DeliveryClass classOf(int klass)
     return klass == 2 ? DeliveryClass::Success : klass == 4 ? DeliveryClass::Soft : DeliveryClass::Hard;
 }
 
-// Classifier::reasonFor; `lowered` is the text lowered already, or nullptr.
+// Classifier::reasonFor; `lowered` is the text made ready already, or nullptr.
 QString reasonOf(const QString &status, const QString &text, const LoweredText *lowered)
 {
     // Evidence order: sender status code, specific text, specific status code, text hints, generic status code,
@@ -712,9 +697,7 @@ QString reasonOf(const QString &status, const QString &text, const LoweredText *
     return reasonName(Undefined);
 }
 
-} // namespace
-
-Classification Classifier::classifyFailure(Failure failure)
+Classification failureOf(Failure failure)
 {
     for (const FailureRow &row : FailureRows) {
         if (row.failure == failure)
@@ -724,11 +707,12 @@ Classification Classifier::classifyFailure(Failure failure)
     return {};
 }
 
-Classification Classifier::classifyReply(int code, const QString &enhanced, const QString &text)
+// Classifier::classifyReply; `prepared` is the text made ready already, or nullptr.
+Classification replyOf(int code, const QString &enhanced, const QString &text, const LoweredText *prepared)
 {
     const int klass = code / 100;
     if (code < 200 || code > 599)
-        return classifyFailure(Failure::MalformedReply);
+        return failureOf(Failure::MalformedReply);
 
     const auto given = StatusCode::parse(enhanced);
     if (klass == 2 || klass == 3) {
@@ -738,18 +722,19 @@ Classification Classifier::classifyReply(int code, const QString &enhanced, cons
     }
 
     StatusCode status { klass, 0, 0 };
-    std::optional<LoweredText> lower; // built once, for the status and the reason
+    std::optional<LoweredText> own; // built once, for the status and the reason
     if (given && given->klass == klass) {
         status = *given;
     } else if (const auto found = StatusCode::find(text); found && found->klass == klass) {
         status = *found;
     } else {
         // No usable code: refine X.0.0 from the text where it names the cause ("550 No such user" → 5.1.1).
-        lower.emplace(text);
+        if (!prepared)
+            prepared = &own.emplace(text);
         const QString bare = status.toString();
-        const TextRule *rule = matchText(*lower, bare, Evidence::Strong);
+        const TextRule *rule = matchText(*prepared, bare, Evidence::Strong);
         if (!rule)
-            rule = matchText(*lower, bare, Evidence::Weak);
+            rule = matchText(*prepared, bare, Evidence::Weak);
         if (rule) {
             status.subject = rule->subject;
             status.detail = rule->detail;
@@ -761,9 +746,35 @@ Classification Classifier::classifyReply(int code, const QString &enhanced, cons
         }
     }
     const QString statusText = status.toString();
-    return { statusText, classOf(klass), reasonOf(statusText, text, lower ? &*lower : nullptr) };
+    return { statusText, classOf(klass), reasonOf(statusText, text, prepared) };
+}
+
+} // namespace
+
+Classification Classifier::classifyFailure(Failure failure) { return failureOf(failure); }
+
+Classifier::Text::Text(const QString &text)
+    : m_original(text)
+    , m_lowered(loweredUtf8(text))
+    , m_filter(m_lowered)
+{
+}
+
+Classification Classifier::classifyReply(int code, const QString &enhanced, const QString &text)
+{
+    return replyOf(code, enhanced, text, nullptr);
+}
+
+Classification Classifier::classifyReply(int code, const QString &enhanced, const Text &text)
+{
+    return replyOf(code, enhanced, text.original(), &text);
 }
 
 QString Classifier::reasonFor(const QString &status, const QString &text) { return reasonOf(status, text, nullptr); }
+
+QString Classifier::reasonFor(const QString &status, const Text &text)
+{
+    return reasonOf(status, text.original(), &text);
+}
 
 } // namespace Mailpulse::Bounce

@@ -1,7 +1,11 @@
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include <QString>
 
+#include "bounce/ngramfilter.h"
 #include "bounce/statuscode.h"
 
 namespace Mailpulse::Bounce
@@ -23,6 +27,25 @@ enum class Failure {
 class Classifier final
 {
 public:
+    /// A diagnostic text made ready once for the calls below that take it, and for a caller's own searches of
+    /// lower-case ASCII phrases in it: UTF-8 with ASCII letters lowered (an ASCII phrase occurs in it exactly where a
+    /// case-insensitive search finds it in ASCII text, and never inside another character), and which of its
+    /// four-byte sequences it holds (NgramFilter), which rules out most phrases without a search.
+    class Text final
+    {
+    public:
+        explicit Text(const QString &text);
+
+        const QString &original() const { return m_original; }
+        std::string_view lowered() const { return m_lowered; }
+        const NgramFilter &filter() const { return m_filter; }
+
+    private:
+        QString m_original;
+        std::string m_lowered;
+        NgramFilter m_filter;
+    };
+
     /// A failure that is not an SMTP reply.
     static Classification classifyFailure(Failure failure);
 
@@ -32,6 +55,8 @@ public:
     /// matches, else X.0.0 refined from the text where it names a cause ("550 No such user here" → 5.1.1).
     /// A code outside 200-599 is classified as Failure::MalformedReply.
     static Classification classifyReply(int code, const QString &enhanced, const QString &text);
+    /// classifyReply() of a text made ready already.
+    static Classification classifyReply(int code, const QString &enhanced, const Text &text);
 
     /// The Sisimai-style reason for a failure with the given status and diagnostic text.
     /// Text evidence wins over the status code where it is specific (e.g. "greylisted", "mailbox full").
@@ -39,6 +64,8 @@ public:
     /// a generic status code (X.2.0, X.3.x, X.5.0, X.7.0, X.7.1), else "undefined" for soft and hard alike (the
     /// class already says whether to retry). A 2.x.x status gives "accepted". Matching is case-insensitive.
     static QString reasonFor(const QString &status, const QString &text);
+    /// reasonFor() of a text made ready already.
+    static QString reasonFor(const QString &status, const Text &text);
 };
 
 } // namespace Mailpulse::Bounce

@@ -157,9 +157,15 @@ std::optional<qint64> commonDateSeconds(QStringView text)
         return i - start >= least && (i >= text.size() || text[i] < u'0' || text[i] > u'9');
     };
     const auto digits = [&](int count, int *value) { return number(count, count, value); };
+    // Compared a unit at a time: QStringView::startsWith is a call into Qt, made some twenty times a date (the
+    // names of the days and months are tried in turn).
     const auto literal = [&](QStringView word) {
-        if (!text.sliced(i).startsWith(word))
+        if (text.size() - i < word.size())
             return false;
+        for (qsizetype k = 0; k < word.size(); ++k) {
+            if (text[i + k] != word[k])
+                return false;
+        }
         i += word.size();
         return true;
     };
@@ -266,12 +272,9 @@ public:
             + lowerAscii(g_mime_content_type_get_media_subtype(type));
         part.depth = depth;
         part.inAttachedMessage = inAttached;
-        // Inside the returned original only report parts matter; its body is the sender's own mail.
-        const bool wanted
-            = !inAttached || part.contentType == "text/rfc822-headers" || part.contentType.endsWith("delivery-status");
         if (part.isHtmlNotice())
             m_html.append({ m_message.m_parts.size(), reinterpret_cast<GMimePart *>(object) });
-        else if (wanted)
+        else if (part.readsText())
             part.text = readText(reinterpret_cast<GMimePart *>(object), part.contentType, &part.truncated);
         if (part.contentType == "text/rfc822-headers" && m_message.m_originalHeaders.isEmpty())
             m_message.m_originalHeaders = MimeHeaders::fromText(part.text);

@@ -44,12 +44,23 @@ private:
 /// One leaf of a parsed mail, flattened for bounce reading: its type, its decoded text and where it sits.
 struct MimePart {
     QByteArray contentType; // lower-case "type/subtype"
-    QString text; // transfer-decoded and converted to Unicode; at most MimeMessage::Limits::maxPartBytes
+    QString text; // transfer-decoded and converted to Unicode; at most MimeMessage::Limits::maxPartBytes; empty
+                  // where readsText() says it is not read
     int depth = 0; // 0 = the top-level body
     bool inAttachedMessage = false; // inside a message/rfc822 (the returned original)
     bool truncated = false; // text was cut at the limit
 
     bool isPlainText() const { return contentType == "text/plain" || contentType == "text/x-plain"; }
+    /// Whether bounce reading reads this part's text, so that both MIME paths decode it: a text or message part
+    /// outside the returned original (an image or an attachment, such as a logo or a TNEF file, is never read, and
+    /// decoding the corpus's 30 of them cost 3% of reading it), and inside it only a report part (its body is the
+    /// sender's own mail).
+    bool readsText() const
+    {
+        if (inAttachedMessage)
+            return contentType == "text/rfc822-headers" || contentType.endsWith("delivery-status");
+        return contentType.startsWith("text/") || contentType.startsWith("message/");
+    }
     /// Whether bounce reading takes this part's text for the notice only when the mail has no plain text; such a
     /// part's text is left empty where readsHtmlNotice() says it is not read.
     bool isHtmlNotice() const { return !inAttachedMessage && contentType == "text/html"; }

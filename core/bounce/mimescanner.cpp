@@ -70,7 +70,10 @@ bool readFields(const char *&p, const char *end, Fields &out, bool *blankLine = 
         QByteArrayView name(p, colon ? colon : p);
         while (!name.isEmpty() && isSpace(name.back()))
             name.chop(1);
-        if (!colon || std::any_of(name.begin(), name.end(), isSpace)) {
+        // Nearly every name is visible ASCII: then it holds no blank and no byte a name may not have, which are
+        // looked for a byte at a time only otherwise.
+        const bool visible = ByteScan::isVisibleAscii(name);
+        if (!colon || (!visible && std::any_of(name.begin(), name.end(), isSpace))) {
             // A line that is no field between fields (most often a value folded without its leading white space,
             // "Jun 2018 07:31:37 +0000"): GMime skips it. One followed by a continuation line or by the end of the
             // mail is left to GMime.
@@ -80,12 +83,8 @@ bool readFields(const char *&p, const char *end, Fields &out, bool *blankLine = 
             p = next;
             continue;
         }
-        if (name.isEmpty())
+        if (name.isEmpty() || !visible)
             return false;
-        for (const char c : name) {
-            if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
-                return false;
-        }
         out.append({ name, QByteArrayView(colon + 1, eol) });
         p = eol < end ? eol + 1 : end;
     }
@@ -464,12 +463,9 @@ bool Scanner::leaf(
     part.contentType = type.type;
     part.depth = depth;
     part.inAttachedMessage = inAttached;
-    // Inside the returned original only report parts matter; its body is the sender's own mail.
-    const bool wanted
-        = !inAttached || part.contentType == "text/rfc822-headers" || part.contentType.endsWith("delivery-status");
     if (part.isHtmlNotice()) {
         m_html.append({ parts.size(), QByteArrayView(begin, end), encoding, type.charset });
-    } else if (wanted) {
+    } else if (part.readsText()) {
         // Only text/* parts declare a charset; message/global-delivery-status (RFC 6533) is UTF-8 by definition.
         const char *charset = part.contentType.startsWith("text/") ? type.charset.constData() : nullptr;
         part.text = MimeText::decodeText(

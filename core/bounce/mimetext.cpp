@@ -154,6 +154,26 @@ bool isUtf8OrAscii(const char *charset)
 
 bool isLatin1(const char *charset) { return isNamed(charset, { "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1" }); }
 
+bool isAsciiCompatible(const char *charset)
+{
+    const auto startsWith
+        = [charset](const char *prefix) { return g_ascii_strncasecmp(charset, prefix, std::strlen(prefix)) == 0; };
+    return isNamed(charset, { "iso-2022-jp" }) || startsWith("iso-8859-") || startsWith("iso8859-")
+        || startsWith("iso_8859-") || startsWith("windows-125");
+}
+
+namespace
+{
+
+// No byte of 0x80 or above, and no ESC (which starts an ISO 2022 escape sequence).
+bool isAsciiWithoutEscape(QByteArrayView bytes)
+{
+    return ByteScan::findChar(bytes, '\x1b') < 0
+        && std::none_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+} // namespace
+
 void GObjectUnref::operator()(void *object) const
 {
     if (object)
@@ -184,12 +204,17 @@ QString decodeText(
     const bool convert = charset && *charset && !isUtf8OrAscii(charset);
     // ISO-8859-1 needs no converter: each byte is its code point (what iconv makes of it, without a UTF-8 round trip).
     const bool latin1 = convert && isLatin1(charset);
-    if (encoding == TransferEncoding::Identity && (!convert || latin1)) {
-        // 7bit/8bit UTF-8, ASCII or Latin-1: straight to text, without GMime or a copy.
-        if (input.size() > maxBytes)
-            *truncated = true;
+    // Nor does ASCII text in a charset that agrees with ASCII (English notices labelled ISO-2022-JP by Japanese
+    // carriers): iconv would give the same characters, at several times the cost of reading the text.
+    const bool asciiCompatible = convert && !latin1 && isAsciiCompatible(charset);
+    if (encoding == TransferEncoding::Identity) {
         const QByteArrayView kept = input.first(qMin<qsizetype>(input.size(), maxBytes));
-        return latin1 ? QString::fromLatin1(kept) : bytesToText(kept);
+        if (!convert || latin1 || (asciiCompatible && isAsciiWithoutEscape(kept))) {
+            // 7bit/8bit UTF-8, ASCII or Latin-1: straight to text, without GMime or a copy.
+            if (input.size() > maxBytes)
+                *truncated = true;
+            return latin1 ? QString::fromLatin1(kept) : bytesToText(kept);
+        }
     }
     ensureGMimeInitialized();
     QByteArray bytes;
@@ -218,7 +243,7 @@ QString decodeText(
         }
     }
     if (convert) {
-        if (latin1)
+        if (latin1 || (asciiCompatible && isAsciiWithoutEscape(bytes)))
             return QString::fromLatin1(bytes);
         if (GMimeFilter *filter = charsetFilter(charset)) {
             char *out = nullptr;

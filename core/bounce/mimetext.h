@@ -50,6 +50,11 @@ bool isUtf8OrAscii(const char *charset);
 /// QString::fromLatin1().
 bool isLatin1(const char *charset);
 
+/// Whether a charset name means one that iconv converts to ASCII on every byte below 0x80 but ESC: ISO-2022-JP (in
+/// its initial state, which only an escape sequence leaves), the ISO-8859 parts and the Windows code pages 125x.
+/// Text in it that holds no other byte is ASCII already.
+bool isAsciiCompatible(const char *charset);
+
 /// A converter from `charset` to UTF-8, reset and ready, cached per thread; nullptr when iconv does not know it.
 GMimeFilter *charsetFilter(const char *charset);
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <random>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 
 #include "bounce/asciimatch.h"
 #include "bounce/bytescan.h"
+#include "bounce/ngramfilter.h"
 
 using namespace Mailpulse::Bounce;
 
@@ -92,6 +94,8 @@ private slots:
     void loweredSearchIsCaseInsensitiveContains();
     void equalsCi();
     void isSimplified();
+    void ngramFilterKeepsEveryOccurrence();
+    void isVisibleAscii();
 };
 
 void TestByteScan::findInShort_data()
@@ -221,6 +225,40 @@ void TestByteScan::asciiMatchAgreesWithExpressions()
                 QFAIL(qPrintable(QStringLiteral("%1 differs on \"%2\"").arg(QLatin1String(e.name), text)));
         }
     }
+    // Text with other characters, as ByteScan::lowerAsciiInto lowers it (each non-ASCII unit as 0x80): the stand-ins
+    // answer as the expressions wherever standsInFor() says so, which is everywhere but where U+212A or U+017F is.
+    // Non-ASCII letters, digits and spaces (NBSP, NEL, ideographic space), 'İ' and 'ı', a surrogate pair, next to
+    // the words and around the word boundaries and the argument after "to:".
+    const char16_t *const others[] = { u"\u00e9", u"\u00a0", u"\u0085", u"\u3000", u"\u0130", u"\u0131", u"\u212a",
+        u"\u017f", u"\u65e5\u672c", u"\U0001f600", u"\u0661", u"\u00c9" };
+    std::uniform_int_distribution<size_t> other(0, std::size(others) - 1);
+    int checked = 0;
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        for (int n = length(random); n > 0; --n) {
+            if (random() % 3 == 0)
+                text += QStringView(others[other(random)]);
+            else
+                text += QLatin1String(pieces[piece(random)]);
+        }
+        const bool standsIn = AsciiMatch::standsInFor(text);
+        QCOMPARE(standsIn, !text.contains(u'\u212a') && !text.contains(u'\u017f'));
+        if (!standsIn)
+            continue;
+        std::string lower(size_t(text.size()), '\0');
+        ByteScan::lowerAsciiInto(text, lower.data());
+        for (const Expression &e : expressions()) {
+            if (e.inAscii(lower) != e.expression.match(text).hasMatch())
+                QFAIL(qPrintable(QStringLiteral("%1 differs on \"%2\"").arg(QLatin1String(e.name), text)));
+        }
+        ++checked;
+    }
+    QVERIFY(checked > 10000);
+    // Where they differ: "rcpt" before a letter is no command, and U+212A is one to the expression.
+    QVERIFY(!AsciiMatch::standsInFor(u"RCPT\u212a"));
+    QVERIFY(!QRegularExpression(QStringLiteral("\\brcpt(?![a-z])"), QRegularExpression::CaseInsensitiveOption)
+                 .match(u"RCPT\u212a")
+                 .hasMatch());
 }
 
 void TestByteScan::replyCodeOnly_data()
@@ -507,6 +545,64 @@ void TestByteScan::isSimplified()
         for (int n = length(random); n > 0; --n)
             text += spread(random) ? QChar(u'x') : QChar(pieces[piece(random)]);
         QVERIFY2(ByteScan::isSimplified(text) == (text.simplified() == text), qPrintable(text));
+    }
+}
+
+// NgramFilter may let a needle through that does not occur, never reject one that does: every piece of random texts
+// (a few letters, so that pieces share their start and their end) passes, by itself and by its key; and a needle
+// that shares only its first four bytes with the text is rejected by its last four.
+void TestByteScan::ngramFilterKeepsEveryOccurrence()
+{
+    std::mt19937 random(20261203);
+    const std::string_view alphabet = "mailbox fu\x80";
+    int rejected = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string text(random() % 300, 'a');
+        for (char &c : text)
+            c = alphabet[random() % alphabet.size()];
+        const NgramFilter filter(text);
+        const size_t length = 1 + random() % 24;
+        if (!text.empty()) {
+            const std::string piece = text.substr(random() % text.size(), length);
+            QVERIFY2(filter.mayContain(piece), piece.c_str());
+            QVERIFY2(filter.mayContain(NgramFilter::keyOf(piece)), piece.c_str());
+        }
+        std::string other(length, 'a');
+        for (char &c : other)
+            c = alphabet[random() % alphabet.size()];
+        if (text.find(other) == std::string::npos)
+            rejected += filter.mayContain(other) ? 0 : 1;
+        else
+            QVERIFY(filter.mayContain(other));
+    }
+    QVERIFY(rejected > 1000); // it does reject
+    const NgramFilter mailbox("550 mailbox unavailable");
+    QVERIFY(mailbox.mayContain("mailbox unavailable"));
+    QVERIFY(mailbox.mayContain("unavailable"));
+    QVERIFY(!mailbox.mayContain("mailbox full"));
+    QVERIFY(!mailbox.mayContain("mailbox is disabled"));
+}
+
+// isVisibleAscii against a byte at a time on random byte strings of up to 40 bytes (five eight-byte steps and every
+// tail length), of bytes at both edges of the range and around the high bit, mostly letters.
+void TestByteScan::isVisibleAscii()
+{
+    const unsigned char edges[] = { 0x00, 0x09, 0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0x81, 0xa0, 0xa1, 0xfe, 0xff, ':' };
+    std::mt19937 random(20261203);
+    for (int round = 0; round < 20000; ++round) {
+        QByteArray s(qsizetype(random() % 41), 'a');
+        for (char &c : s)
+            c = char(random() % 4 ? 'a' + random() % 26 : edges[random() % std::size(edges)]);
+        const bool expected = std::all_of(s.cbegin(), s.cend(),
+            [](char c) { return static_cast<unsigned char>(c) >= 0x21 && static_cast<unsigned char>(c) <= 0x7e; });
+        QVERIFY2(ByteScan::isVisibleAscii(s) == expected, s.toHex().constData());
+    }
+    for (int b = 0; b < 256; ++b) {
+        for (qsizetype at = 0; at < 17; ++at) {
+            QByteArray s(17, 'x');
+            s[at] = char(b);
+            QCOMPARE(ByteScan::isVisibleAscii(s), b >= 0x21 && b <= 0x7e);
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+#include <random>
+
 #include <QTest>
 
 #include "bounce/classifier.h"
@@ -26,6 +28,7 @@ private slots:
     void reasonFor_data();
     void reasonFor();
     void reasonForIsCaseInsensitive();
+    void textFindsPhrasesCaseInsensitively();
     void benchmarkReasonFor();
 };
 
@@ -150,6 +153,8 @@ void TestClassifier::classifyReply()
     QFETCH(QString, reason);
 
     QCOMPARE(Classifier::classifyReply(code, enhanced, text), (Classification { status, cls, reason }));
+    QCOMPARE(
+        Classifier::classifyReply(code, enhanced, Classifier::Text(text)), (Classification { status, cls, reason }));
 }
 
 void TestClassifier::reasonFor_data()
@@ -291,6 +296,7 @@ void TestClassifier::reasonFor()
     QFETCH(QString, reason);
 
     QCOMPARE(Classifier::reasonFor(status, text), reason);
+    QCOMPARE(Classifier::reasonFor(status, Classifier::Text(text)), reason);
 }
 
 void TestClassifier::reasonForIsCaseInsensitive()
@@ -299,6 +305,37 @@ void TestClassifier::reasonForIsCaseInsensitive()
         Classifier::reasonFor(QStringLiteral("5.0.0"), QStringLiteral("USER UNKNOWN")), QStringLiteral("userunknown"));
     QCOMPARE(
         Classifier::reasonFor(QStringLiteral("4.7.1"), QStringLiteral("GreyListed")), QStringLiteral("greylisted"));
+}
+
+// A text made ready (Classifier::Text) holds a lower-case ASCII phrase exactly where QString::contains() finds it
+// case-insensitively in ASCII text, and in text with other characters (Latin-1, CJK, a surrogate pair) exactly where
+// it finds it in the text with those characters taken out of the way (no phrase is found inside or across one); the
+// filter never rules out a phrase that occurs. Random texts of phrase pieces in either case, 20000 of them.
+void TestClassifier::textFindsPhrasesCaseInsensitively()
+{
+    const char16_t *const pieces[] = { u"mail", u"MAIL", u"box", u" ", u"full", u"Full", u"quota", u"mail.local:",
+        u"\u00e9", u"\u65e5", u"\U0001f600", u"temporar", u"TEMPORAR", u"ily", u"-", u":" };
+    const char *const phrases[]
+        = { "mailbox full", "mail box", "quota", "mail.local:", "temporar", "full mail", "temporarily" };
+    std::mt19937 random(20261203);
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        for (int n = int(random() % 10); n > 0; --n)
+            text += QStringView(pieces[random() % std::size(pieces)]);
+        const Classifier::Text ready(text);
+        QString plain = text; // each non-ASCII character as a NUL, which no phrase holds
+        for (qsizetype i = 0; i < plain.size(); ++i) {
+            if (plain[i].unicode() >= 0x80)
+                plain[i] = QChar(0);
+        }
+        for (const char *phrase : phrases) {
+            const bool expected = plain.contains(QLatin1String(phrase), Qt::CaseInsensitive);
+            QCOMPARE(ready.lowered().find(phrase) != std::string_view::npos, expected);
+            if (expected)
+                QVERIFY(ready.filter().mayContain(phrase));
+        }
+    }
+    QCOMPARE(Classifier::Text(QStringLiteral("Abc")).original(), QStringLiteral("Abc"));
 }
 
 void TestClassifier::benchmarkReasonFor()

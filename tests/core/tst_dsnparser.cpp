@@ -113,6 +113,7 @@ private slots:
     void lineEndings();
     void fingerprintsAreStable();
     void globalDeliveryStatus();
+    void reportFieldsAmongOthers();
     void base64AndCharsets();
     void plainTextBounces_data();
     void plainTextBounces();
@@ -222,6 +223,43 @@ void TestDsnParser::globalDeliveryStatus()
     QCOMPARE(mail.events.size(), 1);
     QCOMPARE(mail.events[0].recipient, QStringLiteral(u"üser@bücher.example"));
     QCOMPARE(mail.events[0].classification.reason, QStringLiteral("userunknown"));
+}
+
+// The report's fields that bounce reading keeps are found whatever the case of their names, among others it does
+// not keep: an unknown field's continuation lines stay its own, a group of unknown fields only is still the
+// per-message group (its Arrival-Date is the first group's, here none), and a name with a character that only
+// folds to a letter (U+017F LONG S in "Status") is not a field bounce reading knows.
+void TestDsnParser::reportFieldsAmongOthers()
+{
+    const QByteArray raw = "From: MAILER-DAEMON@mx.example.net\nTo: s@example.org\nSubject: Undelivered\n"
+                           "Date: Thu, 29 Apr 2013 23:45:32 +0000\nMIME-Version: 1.0\n"
+                           "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+                           "--B\nContent-Type: text/plain\n\nThe mail system\n\n"
+                           "--B\nContent-Type: message/delivery-status\n\n"
+                           "X-Postfix-Queue-ID: 4ABC\n\n"
+                           "Arrival-Date: Mon, 1 Jan 2001 00:00:00 +0000\n\n"
+                           "FINAL-RECIPIENT: rfc822; a@example.com\n"
+                           "X-Unknown: one\n"
+                           "  two: 5.7.1\n"
+                           "aCtIoN: failed\n"
+                           "\xc5\xbf"
+                           "tatus: 4.4.7\n"
+                           "Status: 5.1.1\n"
+                           "X-Other: x\n"
+                           "  Diagnostic-Code: smtp; 552 mailbox full\n"
+                           "Diagnostic-Code: smtp; 550 5.1.1 no such user\n"
+                           "Remote-MTA: dns; mx.example.com\n"
+                           "--B--\n";
+    const ParsedMail mail = DsnParser::parse(raw, QString());
+    QCOMPARE(mail.events.size(), 1);
+    const BounceEvent &e = mail.events[0];
+    QCOMPARE(e.recipient, QStringLiteral("a@example.com"));
+    QCOMPARE(e.action, QStringLiteral("failed"));
+    QCOMPARE(e.classification.status, QStringLiteral("5.1.1"));
+    QCOMPARE(e.classification.reason, QStringLiteral("userunknown"));
+    QCOMPARE(e.diagnostic, QStringLiteral("550 5.1.1 no such user"));
+    QCOMPARE(e.remoteMta, QStringLiteral("mx.example.com"));
+    QCOMPARE(e.occurredAt, QDateTime(QDate(2013, 4, 29), QTime(23, 45, 32), Qt::UTC)); // the mail's Date
 }
 
 void TestDsnParser::base64AndCharsets()

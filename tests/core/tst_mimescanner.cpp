@@ -142,10 +142,13 @@ private slots:
     void lineEndingsNormalizedAnywhere();
     void latin1ReadAsGMimeConvertsIt_data();
     void latin1ReadAsGMimeConvertsIt();
+    void asciiInCompatibleCharsetReadAsGMimeConvertsIt_data();
+    void asciiInCompatibleCharsetReadAsGMimeConvertsIt();
     void fieldNameKeyIsLatin1Lowered();
     void originalHeadersFromAHeadersPart();
     void htmlDecodedOnlyWithoutPlainText_data();
     void htmlDecodedOnlyWithoutPlainText();
+    void onlyTextAndMessagePartsDecoded();
     void headerTextSplitsAsBefore_data();
     void headerTextSplitsAsBefore();
 };
@@ -359,6 +362,65 @@ void TestMimeScanner::latin1ReadAsGMimeConvertsIt()
         QVERIFY(!MimeText::isLatin1(other));
 }
 
+void TestMimeScanner::asciiInCompatibleCharsetReadAsGMimeConvertsIt_data()
+{
+    QTest::addColumn<QByteArray>("charset");
+    for (const char *name :
+        { "iso-2022-jp", "ISO-2022-JP", "iso-8859-15", "ISO8859-2", "iso_8859-7", "windows-1252", "Windows-1251" })
+        QTest::newRow(name) << QByteArray(name);
+}
+
+// The charsets whose ASCII text decodeText takes as it is, without iconv: random texts of ASCII bytes (NUL, the
+// controls, SO and SI among them), some with an ESC or a byte above 0x7f (which go to iconv), read as GMime's
+// converter reads them, unencoded and in base64 and quoted-printable, whole and truncated; Japanese text with its
+// escape sequences is still converted; and no charset that differs from ASCII below 0x80 is taken.
+void TestMimeScanner::asciiInCompatibleCharsetReadAsGMimeConvertsIt()
+{
+    QFETCH(QByteArray, charset);
+    QVERIFY(MimeText::isAsciiCompatible(charset.constData()));
+    const auto viaGMime = [&charset](QByteArray bytes) {
+        GMimeFilter *filter = MimeText::charsetFilter(charset.constData());
+        char *out = nullptr;
+        size_t outLength = 0;
+        size_t outPrespace = 0;
+        g_mime_filter_complete(filter, bytes.data(), size_t(bytes.size()), 0, &out, &outLength, &outPrespace);
+        return QString::fromUtf8(out, qsizetype(outLength));
+    };
+    QVERIFY(MimeText::charsetFilter(charset.constData()));
+    std::mt19937 random(20261203);
+    const auto check = [&](const QByteArray &bytes) {
+        bool truncated = false;
+        const char *name = charset.constData();
+        QCOMPARE(MimeText::decodeText(bytes, MimeText::TransferEncoding::Identity, name, 1 << 20, &truncated),
+            viaGMime(bytes));
+        QVERIFY(!truncated);
+        QCOMPARE(MimeText::decodeText(bytes.toBase64(), MimeText::TransferEncoding::Base64, name, 1 << 20, &truncated),
+            viaGMime(bytes));
+        QByteArray quoted;
+        for (const char c : bytes)
+            quoted += "=" + QByteArray(1, c).toHex().toUpper();
+        QCOMPARE(MimeText::decodeText(quoted, MimeText::TransferEncoding::QuotedPrintable, name, 1 << 20, &truncated),
+            viaGMime(bytes));
+        const qsizetype cut = bytes.size() / 2;
+        QCOMPARE(MimeText::decodeText(bytes, MimeText::TransferEncoding::Identity, name, cut, &truncated),
+            viaGMime(bytes.left(cut)));
+        QCOMPARE(truncated, cut < bytes.size());
+    };
+    for (int round = 0; round < 500; ++round) {
+        QByteArray bytes(qsizetype(random() % 300), Qt::Uninitialized);
+        for (char &c : bytes)
+            c = char(random() % 4 ? 0x20 + random() % 0x5f : random() % 0x20);
+        if (!bytes.isEmpty() && random() % 4 == 0)
+            bytes[qsizetype(random() % size_t(bytes.size()))] = random() % 2 ? '\x1b' : char(0x80 + random() % 0x80);
+        check(bytes);
+    }
+    if (charset.startsWith("iso-2022") || charset.startsWith("ISO-2022"))
+        check(QByteArray("Mail \x1b$B%a!<%k\x1b(B to user@example.jp"));
+    for (const char *other : { "shift_jis", "iso-2022-kr", "iso-2022-jp-2", "utf-7", "unicode-1-1-utf-7", "utf-16",
+             "euc-jp", "iso-8859", "windows-874" })
+        QVERIFY2(!MimeText::isAsciiCompatible(other), other);
+}
+
 void TestMimeScanner::lineEndingsNormalizedAnywhere()
 {
     // By definition: CRLF and a lone CR become LF, every other byte stays. The copy goes 16 bytes a step up to each
@@ -472,6 +534,34 @@ void TestMimeScanner::htmlDecodedOnlyWithoutPlainText()
     QVERIFY(htmlPart != fast.parts().cend());
     QCOMPARE(readsHtmlNotice(fast.parts()), htmlRead);
     QCOMPARE(htmlPart->text.trimmed(), htmlRead ? QStringLiteral("<p>550 5.1.1 x@example.com</p>") : QString());
+}
+
+// Both paths decode the text and message parts outside the returned original, not an image or an attachment
+// beside them (bounce reading reads no such part): those keep their type and place, with an empty text.
+void TestMimeScanner::onlyTextAndMessagePartsDecoded()
+{
+    const QByteArray raw = "From: a@example.org\nContent-Type: multipart/mixed; boundary=o\n\n"
+                           "--o\nContent-Type: text/plain\n\n550 5.1.1 x@example.com\n"
+                           "--o\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
+                           "--o\nContent-Type: application/ms-tnef\nContent-Transfer-Encoding: base64\n\neJ8+IgAA\n"
+                           "--o\nContent-Type: text/calendar\n\nBEGIN:VCALENDAR\n"
+                           "--o\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n"
+                           "--o--\n";
+    MimeMessage fast;
+    QVERIFY(MimeScanner::scan(prepared(raw), {}, fast));
+    const MimeMessage gmime = viaGMime(raw);
+    QCOMPARE(difference(fast, gmime), QString());
+    for (const MimeMessage *mail : { &std::as_const(fast), &gmime }) {
+        QCOMPARE(mail->parts().size(), 5);
+        QCOMPARE(mail->parts()[0].text.trimmed(), QStringLiteral("550 5.1.1 x@example.com"));
+        QCOMPARE(mail->parts()[1].contentType, QByteArray("image/png"));
+        QVERIFY(!mail->parts()[1].readsText());
+        QVERIFY(mail->parts()[1].text.isEmpty());
+        QCOMPARE(mail->parts()[2].contentType, QByteArray("application/ms-tnef"));
+        QVERIFY(mail->parts()[2].text.isEmpty());
+        QCOMPARE(mail->parts()[3].text.trimmed(), QStringLiteral("BEGIN:VCALENDAR"));
+        QCOMPARE(mail->parts()[4].text.trimmed(), QStringLiteral("Status: 5.1.1"));
+    }
 }
 
 void TestMimeScanner::headerTextSplitsAsBefore_data()
