@@ -51,11 +51,12 @@ struct ImportSummary {
 
 /// Imports bounce mails (single files, mbox, Maildir) and MTA logs (Postfix, Exim; plain, rotated, .gz) into the
 /// store. Each file is one transaction: a file with bad input stores nothing and the others go on. Every event
-/// goes to the sinks in the order added, exactly as OutcomeRecorder feeds them (a Duplicate from the first sink,
-/// the bounce-event sink, stops the later ones). Logs are read incrementally: a file continues where the last
-/// import stopped unless it was rotated. Memory stays bounded whatever the size of a file: a log is read and parsed
-/// on a second thread and its events reach the sinks in line order, a few bounded chunks behind, inside the file's
-/// transaction; they are never collected.
+/// goes to the sinks in the order added, with the same results as OutcomeRecorder feeding them one event at a time
+/// (a Duplicate from the first sink, the bounce-event sink, stops the later ones); a log's events reach the first
+/// sink a chunk at a time (OutcomeSink::recordAll()) and the later sinks one by one, in line order. Logs are read
+/// incrementally: a file continues where the last import stopped unless it was rotated. Memory stays bounded
+/// whatever the size of a file: a log is read and parsed on a second thread and its events reach the sinks a few
+/// bounded chunks behind, inside the file's transaction; they are never collected.
 class Importer final
 {
 public:
