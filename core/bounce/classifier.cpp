@@ -563,8 +563,6 @@ constexpr std::array FailureRows = {
 // Patterns are ASCII, so byte search in the text lowered (Classifier::Text) is exact and several times faster than
 // QString searches (the importer runs this over every line of large MTA logs); and a rule whose pattern cannot occur
 // is rejected without a search (NgramFilter).
-using LoweredText = Classifier::Text;
-
 std::string loweredUtf8(const QString &text)
 {
     // ASCII (most replies) straight from UTF-16, without the UTF-8 encoder and its second copy.
@@ -595,7 +593,7 @@ size_t findBytes(std::string_view text, std::string_view pattern, size_t from = 
 }
 
 // Whether `pattern` occurs in the text (standing alone, with `word`); the caller has checked the filter.
-bool containsPattern(const LoweredText &text, std::string_view pattern, bool word)
+bool containsPattern(const Classifier::Text &text, std::string_view pattern, bool word)
 {
     const std::string_view lower = text.lowered();
     if (!word)
@@ -633,7 +631,7 @@ const PreparedRules &preparedRules()
     return prepared;
 }
 
-const TextRule *matchText(const LoweredText &lower, QStringView status, Evidence evidence)
+const TextRule *matchText(const Classifier::Text &lower, QStringView status, Evidence evidence)
 {
     for (const PreparedRules::Rule &prepared : preparedRules().byEvidence[evidence == Evidence::Strong ? 0 : 1]) {
         if (!lower.filter().mayContain(prepared.key))
@@ -674,7 +672,7 @@ DeliveryClass classOf(int klass)
 }
 
 // Classifier::reasonFor; `lowered` is the text made ready already, or nullptr.
-QString reasonOf(const QString &status, const QString &text, const LoweredText *lowered)
+QString reasonOf(const QString &status, const QString &text, const Classifier::Text *lowered)
 {
     // Evidence order: sender status code, specific text, specific status code, text hints, generic status code,
     // "undefined".
@@ -684,8 +682,8 @@ QString reasonOf(const QString &status, const QString &text, const LoweredText *
     const StatusRule *statusRule = matchStatus(code);
     if (statusRule && statusRule->weight == StatusRule::Sender)
         return reasonName(statusRule->reason);
-    std::optional<LoweredText> own;
-    const LoweredText &lower = lowered ? *lowered : own.emplace(text);
+    std::optional<Classifier::Text> own;
+    const Classifier::Text &lower = lowered ? *lowered : own.emplace(text);
     if (const TextRule *rule = matchText(lower, status, Evidence::Strong))
         return reasonName(rule->reason);
     if (statusRule && statusRule->weight == StatusRule::Specific)
@@ -697,22 +695,12 @@ QString reasonOf(const QString &status, const QString &text, const LoweredText *
     return reasonName(Undefined);
 }
 
-Classification failureOf(Failure failure)
-{
-    for (const FailureRow &row : FailureRows) {
-        if (row.failure == failure)
-            return { QString::fromLatin1(row.status), row.cls, reasonName(row.reason) };
-    }
-    Q_UNREACHABLE();
-    return {};
-}
-
 // Classifier::classifyReply; `prepared` is the text made ready already, or nullptr.
-Classification replyOf(int code, const QString &enhanced, const QString &text, const LoweredText *prepared)
+Classification replyOf(int code, const QString &enhanced, const QString &text, const Classifier::Text *prepared)
 {
     const int klass = code / 100;
     if (code < 200 || code > 599)
-        return failureOf(Failure::MalformedReply);
+        return Classifier::classifyFailure(Failure::MalformedReply);
 
     const auto given = StatusCode::parse(enhanced);
     if (klass == 2 || klass == 3) {
@@ -722,7 +710,7 @@ Classification replyOf(int code, const QString &enhanced, const QString &text, c
     }
 
     StatusCode status { klass, 0, 0 };
-    std::optional<LoweredText> own; // built once, for the status and the reason
+    std::optional<Classifier::Text> own; // built once, for the status and the reason
     if (given && given->klass == klass) {
         status = *given;
     } else if (const auto found = StatusCode::find(text); found && found->klass == klass) {
@@ -751,7 +739,15 @@ Classification replyOf(int code, const QString &enhanced, const QString &text, c
 
 } // namespace
 
-Classification Classifier::classifyFailure(Failure failure) { return failureOf(failure); }
+Classification Classifier::classifyFailure(Failure failure)
+{
+    for (const FailureRow &row : FailureRows) {
+        if (row.failure == failure)
+            return { QString::fromLatin1(row.status), row.cls, reasonName(row.reason) };
+    }
+    Q_UNREACHABLE();
+    return {};
+}
 
 Classifier::Text::Text(const QString &text)
     : m_original(text)

@@ -356,8 +356,8 @@ void TestBounceRepository::manyRowsSortOutDuplicates()
 
 void TestBounceRepository::manyRowsRefuseUnprinted()
 {
-    // A row without a fingerprint fails the call before anything is stored; another constraint failure (no
-    // source: NOT NULL) fails it with SQLite's error.
+    // A row without a fingerprint (the last of 70: the first statement of 64 would go through) fails the call
+    // before anything is stored.
     BounceRepository repo(*m_db);
     const QDateTime t(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
     std::vector<BounceRow> rows;
