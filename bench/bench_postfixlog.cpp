@@ -6,7 +6,7 @@
 // Usage: bench_postfixlog [LINES] [--status-only] [--no-successes] [--keep DIR] [--log FILE] [--once] [--old]
 //                         [--bounces-only | --sinks LIST]
 //   --status-only   every line is a delivery line (the worst case; real logs have about 4 other lines for each)
-//   --no-successes  leave status=sent lines out of the store
+//   --no-successes  leave status=sent lines out (by default they close retry entries and end failure runs)
 //   --log FILE      import FILE instead of generating one (e.g. a real mail.log, or one kept with --keep)
 //   --once          only the first import (for profiling)
 //   --old           a log of a month ago (its failures are past the retry queue's lifetime); by default the log
@@ -316,7 +316,7 @@ int main(int argc, char *argv[])
     Bounce::Importer::Options options;
     options.format = Bounce::ImportFormat::Postfix;
     options.logTimeZone = QTimeZone::utc();
-    options.storeSuccesses = successes;
+    options.withSuccesses = successes;
     if (qEnvironmentVariableIsSet("BENCH_CACHE_KIB"))
         options.cacheKiB = qEnvironmentVariableIntValue("BENCH_CACHE_KIB");
 
@@ -345,10 +345,10 @@ int main(int argc, char *argv[])
         const Bounce::ImportSummary s = importer.import({ logPath }, options);
         const double seconds = double(timer.nsecsElapsed()) / 1e9;
         const double cpu = cpuSeconds() - cpuStart;
-        std::printf("%-28s %9.0f lines/s  wall %6.2f s  CPU %5.2f s  records %lld  duplicates %lld  problems %lld  "
-                    "peak RSS %.1f MB\n",
-            label, double(s.lines) / seconds, seconds, cpu, s.records, s.duplicates, qint64(s.skipped.size()),
-            double(peakResidentKiB()) / 1024.0);
+        std::printf("%-28s %9.0f lines/s  wall %6.2f s  CPU %5.2f s  records %lld  duplicates %lld  deliveries %lld  "
+                    "problems %lld  peak RSS %.1f MB\n",
+            label, double(s.lines) / seconds, seconds, cpu, s.records, s.duplicates, s.deliveries,
+            qint64(s.skipped.size()), double(peakResidentKiB()) / 1024.0);
         for (const Bounce::ImportProblem &p : s.skipped)
             std::printf("  %s: %s\n", qPrintable(p.file), qPrintable(p.reason));
     };

@@ -28,6 +28,7 @@ QByteArray summaryJson(const Bounce::ImportSummary &s)
         { QStringLiteral("lines"), s.lines },
         { QStringLiteral("records"), s.records },
         { QStringLiteral("duplicates"), s.duplicates },
+        { QStringLiteral("deliveries"), s.deliveries },
         { QStringLiteral("skipped"), skipped },
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
@@ -37,7 +38,8 @@ void printHuman(const Bounce::ImportSummary &s)
 {
     QTextStream &o = out();
     o << "files: " << s.files << "  messages: " << s.messages << "  log lines: " << s.lines << '\n'
-      << "records: " << s.records << " new, " << s.duplicates << " already stored\n";
+      << "bounce events: " << s.records << " new, " << s.duplicates << " already stored\n"
+      << "deliveries: " << s.deliveries << " (successes: not stored, they close retries and failure runs)\n";
     int errors = 0;
     for (const Bounce::ImportProblem &p : s.skipped)
         errors += p.error ? 1 : 0;
@@ -62,8 +64,11 @@ int runImport(const QStringList &args)
         "rotated and .gz). Directories are searched recursively and each file's format is recognised from its\n"
         "content. Each file is imported whole or not at all; logs continue where the last import stopped, and\n"
         "importing the same files again adds nothing.\n"
-        "Prints a summary (with --json one object: files, messages, lines, records, duplicates, skipped\n"
-        "[{file, reason, error}]). Exit 65 when some input was bad, 66 when a path is missing."));
+        "Successful deliveries are not bounces: they are not stored, but close the retry queue's entries and\n"
+        "end the contact list's failure runs (a success older than the failure it would close changes nothing).\n"
+        "Prints a summary (with --json one object: files, messages, lines, records (new bounce events),\n"
+        "duplicates, deliveries (successes read), skipped [{file, reason, error}]). Exit 65 when some input was\n"
+        "bad, 66 when a path is missing."));
     addGlobalOptions(parser);
     parser.addPositionalArgument(
         QStringLiteral("PATH"), QStringLiteral("Files or directories to import."), QStringLiteral("PATH…"));

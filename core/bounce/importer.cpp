@@ -218,10 +218,12 @@ void scanLog(LogReader &reader, LogTimeConverter *time, const LogScanSetup &setu
         }
         if (failed || !storing.load(std::memory_order_relaxed))
             continue; // nothing of this file is stored
-        if (!setup.options.storeSuccesses && item.event.classification.cls == DeliveryClass::Success)
+        const bool success = item.event.classification.cls == DeliveryClass::Success;
+        if (success && !setup.options.withSuccesses)
             continue;
         item.event.sourceRef = setup.refPrefix + QString::number(setup.lineBase + reader.lineNumber());
-        item.row = Store::BounceRow::of(item.event);
+        if (!success) // a success is not stored as a bounce event (Tracking::BounceEventSink)
+            item.row = Store::BounceRow::of(item.event);
         chunk.append(std::move(item));
         if (chunk.size() >= ParsedLogQueue::ChunkItems) {
             queue.push(std::move(chunk));
@@ -280,6 +282,7 @@ struct Importer::FileRun {
     QList<Tracking::OutcomeSink *> batched; // the sinks whose batch (one per file) began
     qint64 records = 0;
     qint64 duplicates = 0;
+    qint64 deliveries = 0;
     qint64 messages = 0;
     qint64 nonBounces = 0;
     bool failed = false;
@@ -491,7 +494,8 @@ bool Importer::feed(std::span<const Tracking::Outcome> outcomes, FileRun &run)
 {
     // The sinks run inside the file's open transaction (OutcomeRecorder::recordEvents() would open its own).
     if (m_sinks.isEmpty()) {
-        run.records += qint64(outcomes.size());
+        for (const Tracking::Outcome &outcome : outcomes)
+            ++(outcome.classification.cls == DeliveryClass::Success ? run.deliveries : run.records);
         return true;
     }
     QString error;
@@ -502,11 +506,19 @@ bool Importer::feed(std::span<const Tracking::Outcome> outcomes, FileRun &run)
     }
     for (size_t i = 0; i < outcomes.size(); ++i) {
         Tracking::OutcomeSink::Result result = m_results[i];
-        for (qsizetype s = 1; s < m_sinks.size() && result == Tracking::OutcomeSink::Result::Recorded; ++s)
-            result = m_sinks[s]->record(outcomes[i], &error);
+        // A Passed outcome (a successful delivery: no bounce event) still reaches the later sinks, and stays Passed.
+        using Result = Tracking::OutcomeSink::Result;
+        for (qsizetype s = 1; s < m_sinks.size() && (result == Result::Recorded || result == Result::Passed); ++s) {
+            const Result later = m_sinks[s]->record(outcomes[i], &error);
+            if (later == Result::Duplicate || later == Result::Failed)
+                result = later;
+        }
         switch (result) {
         case Tracking::OutcomeSink::Result::Recorded:
             ++run.records;
+            break;
+        case Tracking::OutcomeSink::Result::Passed:
+            ++run.deliveries;
             break;
         case Tracking::OutcomeSink::Result::Duplicate:
             ++run.duplicates;
@@ -567,6 +579,7 @@ void Importer::finish(FileRun &run, ImportSummary &summary)
     }
     summary.records += run.records;
     summary.duplicates += run.duplicates;
+    summary.deliveries += run.deliveries;
     if (run.nonBounces > 0) {
         summary.skipped.append({ run.file,
             run.messages == 1
@@ -613,7 +626,7 @@ void Importer::importMail(const QString &path, MailFormat format, const Options 
             return;
         }
         for (const BounceEvent &event : parsed.events) {
-            if (!options.storeSuccesses && event.classification.cls == DeliveryClass::Success)
+            if (!options.withSuccesses && event.classification.cls == DeliveryClass::Success)
                 continue;
             if (!feed(event, *run))
                 return;
@@ -717,7 +730,8 @@ void Importer::importLog(const QString &path, ImportFormat format, const Options
             if (run.failed)
                 continue; // nothing of this file is stored; the scanner reads on to count its bad lines
             outcomes.push_back(Tracking::OutcomeRecorder::outcomeOf(item.event));
-            outcomes.back().row = &item.row;
+            if (item.event.classification.cls != DeliveryClass::Success)
+                outcomes.back().row = &item.row;
         }
         feedOutcomes(); // before the chunk, which holds the events and rows, goes back
         queue.giveBack(std::move(chunk));

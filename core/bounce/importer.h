@@ -40,8 +40,9 @@ struct ImportSummary {
     int files = 0; // files looked at (each message file of a Maildir counts)
     qint64 messages = 0; // mails read
     qint64 lines = 0; // log lines read
-    qint64 records = 0; // new events stored
-    qint64 duplicates = 0; // events stored before (idempotent re-import)
+    qint64 records = 0; // new bounce events stored
+    qint64 duplicates = 0; // bounce events stored before (idempotent re-import)
+    qint64 deliveries = 0; // successful deliveries read: not bounce events, they close retries and failure runs
     QList<ImportProblem> skipped;
     QStringList missing; // paths that do not exist
     bool storeFailed = false; // a store error (not the input's fault) made a file fail
@@ -66,8 +67,9 @@ public:
         QTimeZone logTimeZone = QTimeZone::systemTimeZone();
         LogReader::Limits logLimits;
         MailSource::Limits mailLimits;
-        /// Successful deliveries (`status=sent`, `=>`) are stored too: they resolve retries and contacts.
-        bool storeSuccesses = true;
+        /// Successful deliveries (`status=sent`, `=>`, DSN `Action: delivered`) go to the sinks: not stored as bounce
+        /// events, they close retry entries and end contacts' failure runs. False leaves them out altogether.
+        bool withSuccesses = true;
         /// Resume logs where the previous import stopped; false reads every file from its start.
         bool incremental = true;
         /// SQLite page cache while importing, in KiB (0: leave the connection's setting). Bounds memory use.

@@ -623,13 +623,23 @@ Tracking::OutcomeSink::Result RetryQueue::record(const Outcome &o, QString *erro
 
     switch (o.classification.cls) {
     case DeliveryClass::Success:
-        return current ? recordSuccess(o, *current, ours, error) : Result::Recorded;
+        // A success from elsewhere that is older than the entry's latest failure does not close it: the target
+        // failed after it (an older log imported late, or a log read again, whose successes are not stored and so
+        // come again: Tracking::BounceEventSink).
+        if (!current || (!ours && o.at.isValid() && o.at < latestFailure(*current)))
+            return Result::Recorded;
+        return recordSuccess(o, *current, ours, error);
     case DeliveryClass::Soft:
         return current ? recordFailure(o, *current, ours, error) : createEntry(o, error);
     case DeliveryClass::Hard:
         return current ? recordFailure(o, *current, ours, error) : Result::Recorded;
     }
     return Result::Recorded;
+}
+
+QDateTime RetryQueue::latestFailure(const RetryEntry &e)
+{
+    return e.lastAttemptAt.isValid() && e.lastAttemptAt > e.firstFailedAt ? e.lastAttemptAt : e.firstFailedAt;
 }
 
 std::optional<RetrySettings> RetryQueue::usedSettings(const Outcome &o) const

@@ -144,6 +144,8 @@ private:
     /// flushBatch()'s inserts of the entries the batch created (provisional ids, in flushBatch()'s order), and
     /// then of their attempts, many rows to a statement: ids and rows as insertKept() gives them one by one.
     bool insertCreated(const QList<qint64> &created, QString *error);
+    /// When the open entry `e` last failed: its latest attempt, else its first failure.
+    static QDateTime latestFailure(const RetryEntry &e);
     std::optional<RetrySettings> usedSettings(const Tracking::Outcome &o) const;
     ActionResult changeState(qint64 id, const QList<EntryState> &from, EntryState to, bool dueNow, QString *error);
     QList<RetryEntry> select(

@@ -46,6 +46,8 @@ Bounce::BounceEvent BounceEventSink::eventOf(const Outcome &outcome)
 
 OutcomeSink::Result BounceEventSink::record(const Outcome &outcome, QString *error)
 {
+    if (outcome.classification.cls == Bounce::DeliveryClass::Success)
+        return Result::Passed;
     Store::BounceRepository::InsertResult result;
     if (outcome.source == Bounce::BounceSource::Probe) {
         result = m_repository.insert(eventOf(outcome), outcome.probeId, error);
@@ -72,16 +74,23 @@ OutcomeSink::Result BounceEventSink::record(const Outcome &outcome, QString *err
 bool BounceEventSink::recordAll(std::span<const Outcome> outcomes, Result *results, QString *error)
 {
     m_rows.clear();
-    for (const Outcome &outcome : outcomes) {
+    m_outcomeOf.clear();
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+        const Outcome &outcome = outcomes[i];
+        if (outcome.classification.cls == Bounce::DeliveryClass::Success) {
+            results[i] = Result::Passed;
+            continue;
+        }
         if (outcome.source == Bounce::BounceSource::Probe || !outcome.row)
             return OutcomeSink::recordAll(outcomes, results, error);
         m_rows.push_back(outcome.row);
+        m_outcomeOf.push_back(i);
     }
     m_inserted.resize(m_rows.size());
     if (!m_repository.insert(m_rows, m_inserted.data(), error))
         return false;
     for (size_t i = 0; i < m_inserted.size(); ++i)
-        results[i]
+        results[m_outcomeOf[i]]
             = m_inserted[i] == Store::BounceRepository::InsertResult::Inserted ? Result::Recorded : Result::Duplicate;
     return true;
 }

@@ -43,9 +43,11 @@ struct Outcome {
 class OutcomeSink
 {
 public:
-    enum class Result { Recorded, Duplicate, Failed };
+    enum class Result { Recorded, Passed, Duplicate, Failed };
     virtual ~OutcomeSink() = default;
     /// Duplicate: this outcome was seen before (idempotent import); the recorder then skips the later sinks.
+    /// Passed: nothing of it is for this sink to keep (the bounce-event sink and a successful delivery); the later
+    /// sinks still learn from it, as from a Recorded one.
     virtual Result record(const Outcome &outcome, QString *error) = 0;
     /// Records outcomes[0], outcomes[1], … in turn, `results[i]` saying what became of outcomes[i]; false at the
     /// first Failed (`error` says why). A sink that can store many outcomes at once for less than one at a time

@@ -70,6 +70,7 @@ bool OutcomeRecorder::feed(const Outcome &outcome, bool *duplicate, QString *err
     for (OutcomeSink *sink : std::as_const(m_sinks)) {
         switch (sink->record(outcome, error)) {
         case OutcomeSink::Result::Recorded:
+        case OutcomeSink::Result::Passed:
             break;
         case OutcomeSink::Result::Duplicate:
             *duplicate = true;

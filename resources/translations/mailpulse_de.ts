@@ -763,8 +763,8 @@
         <translation>Nichts importiert: Der Datenbestand kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <source>%1 new events, %2 already known, from %3 files (%4 mails, %5 log lines) in %6 s.</source>
-        <translation>%1 neue Ereignisse, %2 bereits bekannt, aus %3 Dateien (%4 Mails, %5 Logzeilen) in %6 s.</translation>
+        <source>%1 new bounce events, %2 already known, %3 deliveries, from %4 files (%5 mails, %6 log lines) in %7 s.</source>
+        <translation>%1 neue Bounce-Ereignisse, %2 bereits bekannt, %3 Zustellungen, aus %4 Dateien (%5 Mails, %6 Logzeilen) in %7 s.</translation>
     </message>
     <message>
         <source>Not found: %1</source>

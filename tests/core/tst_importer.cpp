@@ -55,6 +55,7 @@ private slots:
     void batchedSinksMatchOneByOne();
     void bulkFlushMatchesOneByOne();
     void storeImportedBeforeKeyMigration();
+    void successesReadAgainChangeNothing();
     void cli();
 
 private:
@@ -307,10 +308,12 @@ void TestImporter::logsEndToEnd()
     QCOMPARE(after, settings);
     QVERIFY2(s.skipped.isEmpty(), qPrintable(problems(s)));
     QCOMPARE(s.files, 3);
-    QCOMPARE(s.records, 7);
+    QCOMPARE(s.records, 6);
     QCOMPARE(s.duplicates, 0);
+    QCOMPARE(s.deliveries, 1); // c@pf.example's status=sent: read, not stored as a bounce event
     QCOMPARE(s.lines, 5 + 3 + 5);
-    QCOMPARE(stored(u"pf.example"_s), 5);
+    QCOMPARE(stored(u"pf.example"_s), 4);
+    QVERIFY(Store::BounceRepository(*m_db).forRecipient(u"c@pf.example"_s).isEmpty());
     QCOMPARE(stored(u"exim.example"_s), 2);
     QVERIFY(!s.hasBadInput());
 
@@ -325,16 +328,19 @@ void TestImporter::logsEndToEnd()
     s = run({ path(u"logs"_s) });
     QVERIFY2(s.skipped.isEmpty(), qPrintable(problems(s)));
     QCOMPARE(s.records, 0);
+    QCOMPARE(s.deliveries, 0);
     QCOMPARE(s.lines, 0);
-    QCOMPARE(stored(), 7);
+    QCOMPARE(stored(), 6);
 
-    // Read everything again: every event is a duplicate.
+    // Read everything again: every bounce event is a duplicate, the success is read again (and changes nothing:
+    // successesReadAgainChangeNothing).
     Importer::Options full;
     full.incremental = false;
     s = run({ path(u"logs"_s) }, full);
     QCOMPARE(s.records, 0);
-    QCOMPARE(s.duplicates, 7);
-    QCOMPARE(stored(), 7);
+    QCOMPARE(s.duplicates, 6);
+    QCOMPARE(s.deliveries, 1);
+    QCOMPARE(stored(), 6);
 }
 
 void TestImporter::incrementalAndRotation()
@@ -767,6 +773,74 @@ void TestImporter::bulkFlushMatchesOneByOne()
     QVERIFY(count("SELECT count(*) FROM retry_entries WHERE state = 'succeeded'") > 0);
 }
 
+void TestImporter::successesReadAgainChangeNothing()
+{
+    // Successful deliveries are not bounce events, so nothing marks them as read: a log read again (or an older
+    // log imported late) brings them again, and the retry queue and the contact list must not act on them twice.
+    const QByteArray log = deliveryLine("2026-11-27T10:00:00Z", 1, "a@x.example", 1) // opens a's entry
+        + deliveryLine("2026-11-27T10:00:01Z", 2, "b@x.example", 3) // lists b (hard bounce)
+        + deliveryLine("2026-11-27T10:05:00Z", 3, "c@x.example", 0) // never failed: nothing to do
+        + deliveryLine("2026-11-27T10:10:00Z", 4, "a@x.example", 0) // closes a's entry, ends a's run
+        + deliveryLine("2026-11-27T10:20:00Z", 5, "a@x.example", 1) // opens a second entry for a
+        + deliveryLine("2026-11-27T10:30:00Z", 6, "b@x.example", 0); // ends b's run
+    write(path(u"again/mail.log"_s), log);
+    Test::FakeClock clock(QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC));
+    const auto import = [&](bool incremental, const QString &file = u"again/mail.log"_s) {
+        Tracking::TrackingPipeline pipeline(*m_db, clock);
+        Importer importer(*m_db);
+        for (Tracking::OutcomeSink *sink : pipeline.sinks())
+            importer.addSink(sink);
+        Importer::Options options;
+        options.logTimeZone = QTimeZone::utc();
+        options.incremental = incremental;
+        return importer.import({ path(file) }, options);
+    };
+    const QStringList views { u"SELECT * FROM retry_entries ORDER BY id"_s,
+        u"SELECT * FROM retry_attempts ORDER BY id"_s, u"SELECT * FROM recipient_streaks ORDER BY address"_s,
+        u"SELECT * FROM contacts ORDER BY address"_s, u"SELECT * FROM contact_notes ORDER BY id"_s };
+    const auto snapshot = [&] {
+        QStringList all;
+        for (const QString &sql : views)
+            all << sql << rows(*m_db, sql);
+        return all;
+    };
+
+    ImportSummary s = import(true);
+    QVERIFY2(s.skipped.isEmpty(), qPrintable(problems(s)));
+    QCOMPARE(s.records, 3);
+    QCOMPARE(s.deliveries, 3);
+    QCOMPARE(stored(u"x.example"_s), 3);
+    QCOMPARE(rows(*m_db, u"SELECT state FROM retry_entries WHERE target = 'a@x.example' ORDER BY id"_s),
+        (QStringList { u"succeeded"_s, u"pending"_s }));
+    QCOMPARE(rows(*m_db, u"SELECT failures, last_success_at FROM recipient_streaks WHERE address = 'b@x.example'"_s),
+        QStringList { u"0|2026-11-27T10:30:00.000Z"_s });
+    QCOMPARE(
+        rows(*m_db, u"SELECT rule FROM contacts WHERE address = 'b@x.example'"_s), QStringList { u"hard-bounce"_s });
+    const QStringList before = snapshot();
+
+    // The whole log again (not where the last import stopped): the failures are duplicates, the successes come
+    // again and change nothing; a's second entry stays open although a success of a's follows its first failure.
+    s = import(false);
+    QVERIFY2(s.skipped.isEmpty(), qPrintable(problems(s)));
+    QCOMPARE(s.records, 0);
+    QCOMPARE(s.duplicates, 3);
+    QCOMPARE(s.deliveries, 3);
+    QCOMPARE(snapshot(), before);
+
+    // Only the success, in a copy of the log imported late: still nothing.
+    write(path(u"again/old.log"_s), deliveryLine("2026-11-27T10:10:00Z", 4, "a@x.example", 0));
+    s = import(true, u"again/old.log"_s);
+    QCOMPARE(s.deliveries, 1);
+    QCOMPARE(snapshot(), before);
+
+    // A later success does close a's open entry.
+    write(path(u"again/mail.log"_s), deliveryLine("2026-11-27T10:40:00Z", 7, "a@x.example", 0), true);
+    s = import(true);
+    QCOMPARE(s.deliveries, 1);
+    QCOMPARE(rows(*m_db, u"SELECT state FROM retry_entries WHERE target = 'a@x.example' ORDER BY id"_s),
+        (QStringList { u"succeeded"_s, u"succeeded"_s }));
+}
+
 void TestImporter::storeImportedBeforeKeyMigration()
 {
     // A v4 store (fingerprints as text, the default probe config written into every imported retry entry), migrated
@@ -806,7 +880,8 @@ void TestImporter::storeImportedBeforeKeyMigration()
             const ImportSummary s = importWithPipeline(today);
             QVERIFY2(s.skipped.isEmpty(), qPrintable(problems(s)));
             records = s.records;
-            QCOMPARE(records, 300);
+            QCOMPARE(records, 240); // the 60 status=sent lines are deliveries, not bounce events
+            QCOMPARE(s.deliveries, 60);
         }
         Store::Database db;
         QString error;
@@ -833,7 +908,7 @@ void TestImporter::storeImportedBeforeKeyMigration()
                           " VALUES (?, 'dsn', 'x@dsn.example', 'dsn.example', '5.1.1', 'hard')"_s));
         q.addBindValue(dsnFingerprint);
         QVERIFY(q.exec());
-        QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE typeof(fingerprint) = 'text'"_s).value(0), u"301"_s);
+        QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE typeof(fingerprint) = 'text'"_s).value(0), u"241"_s);
         for (const QString &sql : views)
             before << rows(db, sql);
     }
@@ -842,10 +917,10 @@ void TestImporter::storeImportedBeforeKeyMigration()
     QString error;
     QVERIFY2(db.open(store, &error), qPrintable(error));
     QCOMPARE(db.schemaVersion(), Store::Database::latestSchemaVersion());
-    QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE typeof(fingerprint) = 'blob'"_s).value(0), u"301"_s);
+    QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE typeof(fingerprint) = 'blob'"_s).value(0), u"241"_s);
     // v6 keyed the old rows by domain with the SQL twin of LookupKey::of(): the queries find them (v8 dropped the
     // recipient's key).
-    QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE domain_key IS NOT NULL"_s).value(0), u"301"_s);
+    QCOMPARE(rows(db, u"SELECT count(*) FROM bounces WHERE domain_key IS NOT NULL"_s).value(0), u"241"_s);
     // v9 copied the table with its probe key checked at commit.
     QVERIFY(rows(db, u"SELECT sql FROM sqlite_master WHERE name = 'bounces'"_s)
                 .value(0)
@@ -869,6 +944,12 @@ void TestImporter::storeImportedBeforeKeyMigration()
     QVERIFY2(again.skipped.isEmpty(), qPrintable(problems(again)));
     QCOMPARE(again.records, 0);
     QCOMPARE(again.duplicates, records);
+    QCOMPARE(again.deliveries, 60);
+    // The successes, read again, change nothing: not the retry entries they closed, nor the contacts.
+    QStringList afterAgain;
+    for (const QString &sql : views)
+        afterAgain << rows(db, sql);
+    QCOMPARE(afterAgain, before);
     Store::BounceRepository repo(db);
     QCOMPARE(repo.count(), records + 1);
     QVERIFY(repo.contains(dsnFingerprint));
@@ -905,7 +986,8 @@ void TestImporter::storeImportedBeforeKeyMigration()
 
 void TestImporter::cli()
 {
-    write(path(u"cli/good/mail.log"_s), postfixLine(1, "a@cli.example") + postfixLine(2, "b@cli.example"));
+    write(path(u"cli/good/mail.log"_s),
+        postfixLine(1, "a@cli.example") + postfixLine(2, "b@cli.example") + postfixLine(3, "c@cli.example", "sent"));
     write(path(u"cli/bad/mail.log"_s), "garbage\n");
     const QString db = path(u"cli.sqlite"_s);
     const auto cli = [&](const QStringList &args, QByteArray *out = nullptr) {
@@ -927,12 +1009,14 @@ void TestImporter::cli()
     QCOMPARE(o.value(u"files"_s).toInt(), 1);
     QCOMPARE(o.value(u"records"_s).toInt(), 2);
     QCOMPARE(o.value(u"duplicates"_s).toInt(), 0);
+    QCOMPARE(o.value(u"deliveries"_s).toInt(), 1);
     QVERIFY(o.value(u"messages"_s).isDouble());
     QVERIFY(o.value(u"skipped"_s).isArray());
     QCOMPARE(o.value(u"skipped"_s).toArray().size(), 0);
 
     QCOMPARE(cli({ u"--db"_s, db, u"import"_s, path(u"cli/good"_s), path(u"cli/bad"_s) }, &out), 65);
-    QVERIFY2(out.contains("records: 0 new") && out.contains("cli/bad/mail.log"), out.constData());
+    QVERIFY2(out.contains("bounce events: 0 new") && out.contains("deliveries: 0") && out.contains("cli/bad/mail.log"),
+        out.constData());
     QCOMPARE(cli({ u"--db"_s, db, u"--json"_s, u"import"_s, path(u"cli/none"_s) }, &out), 66);
     QCOMPARE(QJsonDocument::fromJson(out).object().value(u"skipped"_s).toArray().size(), 1);
     QCOMPARE(cli({ u"import"_s, u"--help"_s }, &out), 0);

@@ -84,6 +84,18 @@ private:
         QVERIFY2(ok, qPrintable(error));
     }
 
+    // An event read from a log, `secsAgo` before now.
+    Bounce::BounceEvent logged(const QString &recipient, const Classification &c, qint64 secsAgo) const
+    {
+        Bounce::BounceEvent e;
+        e.recipient = recipient;
+        e.domain = recipient.section(u'@', -1);
+        e.classification = c;
+        e.source = Bounce::BounceSource::Log;
+        e.occurredAt = m_clock.now().addSecs(-secsAgo);
+        return e;
+    }
+
     qint64 onlyId()
     {
         const QList<RetryEntry> all = m_queue->entries();
@@ -229,12 +241,7 @@ private Q_SLOTS:
 
     void importedOutcomes()
     {
-        Bounce::BounceEvent deferred;
-        deferred.recipient = QStringLiteral("dave@example.test");
-        deferred.domain = QStringLiteral("example.test");
-        deferred.classification = kFull;
-        deferred.source = Bounce::BounceSource::Log;
-        deferred.occurredAt = m_clock.now().addSecs(-3600);
+        const Bounce::BounceEvent deferred = logged(QStringLiteral("dave@example.test"), kFull, 3600);
         Bounce::BounceEvent ancient = deferred;
         ancient.recipient = QStringLiteral("erin@example.test");
         ancient.occurredAt = m_clock.now().addDays(-6);
@@ -262,6 +269,32 @@ private Q_SLOTS:
         QVERIFY(m_recorder->recordEvents({ dsn }, &recorded, &error));
         QCOMPARE(m_queue->entry(dave->id)->state, EntryState::Succeeded);
         QCOMPARE(m_queue->entry(dave->id)->resolvedBy, QStringLiteral("dsn"));
+    }
+
+    void staleSuccessLeavesEntryOpen()
+    {
+        // A success from elsewhere that is older than the entry's latest failure does not close it (an older log
+        // imported late, or a log read again: successes are not stored, so they come again).
+        const Bounce::BounceEvent deferred = logged(QStringLiteral("gail@example.test"), kFull, 3600);
+        const Bounce::BounceEvent again = logged(QStringLiteral("gail@example.test"), kFull, 2400);
+        int recorded = 0;
+        QString error;
+        QVERIFY2(m_recorder->recordEvents({ deferred, again }, &recorded, &error), qPrintable(error));
+        const qint64 id = onlyId();
+        QCOMPARE(m_queue->entry(id)->attempts, 2);
+
+        // After the first failure, before the latest.
+        const Bounce::BounceEvent old = logged(QStringLiteral("gail@example.test"), kOk, 3000);
+        QVERIFY2(m_recorder->recordEvents({ old }, &recorded, &error), qPrintable(error));
+        QCOMPARE(m_queue->entry(id)->state, EntryState::Pending);
+        QCOMPARE(m_queue->entry(id)->attempts, 2); // not even an attempt: it changes nothing
+        QCOMPARE(m_queue->entry(id, true)->history.size(), 2);
+
+        Bounce::BounceEvent sameSecond = old;
+        sameSecond.occurredAt = again.occurredAt; // as late as the latest failure: closes it (as a run's end)
+        QVERIFY2(m_recorder->recordEvents({ sameSecond }, &recorded, &error), qPrintable(error));
+        QCOMPARE(m_queue->entry(id)->state, EntryState::Succeeded);
+        QCOMPARE(m_queue->entry(id)->attempts, 3);
     }
 
     void importedOutcomesTakeTheirFirstSettings()

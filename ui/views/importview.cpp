@@ -187,9 +187,11 @@ void ImportView::onFinished(const ImportReport &report)
         return;
     }
     const Bounce::ImportSummary &s = report.summary;
-    m_summary->setText(tr("%1 new events, %2 already known, from %3 files (%4 mails, %5 log lines) in %6 s.")
+    m_summary->setText(tr("%1 new bounce events, %2 already known, %3 deliveries, from %4 files (%5 mails, %6 log "
+                          "lines) in %7 s.")
                            .arg(s.records)
                            .arg(s.duplicates)
+                           .arg(s.deliveries)
                            .arg(s.files)
                            .arg(s.messages)
                            .arg(s.lines)

@@ -17,6 +17,7 @@ void merge(Bounce::ImportSummary &into, const Bounce::ImportSummary &from)
     into.lines += from.lines;
     into.records += from.records;
     into.duplicates += from.duplicates;
+    into.deliveries += from.deliveries;
     into.skipped += from.skipped;
     into.missing += from.missing;
     into.storeFailed = into.storeFailed || from.storeFailed;
