@@ -763,8 +763,8 @@
         <translation>Nichts importiert: Der Datenbestand kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <source>%1 new bounce events, %2 already known, %3 deliveries, from %4 files (%5 mails, %6 log lines) in %7 s.</source>
-        <translation>%1 neue Bounce-Ereignisse, %2 bereits bekannt, %3 Zustellungen, aus %4 Dateien (%5 Mails, %6 Logzeilen) in %7 s.</translation>
+        <source>New bounce events: %1, already known: %2, successful deliveries: %3; from %4 files (%5 mails, %6 log lines) in %7 s.</source>
+        <translation>Neue Bounce-Ereignisse: %1, bereits bekannt: %2, erfolgreiche Zustellungen: %3; aus %4 Dateien (%5 Mails, %6 Logzeilen) in %7 s.</translation>
     </message>
     <message>
         <source>Not found: %1</source>

@@ -90,7 +90,7 @@ private Q_SLOTS:
         QCOMPARE(report.summary.deliveries, qint64(1)); // frank@fine.test: sent
         QVERIFY2(report.summary.skipped.isEmpty(), qPrintable(view.summaryText()));
         QVERIFY2(view.summaryText().startsWith(
-                     QStringLiteral("2 new bounce events, 0 already known, 1 deliveries, from 1 files")),
+                     QStringLiteral("New bounce events: 2, already known: 0, successful deliveries: 1; from 1 files")),
             qPrintable(view.summaryText()));
 
         // The worker's own connection committed; the UI thread's connection sees it.

@@ -187,8 +187,8 @@ void ImportView::onFinished(const ImportReport &report)
         return;
     }
     const Bounce::ImportSummary &s = report.summary;
-    m_summary->setText(tr("%1 new bounce events, %2 already known, %3 deliveries, from %4 files (%5 mails, %6 log "
-                          "lines) in %7 s.")
+    m_summary->setText(tr("New bounce events: %1, already known: %2, successful deliveries: %3; from %4 files (%5 "
+                          "mails, %6 log lines) in %7 s.")
                            .arg(s.records)
                            .arg(s.duplicates)
                            .arg(s.deliveries)
