@@ -39,5 +39,10 @@ inline QString stateDir() { return QStringLiteral(MAILPULSE_TEST_SERVICES_DIR); 
 inline QString caFile() { return QDir(stateDir()).filePath(QStringLiteral("ca.pem")); }
 /// True once start.sh has run (the fixture); tests fail with a hint otherwise, rather than pass by skipping.
 inline bool running() { return QFile::exists(QDir(stateDir()).filePath(QStringLiteral("dnsmasq.pid"))); }
+/// Postfix's configuration directory (for its sendmail: `sendmail -C`) and the log it writes (postlogd). Mail
+/// submitted for rcpthard.test, rcptsoft.test, dropconnect.test and refused.test leaves through its smtp client to
+/// the smtp-sink instances above and to refusedAddress (start.sh's transport map); for ok.test it is discarded.
+inline QString postfixConfigDir() { return QDir(stateDir()).filePath(QStringLiteral("postfix/etc")); }
+inline QString postfixLog() { return QDir(stateDir()).filePath(QStringLiteral("postfix/maillog")); }
 
 } // namespace Mailpulse::Test::Services

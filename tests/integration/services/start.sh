@@ -44,6 +44,10 @@
 #   doesnotexist.test  (and every other undeclared name): NXDOMAIN
 # Postfix relays ok.test, fallback.test and nomx.test; known recipients: alice@, bob@, postmaster@ of each.
 # Everything else at those domains gets "550 5.1.1 ... User unknown"; accepted mail would go to discard:.
+# Mail submitted to Postfix (its sendmail) for these domains leaves through its smtp client (transport_maps, no DNS),
+# so that its log holds real status=bounced/deferred lines (tst_postfix_maillog):
+#   rcpthard.test -> 127.0.0.12 (bounced 5.7.1)   rcptsoft.test -> 127.0.0.13 (deferred 4.2.0)
+#   dropconnect.test -> 127.0.0.11 (deferred 4.4.2)   refused.test -> 127.0.0.2 (deferred 4.4.1)
 set -uo pipefail
 
 STATE_DIR=${1:?usage: start.sh STATE_DIR}
@@ -140,6 +144,13 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 chmod 600 "$PF/etc/key.pem"
 cp "$PF/etc/cert.pem" "$STATE_DIR/ca.pem"
 
+cat >"$PF/etc/transport" <<'MAP'
+rcpthard.test smtp:[127.0.0.12]:25
+rcptsoft.test smtp:[127.0.0.13]:25
+dropconnect.test smtp:[127.0.0.11]:25
+refused.test smtp:[127.0.0.2]:25
+MAP
+
 : >"$PF/etc/relay_recipients"
 for d in ok.test fallback.test nomx.test; do
     for u in alice bob postmaster; do echo "$u@$d OK" >>"$PF/etc/relay_recipients"; done
@@ -170,6 +181,7 @@ smtpd_peername_lookup = no
 smtp_dns_support_level = disabled
 relay_domains = ok.test fallback.test nomx.test
 relay_recipient_maps = texthash:$PF/etc/relay_recipients
+transport_maps = texthash:$PF/etc/transport
 local_recipient_maps =
 default_transport = discard:
 relay_transport = discard:

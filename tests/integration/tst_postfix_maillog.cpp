@@ -1,0 +1,151 @@
+// A log written by the real Postfix, imported with `mailpulse-cli import`: mail submitted with Postfix's own
+// sendmail leaves through its smtp client to the smtp-sink servers and to a refused address (start.sh's transport
+// map), and to a discarding domain. Postfix logs what happened to each recipient (bounced 5.7.1; deferred 4.2.0,
+// 4.4.2, 4.4.1; sent), and the import must read those lines as Postfix wrote them: four bounce events, retry entries
+// for the three deferrals, the hard bounce on the contact list, the successes counted and not stored. A copy of the
+// log (another file, read from its start) adds nothing.
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "clirunner.h"
+#include "services.h"
+
+using namespace Mailpulse;
+using namespace Qt::StringLiterals;
+namespace Services = Mailpulse::Test::Services;
+
+class TestPostfixMaillog final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_tag; // makes this run's recipients unique in a log that other runs may have written to
+
+    QString recipient(const QString &local, const QString &domain) const
+    {
+        return u"%1.%2@%3"_s.arg(local, m_tag, domain);
+    }
+
+    Test::CliRun cli(const QStringList &args)
+    {
+        return Test::runCli(QStringList { u"--db"_s, m_dir.filePath(u"store.sqlite"_s), u"--json"_s } + args);
+    }
+
+    // This run's lines of the Postfix log with a delivery status.
+    QList<QByteArray> statusLines() const
+    {
+        QFile log(Services::postfixLog());
+        if (!log.open(QIODevice::ReadOnly))
+            return {};
+        QList<QByteArray> lines;
+        for (const QByteArray &line : log.readAll().split('\n')) {
+            if (line.contains(" status=") && line.contains(m_tag.toLatin1()))
+                lines << line;
+        }
+        return lines;
+    }
+
+    // The JSON Lines objects of `args`' output, keyed by `key`.
+    QMap<QString, QJsonObject> objects(const QStringList &args, const QString &key)
+    {
+        const Test::CliRun run = cli(args);
+        if (run.exitCode != 0)
+            qWarning().noquote() << args << "exit" << run.exitCode << run.err;
+        QMap<QString, QJsonObject> byKey;
+        for (const QJsonObject &o : Test::jsonLines(run.out))
+            byKey.insert(o.value(key).toString(), o);
+        return byKey;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(Services::running(),
+            qPrintable(u"the test services are not running in %1; run this test through ctest (fixture "
+                       "mailpulse_services) inside `unshare --net`, see scripts/test.sh"_s.arg(Services::stateDir())));
+        QVERIFY(m_dir.isValid());
+        m_tag = QString::number(QDateTime::currentMSecsSinceEpoch());
+    }
+
+    void importsWhatPostfixLogged()
+    {
+        const QString hard = recipient(u"hard"_s, u"rcpthard.test"_s);
+        const QString grey = recipient(u"grey"_s, u"rcptsoft.test"_s);
+        const QString dropped = recipient(u"dropped"_s, u"dropconnect.test"_s);
+        const QString refused = recipient(u"refused"_s, u"refused.test"_s);
+        const QString delivered = recipient(u"bob"_s, u"ok.test"_s); // ok.test's mail is discarded: status=sent
+        for (const QString &rcpt : { hard, grey, dropped, refused, delivered }) {
+            QProcess sendmail;
+            sendmail.start(u"/usr/sbin/sendmail"_s,
+                { u"-C"_s, Services::postfixConfigDir(), u"-f"_s, u"alice@ok.test"_s, u"-i"_s, rcpt });
+            QVERIFY2(sendmail.waitForStarted(10000), qPrintable(sendmail.errorString()));
+            sendmail.write("Subject: Mailpulse import test\n\nHello.\n");
+            sendmail.closeWriteChannel();
+            QVERIFY(sendmail.waitForFinished(20000));
+            QVERIFY2(sendmail.exitCode() == 0, sendmail.readAllStandardError().constData());
+        }
+        // Postfix delivers within a second or two on loopback.
+        QTRY_VERIFY2_WITH_TIMEOUT(statusLines().size() >= 5, statusLines().join('\n').constData(), 30000);
+
+        const Test::CliRun first = cli({ u"import"_s, u"--format"_s, u"postfix"_s, Services::postfixLog() });
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const QJsonObject summary = Test::jsonLines(first.out).value(0);
+        QVERIFY2(summary.value(u"skipped"_s).toArray().isEmpty(), first.out.constData()); // every line understood
+        QVERIFY2(summary.value(u"records"_s).toInt() >= 4, first.out.constData());
+        // bob's delivery, and the non-delivery notice Postfix sent to alice for the hard bounce.
+        QVERIFY2(summary.value(u"deliveries"_s).toInt() >= 2, first.out.constData());
+
+        // The bounce events, as `report bounces` lists them: recipient, status and class.
+        const Test::CliRun report
+            = Test::runCli({ u"--db"_s, m_dir.filePath(u"store.sqlite"_s), u"report"_s, u"bounces"_s });
+        QCOMPARE(report.exitCode, 0);
+        QMap<QString, QString> events;
+        for (const QByteArray &line : report.out.split('\n')) {
+            const QList<QByteArray> fields = line.split(','); // the fields read come before any quoted text
+            if (fields.size() > 5 && fields.at(2).contains(m_tag.toLatin1()))
+                events.insert(
+                    QString::fromLatin1(fields.at(2)), QString::fromLatin1(fields.at(4) + ' ' + fields.at(5)));
+        }
+        const QMap<QString, QString> expected { { hard, u"5.7.1 hard"_s }, { grey, u"4.2.0 soft"_s },
+            { dropped, u"4.4.2 soft"_s }, { refused, u"4.4.1 soft"_s } };
+        QCOMPARE(events, expected); // and nothing for the delivered recipient: a success is not a bounce
+
+        // The three deferrals wait in the retry queue; the hard bounce is on the contact list.
+        const QMap<QString, QJsonObject> queue = objects({ u"queue"_s, u"list"_s }, u"target"_s);
+        for (const QString &rcpt : { grey, dropped, refused }) {
+            QVERIFY2(queue.contains(rcpt), qPrintable(rcpt));
+            QCOMPARE(queue.value(rcpt).value(u"state"_s).toString(), u"pending"_s);
+            QCOMPARE(queue.value(rcpt).value(u"source"_s).toString(), u"log"_s);
+            QCOMPARE(queue.value(rcpt).value(u"status"_s).toString(), expected.value(rcpt).section(u' ', 0, 0));
+        }
+        QVERIFY(!queue.contains(hard));
+        QVERIFY(!queue.contains(delivered));
+        const QMap<QString, QJsonObject> contacts = objects({ u"contacts"_s, u"list"_s }, u"address"_s);
+        QVERIFY2(contacts.contains(hard), qPrintable(QStringList(contacts.keys()).join(u' ')));
+        QCOMPARE(contacts.value(hard).value(u"rule"_s).toString(), u"hard-bounce"_s);
+        QVERIFY(!contacts.contains(delivered));
+
+        // A copy of the log is another file, read from its start: its failures are duplicates, its successes change
+        // nothing, and the queue and the contact list stay as they are.
+        const QString copy = m_dir.filePath(u"maillog.copy"_s);
+        QVERIFY(QFile::copy(Services::postfixLog(), copy));
+        const Test::CliRun again = cli({ u"import"_s, u"--format"_s, u"postfix"_s, copy });
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        const QJsonObject second = Test::jsonLines(again.out).value(0);
+        QCOMPARE(second.value(u"records"_s).toInt(), 0);
+        QVERIFY2(second.value(u"duplicates"_s).toInt() >= 4, again.out.constData());
+        QCOMPARE(objects({ u"queue"_s, u"list"_s }, u"target"_s), queue);
+        QCOMPARE(objects({ u"contacts"_s, u"list"_s }, u"address"_s), contacts);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPostfixMaillog)
+#include "tst_postfix_maillog.moc"
