@@ -403,6 +403,15 @@ const TextRule TextRules[] = {
     { "exceeds maximum", MesgTooBig, W, 3, 4 },
     { "does not exist", UserUnknown, W, 1, 1 },
     { "inactive", Suspend, W, 2, 1 }, // "inactive email address" with 5.1.1 is an unknown user
+    // Words that only restate X.7.1 ("delivery not authorized, message refused") add nothing to it, not even
+    // where they name the recipient ("550 5.7.1 Recipient rejected by policy": a policy's refusal, not an unknown
+    // user; Sisimai says securityerror too). As words only: "?p=CustomFromDenied" in a help link says nothing.
+    { "denied", SecurityError, W, 7, 1, true, "5.7.1" },
+    { "rejected", SecurityError, W, 7, 1, true, "5.7.1" },
+    { "refused", SecurityError, W, 7, 1, true, "5.7.1" },
+    { "denied", SecurityError, W, 7, 1, true, "4.7.1" },
+    { "rejected", SecurityError, W, 7, 1, true, "4.7.1" },
+    { "refused", SecurityError, W, 7, 1, true, "4.7.1" },
     { "recipient address rejected", UserUnknown, W, 1, 1 },
     { "address rejected", UserUnknown, W, 1, 1 },
     { "invalid address", UserUnknown, W, 1, 1 },
@@ -424,14 +433,6 @@ const TextRule TextRules[] = {
     { "command not recognized", SyntaxError, W, 5, 1 },
     { "unrecognized command", SyntaxError, W, 5, 1 },
     { "not implemented", SyntaxError, W, 5, 1 },
-    // Words that only restate X.7.1 ("delivery not authorized, message refused") add nothing to it.
-    // As words only: "?p=CustomFromDenied" in a help link says nothing.
-    { "denied", SecurityError, W, 7, 1, true, "5.7.1" },
-    { "rejected", SecurityError, W, 7, 1, true, "5.7.1" },
-    { "refused", SecurityError, W, 7, 1, true, "5.7.1" },
-    { "denied", SecurityError, W, 7, 1, true, "4.7.1" },
-    { "rejected", SecurityError, W, 7, 1, true, "4.7.1" },
-    { "refused", SecurityError, W, 7, 1, true, "4.7.1" },
     // Elsewhere they say that something was refused, not why: no refinement of a codeless reply (X.0.0).
     { "access denied", Rejected, W, 0, 0, true },
     { "not allowed", PolicyViolation, W, 7, 1 },

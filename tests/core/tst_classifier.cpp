@@ -94,6 +94,12 @@ void TestClassifier::classifyReply_data()
     row("450 4.7.1 try again later", 450, "4.7.1", "<a@example.com>: Recipient address rejected: Try again later",
         "4.7.1", Soft, "greylisted");
     row("421 4.3.2 shutting down", 421, "4.3.2", "Service shutting down", "4.3.2", Soft, "systemerror");
+    // A policy's refusal that names the recipient is not an unknown user (smtp-sink in the integration tests).
+    row("550 5.7.1 recipient rejected by policy", 550, "5.7.1", "Recipient rejected by policy", "5.7.1", Hard,
+        "securityerror");
+    row("551 5.7.1 recipient address rejected", 551, "5.7.1",
+        "<a@example.com>: Recipient address rejected: Delivery not authorized", "5.7.1", Hard, "securityerror");
+    row("550 recipient rejected, no code", 550, "", "Recipient rejected", "5.1.1", Hard, "userunknown");
     row("554 5.7.1 blocked using", 554, "5.7.1",
         "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", "5.7.1", Hard, "blocked");
     row("554 5.7.1 relay access denied", 554, "5.7.1", "<a@example.org>: Relay access denied", "5.7.1", Hard,

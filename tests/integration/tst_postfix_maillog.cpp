@@ -103,19 +103,20 @@ private Q_SLOTS:
         // bob's delivery, and the non-delivery notice Postfix sent to alice for the hard bounce.
         QVERIFY2(summary.value(u"deliveries"_s).toInt() >= 2, first.out.constData());
 
-        // The bounce events, as `report bounces` lists them: recipient, status and class.
+        // The bounce events, as `report bounces` lists them: recipient, status, class and reason.
         const Test::CliRun report
             = Test::runCli({ u"--db"_s, m_dir.filePath(u"store.sqlite"_s), u"report"_s, u"bounces"_s });
         QCOMPARE(report.exitCode, 0);
         QMap<QString, QString> events;
         for (const QByteArray &line : report.out.split('\n')) {
             const QList<QByteArray> fields = line.split(','); // the fields read come before any quoted text
-            if (fields.size() > 5 && fields.at(2).contains(m_tag.toLatin1()))
-                events.insert(
-                    QString::fromLatin1(fields.at(2)), QString::fromLatin1(fields.at(4) + ' ' + fields.at(5)));
+            if (fields.size() > 6 && fields.at(2).contains(m_tag.toLatin1()))
+                events.insert(QString::fromLatin1(fields.at(2)),
+                    QString::fromLatin1(fields.at(4) + ' ' + fields.at(5) + ' ' + fields.at(6)));
         }
-        const QMap<QString, QString> expected { { hard, u"5.7.1 hard"_s }, { grey, u"4.2.0 soft"_s },
-            { dropped, u"4.4.2 soft"_s }, { refused, u"4.4.1 soft"_s } };
+        const QMap<QString, QString> expected { { hard, u"5.7.1 hard securityerror"_s },
+            { grey, u"4.2.0 soft greylisted"_s }, { dropped, u"4.4.2 soft networkerror"_s },
+            { refused, u"4.4.1 soft networkerror"_s } };
         QCOMPARE(events, expected); // and nothing for the delivered recipient: a success is not a bounce
 
         // The three deferrals wait in the retry queue; the hard bounce is on the contact list.
