@@ -142,8 +142,9 @@ void TestPostfixInterop::probe_data()
     row("dropped after EHLO", "alice@dropehlo.test", T::StartTls, R"(4\.4\.2)", C::Soft, "networkerror", "ehlo", 0);
     row("slow greeting", "alice@slowgreet.test", T::StartTls, R"(4\.4\.2)", C::Soft, "networkerror", "greeting", 0,
         800);
-    row("RCPT 550 5.7.1", "alice@rcpthard.test", T::StartTls, R"(5\.7\.1)", C::Hard, "", "rcpt", 550);
-    row("RCPT 450 greylisted", "alice@rcptsoft.test", T::StartTls, R"(4\.2\.0)", C::Soft, "", "rcpt", 450);
+    // "550 5.7.1 Recipient rejected by policy": a policy's refusal, not an unknown user.
+    row("RCPT 550 5.7.1", "alice@rcpthard.test", T::StartTls, R"(5\.7\.1)", C::Hard, "securityerror", "rcpt", 550);
+    row("RCPT 450 greylisted", "alice@rcptsoft.test", T::StartTls, R"(4\.2\.0)", C::Soft, "greylisted", "rcpt", 450);
     row("RCPT 421", "alice@rcpt421.test", T::StartTls, R"(4\.0\.0)", C::Soft, "undefined", "rcpt", 421);
 }
 
