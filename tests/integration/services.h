@@ -41,7 +41,8 @@ inline QString caFile() { return QDir(stateDir()).filePath(QStringLiteral("ca.pe
 inline bool running() { return QFile::exists(QDir(stateDir()).filePath(QStringLiteral("dnsmasq.pid"))); }
 /// Postfix's configuration directory (for its sendmail: `sendmail -C`) and the log it writes (postlogd). Mail
 /// submitted for rcpthard.test, rcptsoft.test, dropconnect.test and refused.test leaves through its smtp client to
-/// the smtp-sink instances above and to refusedAddress (start.sh's transport map); for ok.test it is discarded.
+/// the smtp-sink instances above and to refusedAddress (start.sh's transport map); for ok.test it is discarded; for
+/// later.test it is deferred until the queue is flushed (`postqueue -c postfixConfigDir() -f`), then discarded.
 inline QString postfixConfigDir() { return QDir(stateDir()).filePath(QStringLiteral("postfix/etc")); }
 inline QString postfixLog() { return QDir(stateDir()).filePath(QStringLiteral("postfix/maillog")); }
 

@@ -1,9 +1,10 @@
 // A log written by the real Postfix, imported with `mailpulse-cli import`: mail submitted with Postfix's own
 // sendmail leaves through its smtp client to the smtp-sink servers and to a refused address (start.sh's transport
-// map), and to a discarding domain. Postfix logs what happened to each recipient (bounced 5.7.1; deferred 4.2.0,
-// 4.4.2, 4.4.1; sent), and the import must read those lines as Postfix wrote them: four bounce events, retry entries
-// for the three deferrals, the hard bounce on the contact list, the successes counted and not stored. A copy of the
-// log (another file, read from its start) adds nothing.
+// map), to a discarding domain, and to a transport Postfix holds back until the queue is flushed. Postfix logs what
+// happened to each recipient (bounced 5.7.1; deferred 4.2.0, 4.4.2, 4.4.1, 4.3.2; after the flush the same
+// deferrals again and one sent), and the import must read those lines as Postfix wrote them: the bounce events,
+// retry entries for the deferrals (the cured one closed by its delivery), the hard bounce on the contact list, the
+// successes counted and not stored. A copy of the log (another file, read from its start) adds nothing.
 
 #include <QDateTime>
 #include <QDir>
@@ -82,7 +83,8 @@ private Q_SLOTS:
         const QString dropped = recipient(u"dropped"_s, u"dropconnect.test"_s);
         const QString refused = recipient(u"refused"_s, u"refused.test"_s);
         const QString delivered = recipient(u"bob"_s, u"ok.test"_s); // ok.test's mail is discarded: status=sent
-        for (const QString &rcpt : { hard, grey, dropped, refused, delivered }) {
+        const QString cured = recipient(u"later"_s, u"later.test"_s); // deferred until the queue is flushed
+        for (const QString &rcpt : { hard, grey, dropped, refused, delivered, cured }) {
             QProcess sendmail;
             sendmail.start(u"/usr/sbin/sendmail"_s,
                 { u"-C"_s, Services::postfixConfigDir(), u"-f"_s, u"alice@ok.test"_s, u"-i"_s, rcpt });
@@ -93,15 +95,21 @@ private Q_SLOTS:
             QVERIFY2(sendmail.exitCode() == 0, sendmail.readAllStandardError().constData());
         }
         // Postfix delivers within a second or two on loopback.
-        QTRY_VERIFY2_WITH_TIMEOUT(statusLines().size() >= 5, statusLines().join('\n').constData(), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(statusLines().size() >= 6, statusLines().join('\n').constData(), 30000);
+        // A flush: the four deferred mails are tried again, and the one held back by its transport goes out now.
+        QProcess flush;
+        flush.start(u"/usr/sbin/postqueue"_s, { u"-c"_s, Services::postfixConfigDir(), u"-f"_s });
+        QVERIFY(flush.waitForFinished(20000));
+        QVERIFY2(flush.exitCode() == 0, flush.readAllStandardError().constData());
+        QTRY_VERIFY2_WITH_TIMEOUT(statusLines().size() >= 10, statusLines().join('\n').constData(), 30000);
 
         const Test::CliRun first = cli({ u"import"_s, u"--format"_s, u"postfix"_s, Services::postfixLog() });
         QVERIFY2(first.exitCode == 0, first.err.constData());
         const QJsonObject summary = Test::jsonLines(first.out).value(0);
         QVERIFY2(summary.value(u"skipped"_s).toArray().isEmpty(), first.out.constData()); // every line understood
         QVERIFY2(summary.value(u"records"_s).toInt() >= 4, first.out.constData());
-        // bob's delivery, and the non-delivery notice Postfix sent to alice for the hard bounce.
-        QVERIFY2(summary.value(u"deliveries"_s).toInt() >= 2, first.out.constData());
+        // bob's and the cured delivery, and the non-delivery notice Postfix sent to alice for the hard bounce.
+        QVERIFY2(summary.value(u"deliveries"_s).toInt() >= 3, first.out.constData());
 
         // The bounce events, as `report bounces` lists them: recipient, status, class and reason.
         const Test::CliRun report
@@ -116,7 +124,7 @@ private Q_SLOTS:
         }
         const QMap<QString, QString> expected { { hard, u"5.7.1 hard securityerror"_s },
             { grey, u"4.2.0 soft greylisted"_s }, { dropped, u"4.4.2 soft networkerror"_s },
-            { refused, u"4.4.1 soft networkerror"_s } };
+            { refused, u"4.4.1 soft networkerror"_s }, { cured, u"4.3.2 soft systemerror"_s } };
         QCOMPARE(events, expected); // and nothing for the delivered recipient: a success is not a bounce
 
         // The three deferrals wait in the retry queue; the hard bounce is on the contact list.
@@ -127,6 +135,10 @@ private Q_SLOTS:
             QCOMPARE(queue.value(rcpt).value(u"source"_s).toString(), u"log"_s);
             QCOMPARE(queue.value(rcpt).value(u"status"_s).toString(), expected.value(rcpt).section(u' ', 0, 0));
         }
+        // The held-back mail's entry was closed by its delivery, which Postfix logged after the deferral.
+        QVERIFY2(queue.contains(cured), qPrintable(cured));
+        QCOMPARE(queue.value(cured).value(u"state"_s).toString(), u"succeeded"_s);
+        QCOMPARE(queue.value(cured).value(u"resolved_by"_s).toString(), u"log"_s);
         QVERIFY(!queue.contains(hard));
         QVERIFY(!queue.contains(delivered));
         const QMap<QString, QJsonObject> contacts = objects({ u"contacts"_s, u"list"_s }, u"address"_s);

@@ -48,6 +48,8 @@
 # so that its log holds real status=bounced/deferred lines (tst_postfix_maillog):
 #   rcpthard.test -> 127.0.0.12 (bounced 5.7.1)   rcptsoft.test -> 127.0.0.13 (deferred 4.2.0)
 #   dropconnect.test -> 127.0.0.11 (deferred 4.4.2)   refused.test -> 127.0.0.2 (deferred 4.4.1)
+#   later.test -> the `later` transport, which Postfix holds back (defer_transports: deferred 4.3.2) until the queue
+#                 is flushed (postqueue -f), and then discards (sent): a deferral that a retry cures
 set -uo pipefail
 
 STATE_DIR=${1:?usage: start.sh STATE_DIR}
@@ -149,6 +151,7 @@ rcpthard.test smtp:[127.0.0.12]:25
 rcptsoft.test smtp:[127.0.0.13]:25
 dropconnect.test smtp:[127.0.0.11]:25
 refused.test smtp:[127.0.0.2]:25
+later.test later:
 MAP
 
 : >"$PF/etc/relay_recipients"
@@ -182,6 +185,7 @@ smtp_dns_support_level = disabled
 relay_domains = ok.test fallback.test nomx.test
 relay_recipient_maps = texthash:$PF/etc/relay_recipients
 transport_maps = texthash:$PF/etc/transport
+defer_transports = later
 local_recipient_maps =
 default_transport = discard:
 relay_transport = discard:
@@ -217,6 +221,7 @@ showq     unix n - n - - showq
 error     unix - - n - - error
 retry     unix - - n - - error
 discard   unix - - n - - discard
+later     unix - - n - - discard
 anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
