@@ -50,6 +50,8 @@
 #   dropconnect.test -> 127.0.0.11 (deferred 4.4.2)   refused.test -> 127.0.0.2 (deferred 4.4.1)
 #   later.test -> the `later` transport, which Postfix holds back (defer_transports: deferred 4.3.2) until the queue
 #                 is flushed (postqueue -f), and then discards (sent): a deferral that a retry cures
+# Postfix's own notices to the sender bounces@ok.test (non-delivery, and delay warnings for mail queued longer than
+# a second) are appended to STATE_DIR/captured.mbox (the `capture` pipe transport), as real DSNs to classify.
 set -uo pipefail
 
 STATE_DIR=${1:?usage: start.sh STATE_DIR}
@@ -152,7 +154,10 @@ rcptsoft.test smtp:[127.0.0.13]:25
 dropconnect.test smtp:[127.0.0.11]:25
 refused.test smtp:[127.0.0.2]:25
 later.test later:
+bounces@ok.test capture:
 MAP
+: >"$STATE_DIR/captured.mbox"
+chown nobody "$STATE_DIR/captured.mbox"
 
 : >"$PF/etc/relay_recipients"
 for d in ok.test fallback.test nomx.test; do
@@ -186,6 +191,7 @@ relay_domains = ok.test fallback.test nomx.test
 relay_recipient_maps = texthash:$PF/etc/relay_recipients
 transport_maps = texthash:$PF/etc/transport
 defer_transports = later
+delay_warning_time = 1s
 local_recipient_maps =
 default_transport = discard:
 relay_transport = discard:
@@ -226,6 +232,8 @@ anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 CF
+# flags=F: each message starts with a "From " line, so the file is an mbox.
+echo "capture   unix - n n - - pipe flags=F user=nobody argv=/bin/dd of=$STATE_DIR/captured.mbox oflag=append conv=notrunc status=none" >>"$PF/etc/master.cf"
 
 postfix -c "$PF/etc" start >"$STATE_DIR/postfix-start.log" 2>&1 || fail "postfix start: $(cat "$STATE_DIR/postfix-start.log")"
 
