@@ -1336,9 +1336,12 @@ Classification classifyWith(const QString &action, const QString &status, const 
     // of the recipient's mailbox or of the mailer itself, whether the MTA still retries or not: it is kept.
     const auto localDelivery = [&] { return command() == u"PIPE"; };
     if (act == u"delayed" && !localDelivery()) {
-        // Sisimai 4.25 reports a delay notice as expired: the message has not been delivered in the time the
-        // sender's MTA announces, whatever the last attempt's error was.
-        c.reason = QStringLiteral("expired");
+        // A delay notice: the message has not been delivered in the time the sender's MTA announces. As Sisimai
+        // 4.25, that is expired unless the status code names another cause (Postfix's "4.4.2 lost connection":
+        // networkerror); "no answer from host" (X.4.1) is the delay itself.
+        const bool namedCause = Classifier::statusNamesCause(c.status) && !c.status.endsWith(u".4.1");
+        if (!namedCause)
+            c.reason = QStringLiteral("expired");
     } else if (c.cls == DeliveryClass::Soft
         && (c.reason == u"undefined"
             || (act == u"failed"

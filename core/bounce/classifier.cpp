@@ -750,6 +750,14 @@ Classification Classifier::classifyFailure(Failure failure)
     return {};
 }
 
+bool Classifier::statusNamesCause(const QString &status)
+{
+    // X.Y.0 is "other or undefined" of its subject (RFC 3463): it names none.
+    const auto code = StatusCode::parse(status);
+    const StatusRule *rule = matchStatus(code);
+    return rule && rule->weight == StatusRule::Specific && code->detail != 0;
+}
+
 Classifier::Text::Text(const QString &text)
     : m_original(text)
     , m_lowered(loweredUtf8(text))

@@ -66,6 +66,10 @@ public:
     static QString reasonFor(const QString &status, const QString &text);
     /// reasonFor() of a text made ready already.
     static QString reasonFor(const QString &status, const Text &text);
+    /// Whether the status code alone names a cause (a specific code such as 4.4.2 "bad connection" or 4.2.2
+    /// "mailbox full"), not only a class, an "other or undefined" status (X.Y.0), a generic subject (4.7.1) or the
+    /// sender (X.1.7, X.1.8).
+    static bool statusNamesCause(const QString &status);
 };
 
 } // namespace Mailpulse::Bounce

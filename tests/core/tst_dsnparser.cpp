@@ -6,6 +6,7 @@
 
 using namespace Mailpulse;
 using namespace Mailpulse::Bounce;
+using namespace Qt::StringLiterals;
 
 namespace
 {
@@ -113,6 +114,8 @@ private slots:
     void lineEndings();
     void fingerprintsAreStable();
     void globalDeliveryStatus();
+    void delayNotices_data();
+    void delayNotices();
     void reportFieldsAmongOthers();
     void base64AndCharsets();
     void plainTextBounces_data();
@@ -153,7 +156,7 @@ void TestDsnParser::rfc3464Report()
     QCOMPARE(b.recipient, QStringLiteral("full@example.com"));
     QCOMPARE(b.classification.status, QStringLiteral("4.2.2"));
     QCOMPARE(b.classification.cls, DeliveryClass::Soft);
-    QCOMPARE(b.classification.reason, QStringLiteral("expired")); // a delay notice, as Sisimai 4.25 reports it
+    QCOMPARE(b.classification.reason, QStringLiteral("mailboxfull")); // a delay whose code names its cause
     QCOMPARE(b.action, QStringLiteral("delayed"));
     QCOMPARE(b.occurredAt, QDateTime(QDate(2013, 4, 29), QTime(14, 45, 30), Qt::UTC)); // Arrival-Date
     QVERIFY(a.fingerprint != b.fingerprint);
@@ -223,6 +226,49 @@ void TestDsnParser::globalDeliveryStatus()
     QCOMPARE(mail.events.size(), 1);
     QCOMPARE(mail.events[0].recipient, QStringLiteral(u"üser@bücher.example"));
     QCOMPARE(mail.events[0].classification.reason, QStringLiteral("userunknown"));
+}
+
+// A delay notice (Action: delayed) is expired, the message not delivered in the time the sender's MTA announces,
+// unless its status code names another cause; as Sisimai 4.25 reads the same reports (the Postfix ones as Postfix
+// writes them, see tst_postfix_maillog).
+void TestDsnParser::delayNotices_data()
+{
+    QTest::addColumn<QByteArray>("status");
+    QTest::addColumn<QByteArray>("diagnostic");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("lost connection") << QByteArray("4.4.2")
+                                     << QByteArray("X-Postfix; lost connection with mx.example.com[192.0.2.1] while "
+                                                   "receiving the initial server greeting")
+                                     << u"networkerror"_s;
+    QTest::newRow("mailbox full") << QByteArray("4.2.2") << QByteArray("smtp; 452 4.2.2 Mailbox full")
+                                  << u"mailboxfull"_s;
+    QTest::newRow("no answer from host") << QByteArray(
+        "4.4.1") << QByteArray("X-Postfix; connect to mx.example.com[192.0.2.1]:25: Connection refused")
+                                         << u"expired"_s;
+    QTest::newRow("other network status")
+        << QByteArray("4.4.0") << QByteArray("X-Postfix; delivery deferred") << u"expired"_s;
+    QTest::newRow("greylisted") << QByteArray("4.2.0") << QByteArray("smtp; 450 4.2.0 Greylisted, try again later")
+                                << u"expired"_s;
+    QTest::newRow("class only") << QByteArray("4.0.0") << QByteArray("smtp; 421 4.0.0 Server closing connection")
+                                << u"expired"_s;
+}
+
+void TestDsnParser::delayNotices()
+{
+    QFETCH(QByteArray, status);
+    QFETCH(QByteArray, diagnostic);
+    const QByteArray raw = "From: MAILER-DAEMON@mx.example.net\nTo: s@example.org\nSubject: Delayed Mail\n"
+                           "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;"
+                           " boundary=XX\n\n--XX\nContent-Type: text/plain\n\nStill trying.\n--XX\n"
+                           "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+                           "Final-Recipient: rfc822; a@example.com\nAction: delayed\nStatus: "
+        + status + "\nDiagnostic-Code: " + diagnostic + "\n--XX--\n";
+    const ParsedMail mail = DsnParser::parse(raw, QString());
+    QCOMPARE(mail.events.size(), 1);
+    QCOMPARE(mail.events[0].action, u"delayed"_s);
+    QCOMPARE(mail.events[0].classification.status, QString::fromLatin1(status));
+    QCOMPARE(mail.events[0].classification.cls, DeliveryClass::Soft);
+    QTEST(mail.events[0].classification.reason, "reason");
 }
 
 // The report's fields that bounce reading keeps are found whatever the case of their names, among others it does
