@@ -257,12 +257,8 @@ void TestDsnParser::delayNotices()
 {
     QFETCH(QByteArray, status);
     QFETCH(QByteArray, diagnostic);
-    const QByteArray raw = "From: MAILER-DAEMON@mx.example.net\nTo: s@example.org\nSubject: Delayed Mail\n"
-                           "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;"
-                           " boundary=XX\n\n--XX\nContent-Type: text/plain\n\nStill trying.\n--XX\n"
-                           "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
-                           "Final-Recipient: rfc822; a@example.com\nAction: delayed\nStatus: "
-        + status + "\nDiagnostic-Code: " + diagnostic + "\n--XX--\n";
+    const QByteArray raw = oneRecipientDsn("Final-Recipient: rfc822; a@example.com\nAction: delayed\nStatus: " + status
+        + "\nDiagnostic-Code: " + diagnostic + '\n');
     const ParsedMail mail = DsnParser::parse(raw, QString());
     QCOMPARE(mail.events.size(), 1);
     QCOMPARE(mail.events[0].action, u"delayed"_s);
