@@ -1339,7 +1339,9 @@ Classification classifyWith(const QString &action, const QString &status, const 
         // A delay notice: the message has not been delivered in the time the sender's MTA announces. As Sisimai
         // 4.25, that is expired unless the status code names another cause (Postfix's "4.4.2 lost connection":
         // networkerror); "no answer from host" (X.4.1) is the delay itself.
-        const bool namedCause = Classifier::statusNamesCause(c.status) && !c.status.endsWith(u".4.1");
+        const auto code = StatusCode::parse(c.status);
+        const bool noAnswer = code && code->subject == 4 && code->detail == 1;
+        const bool namedCause = Classifier::statusNamesCause(c.status) && !noAnswer;
         if (!namedCause)
             c.reason = QStringLiteral("expired");
     } else if (c.cls == DeliveryClass::Soft

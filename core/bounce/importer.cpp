@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include <QDir>
 #include <QFileInfo>
@@ -86,10 +87,11 @@ bool looksLikeHeaderLine(QByteArrayView line)
 }
 
 // One parsed log line for the storing thread: an event, or the reason the file fails (its first bad line). The
-// event comes with its row as the store writes it, prepared on the scanning thread (see Store::BounceRow).
+// event comes with its row as the store writes it, prepared on the scanning thread (see Store::BounceRow), unless it
+// is a success (not stored).
 struct ParsedLogItem {
     BounceEvent event;
-    Store::BounceRow row;
+    std::optional<Store::BounceRow> row; // none for a success (Tracking::BounceEventSink)
     QString failure;
 };
 using ParsedLogChunk = QList<ParsedLogItem>;
@@ -222,7 +224,7 @@ void scanLog(LogReader &reader, LogTimeConverter *time, const LogScanSetup &setu
         if (success && !setup.options.withSuccesses)
             continue;
         item.event.sourceRef = setup.refPrefix + QString::number(setup.lineBase + reader.lineNumber());
-        if (!success) // a success is not stored as a bounce event (Tracking::BounceEventSink)
+        if (!success)
             item.row = Store::BounceRow::of(item.event);
         chunk.append(std::move(item));
         if (chunk.size() >= ParsedLogQueue::ChunkItems) {
@@ -504,26 +506,26 @@ bool Importer::feed(std::span<const Tracking::Outcome> outcomes, FileRun &run)
         run.fail(QStringLiteral("store error: %1").arg(error), true);
         return false;
     }
+    using Result = Tracking::OutcomeSink::Result;
     for (size_t i = 0; i < outcomes.size(); ++i) {
-        Tracking::OutcomeSink::Result result = m_results[i];
+        Result result = m_results[i];
         // A Passed outcome (a successful delivery: no bounce event) still reaches the later sinks, and stays Passed.
-        using Result = Tracking::OutcomeSink::Result;
         for (qsizetype s = 1; s < m_sinks.size() && (result == Result::Recorded || result == Result::Passed); ++s) {
             const Result later = m_sinks[s]->record(outcomes[i], &error);
             if (later == Result::Duplicate || later == Result::Failed)
                 result = later;
         }
         switch (result) {
-        case Tracking::OutcomeSink::Result::Recorded:
+        case Result::Recorded:
             ++run.records;
             break;
-        case Tracking::OutcomeSink::Result::Passed:
+        case Result::Passed:
             ++run.deliveries;
             break;
-        case Tracking::OutcomeSink::Result::Duplicate:
+        case Result::Duplicate:
             ++run.duplicates;
             break;
-        case Tracking::OutcomeSink::Result::Failed:
+        case Result::Failed:
             run.fail(QStringLiteral("store error: %1").arg(error), true);
             return false;
         }
@@ -730,8 +732,8 @@ void Importer::importLog(const QString &path, ImportFormat format, const Options
             if (run.failed)
                 continue; // nothing of this file is stored; the scanner reads on to count its bad lines
             outcomes.push_back(Tracking::OutcomeRecorder::outcomeOf(item.event));
-            if (item.event.classification.cls != DeliveryClass::Success)
-                outcomes.back().row = &item.row;
+            if (item.row)
+                outcomes.back().row = &*item.row;
         }
         feedOutcomes(); // before the chunk, which holds the events and rows, goes back
         queue.giveBack(std::move(chunk));
